@@ -1,0 +1,3 @@
+"""calibrate: calibration meetings for teacher teams."""
+
+__version__ = "0.1.0"

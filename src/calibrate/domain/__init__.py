@@ -1,0 +1,1 @@
+"""Pure domain objects: the records of calibration meetings and the ratings table."""

@@ -1,0 +1,1 @@
+"""Agreement statistics: pure numpy/scipy, result objects, no I/O."""
