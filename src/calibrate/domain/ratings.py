@@ -126,7 +126,8 @@ class RatingTable:
     @property
     def present(self) -> npt.NDArray[np.bool_]:
         """Boolean mask of the ratings that exist."""
-        return self.codes != MISSING
+        mask: npt.NDArray[np.bool_] = self.codes != MISSING
+        return mask
 
     @property
     def category_values(self) -> npt.NDArray[np.float64]:
@@ -153,7 +154,7 @@ class RatingTable:
 
     def complete_units(self) -> RatingTable:
         """The units every rater rated (listwise deletion)."""
-        keep = self.present.all(axis=1)
+        keep = [bool(k) for k in np.asarray(self.present.all(axis=1)).tolist()]
         return RatingTable(
             self.codes[keep],
             self.categories,

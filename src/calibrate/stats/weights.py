@@ -31,6 +31,5 @@ def weight_matrix(
         return np.eye(q)
     span = x.max() - x.min()
     d = np.abs(x[:, None] - x[None, :]) / span
-    if weighting is Weighting.LINEAR:
-        return 1.0 - d
-    return 1.0 - d**2
+    out: npt.NDArray[np.float64] = 1.0 - d if weighting is Weighting.LINEAR else 1.0 - d**2
+    return out
