@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.ratings import Measurement
+
+if TYPE_CHECKING:
+    from calibrate.storage.store import Store
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -21,13 +27,76 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def db_option(fn: F) -> F:
+    """``--db PATH``: which database file (default: CALIBRATE_DB, CALIBRATE_HOME or the user's
+    data folder)."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        envvar="CALIBRATE_DB",
+        help="The database file (default: $CALIBRATE_DB, or calibrate.db in $CALIBRATE_HOME "
+        "or the user's data folder).",
+    )(fn)
+
+
+def open_store(db_path: Path | None) -> Store:
+    from calibrate.storage.database import default_db_path
+    from calibrate.storage.store import Store
+
+    path = db_path or default_db_path(os.environ)
+    try:
+        return Store.open(path)
+    except sqlite3.Error as exc:
+        _fail(f"{path}: cannot be opened as a calibrate database ({exc})")
+        raise AssertionError from exc  # unreachable: _fail exits
+
+
 @click.group(invoke_without_command=True)
 @click.version_option(package_name="calibrate")
+@db_option
 @click.pass_context
-def cli(ctx: click.Context) -> None:
-    """calibrate: calibration meetings for teacher teams."""
+def cli(ctx: click.Context, db_path: Path | None) -> None:
+    """calibrate: calibration meetings for teacher teams.
+
+    Without a command, opens the app on your database.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db_path"] = db_path
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        from calibrate.tui.app import CalibrateApp
+
+        store = open_store(db_path)
+        try:
+            CalibrateApp(store).run()
+        finally:
+            store.close()
+
+
+@cli.command()
+@click.option(
+    "--keep",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Keep the demo database in this file instead of a temporary one.",
+)
+def demo(keep: Path | None) -> None:
+    """Open a fresh copy of the grade-8 writing kit, ready to score."""
+    from calibrate.services.records import prepare_demo
+    from calibrate.storage.store import Store
+    from calibrate.tui.app import CalibrateApp
+
+    with tempfile.TemporaryDirectory(prefix="calibrate-demo-") as folder:
+        path = keep or Path(folder) / "demo.db"
+        if keep is not None and keep.exists():
+            _fail(f"{keep} already exists; choose a new file for the demo")
+        store = Store.open(path)
+        try:
+            session_id = prepare_demo(store)
+            CalibrateApp(store, open_session=session_id).run()
+        except CalibrateError as exc:
+            _fail(exc.message)
+        finally:
+            store.close()
 
 
 @cli.command()

@@ -51,3 +51,8 @@ def test_bad_categories_are_refused(kwargs: dict[str, object], message: str) -> 
 def test_a_value_outside_the_categories_is_refused() -> None:
     with pytest.raises(CalibrateError, match="not one of the declared categories"):
         RatingTable.from_values([[1, 5]], categories=[1, 2, 3, 4], level="ordinal")
+
+
+def test_nominal_string_categories_that_look_like_numbers() -> None:
+    t = RatingTable.from_values([["0", "1"]], categories=["0", "1"], level="nominal")
+    assert t.codes.tolist() == [[0, 1]]

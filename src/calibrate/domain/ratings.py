@@ -50,6 +50,7 @@ class RatingTable:
     rater_ids: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "level", Measurement(self.level))
         codes = np.asarray(self.codes, dtype=np.int64)
         if codes.ndim != 2:
             raise CalibrateError("ratings must be a two-dimensional units × raters table")
@@ -98,9 +99,11 @@ class RatingTable:
             for j, v in enumerate(row):
                 if v is None or (isinstance(v, float) and math.isnan(v)):
                     continue
-                key: Category = float(v) if level.ordered or _is_number(v) else str(v)
+                key: Category = float(v) if level.ordered else v
                 if key not in index and _is_number(v):
                     key = float(v)
+                if key not in index and not isinstance(v, str):
+                    key = str(v)
                 if key not in index:
                     raise CalibrateError(f"the rating {v!r} is not one of the declared categories")
                 codes[i, j] = index[key]

@@ -1,0 +1,74 @@
+"""The calibrate terminal app: wiring only. Screens live in ``screens/``, pieces in ``widgets/``.
+
+The store is injected through the constructor (the CLI and the tests build it the same way) and
+is only ever used on the app's own thread; workers receive plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from calibrate.storage.store import Store
+
+
+class CalibrateApp(App[None]):
+    """calibrate: score blind, reveal, discuss, agree, keep anchors."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "calibrate"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        open_session: int | None = None,
+        scenario_dir: Path | None = None,
+        facilitator: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.open_session = open_session
+        self.scenario_dir = scenario_dir
+        self.facilitator = facilitator
+        self.sub_title = str(store.path)
+
+    def on_mount(self) -> None:
+        from calibrate.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.open_session is not None:
+            from calibrate.tui.screens.scoring import ScoringScreen
+
+            self.push_screen(ScoringScreen(self.open_session))
+
+    def action_help(self) -> None:
+        from calibrate.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every key binding of the current screen is also a command in the palette."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            node = active.node
+            action = binding.action
+            yield SystemCommand(
+                binding.description,
+                f"{binding.description} (key: {binding.key_display or binding.key})",
+                lambda node=node, action=action: self.call_later(self.run_action, action, node),
+            )

@@ -1,0 +1,26 @@
+"""What every calibrate screen shares: typed access to the app and its store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.screen import Screen
+
+from calibrate.storage.store import Store
+
+if TYPE_CHECKING:
+    from calibrate.tui.app import CalibrateApp
+
+
+class StoreScreen(Screen[None]):
+    """A screen of the calibrate app. ``self.store`` is used on the app's thread only."""
+
+    @property
+    def calibrate_app(self) -> CalibrateApp:
+        from calibrate.tui.app import CalibrateApp
+
+        return cast(CalibrateApp, self.app)
+
+    @property
+    def store(self) -> Store:
+        return self.calibrate_app.store

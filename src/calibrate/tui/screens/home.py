@@ -1,0 +1,185 @@
+"""Home: the sessions (phase, date, rubric, raters, progress), rubrics, raters, and the way in."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from calibrate.domain.errors import CalibrateError
+from calibrate.domain.model import Phase
+from calibrate.services import catalog
+from calibrate.tui.base import StoreScreen
+
+
+class HomeScreen(StoreScreen):
+    """Where every meeting starts."""
+
+    TITLE = "Home"
+    BINDINGS = [
+        Binding("enter", "open", "Open session", show=False),
+        Binding("s", "score", "Score"),
+        Binding("b", "board", "Board"),
+        Binding("v", "reveal", "Reveal"),
+        Binding("n", "new_session", "New session"),
+        Binding("a", "anchors", "Anchors"),
+        Binding("i", "load_scenarios", "Load examples"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="home-tabs"):
+            with TabPane("Sessions", id="tab-sessions"):
+                yield Static("", id="home-empty")
+                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            with TabPane("Rubrics", id="tab-rubrics"):
+                yield DataTable(id="rubrics", cursor_type="row", zebra_stripes=True)
+            with TabPane("Raters", id="tab-raters"):
+                yield DataTable(id="raters", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        sessions = self.query_one("#sessions", DataTable)
+        sessions.add_columns("Session", "Phase", "Date", "Rubric", "Raters", "Progress")
+        self.query_one("#rubrics", DataTable).add_columns(
+            "Rubric", "Version", "Subject", "Grade band", "Kind", "Criteria"
+        )
+        self.query_one("#raters", DataTable).add_columns("Name", "Initials", "Role", "Team")
+        self.refresh_data()
+        if not self.store.list_rubrics():
+            self.call_after_refresh(self.offer_examples)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        sessions = self.query_one("#sessions", DataTable)
+        cursor = sessions.cursor_row
+        sessions.clear()
+        for s in catalog.session_summaries(self.store):
+            sessions.add_row(
+                s.session.title,
+                s.session.phase.value,
+                s.session.date,
+                f"{s.rubric_name} v{s.rubric_version}",
+                str(s.n_raters),
+                s.progress_text,
+                key=str(s.session.id),
+            )
+        if sessions.row_count:
+            sessions.move_cursor(row=min(cursor, sessions.row_count - 1))
+        empty = self.query_one("#home-empty", Static)
+        empty.update(
+            ""
+            if sessions.row_count
+            else "No sessions yet. Press n for a new session, or i to load the example kits."
+        )
+        rubrics = self.query_one("#rubrics", DataTable)
+        rubrics.clear()
+        for r in self.store.list_rubrics():
+            rubrics.add_row(
+                r.name,
+                str(r.version),
+                r.subject,
+                r.grade_band,
+                r.kind.value,
+                str(len(r.criteria)),
+                key=str(r.id),
+            )
+        raters = self.query_one("#raters", DataTable)
+        raters.clear()
+        for p in self.store.list_raters(active_only=True):
+            raters.add_row(p.name, p.initials, p.role, p.team, key=str(p.id))
+
+    # ------------------------------------------------------------------ routing
+    def selected_session(self) -> int | None:
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
+            self.notify("There is no session yet: press n to set one up.", severity="warning")
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    @on(DataTable.RowSelected, "#sessions")
+    def row_chosen(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        session_id = self.selected_session()
+        if session_id is None:
+            return
+        phase = self.store.get_session(session_id).phase
+        if phase is Phase.SCORING:
+            self.action_score()
+        else:
+            self.action_reveal()
+
+    def action_score(self) -> None:
+        from calibrate.tui.screens.scoring import ScoringScreen
+
+        if (session_id := self.selected_session()) is not None:
+            session = self.store.get_session(session_id)
+            if session.phase is not Phase.SCORING:
+                self.notify(f"This session is in {session.phase.value}, not scoring.")
+                return
+            self.app.push_screen(ScoringScreen(session_id))
+
+    def action_board(self) -> None:
+        from calibrate.tui.screens.board import BoardScreen
+
+        if (session_id := self.selected_session()) is not None:
+            self.app.push_screen(BoardScreen(session_id))
+
+    def action_reveal(self) -> None:
+        from calibrate.tui.screens.reveal import RevealScreen
+
+        if (session_id := self.selected_session()) is not None:
+            phase = self.store.get_session(session_id).phase
+            if phase in (Phase.SETUP, Phase.SCORING):
+                self.notify("Not revealed yet: open the board (b) to reveal when everyone is done.")
+                return
+            self.app.push_screen(RevealScreen(session_id))
+
+    def action_new_session(self) -> None:
+        from calibrate.tui.screens.setup import SetupScreen
+
+        self.app.push_screen(SetupScreen())
+
+    def action_anchors(self) -> None:
+        from calibrate.tui.screens.anchors import AnchorLibraryScreen
+
+        self.app.push_screen(AnchorLibraryScreen())
+
+    # ------------------------------------------------------------------ examples
+    def offer_examples(self) -> None:
+        from calibrate.tui.screens.modals import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.action_load_scenarios()
+
+        self.app.push_screen(
+            ConfirmModal(
+                "This database is empty. Load the example workshop kits (grade 8 argument "
+                "writing, grade 5 subtraction, formative-assessment observation)?",
+                yes="Load them",
+                no="Not now",
+            ),
+            answered,
+        )
+
+    def action_load_scenarios(self) -> None:
+        from calibrate.services.records import load_scenario_file
+
+        loaded = []
+        for path in catalog.bundled_scenarios():
+            try:
+                report = load_scenario_file(self.store, path)
+            except CalibrateError as exc:
+                self.notify(exc.message, severity="error", timeout=10)
+                continue
+            loaded.append(report.name)
+        if loaded:
+            self.notify("Loaded: " + "; ".join(loaded))
+        self.refresh_data()

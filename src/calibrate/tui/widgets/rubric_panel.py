@@ -1,0 +1,66 @@
+"""The rubric beside the sample: the current criterion and every level's descriptor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.events import Click
+from textual.message import Message
+from textual.widgets import Static
+
+from calibrate.domain.model import Criterion
+
+
+class LevelRow(Static):
+    """One level: its key, label and descriptor. Clicking it chooses it."""
+
+    def __init__(self, criterion_key: str, score: int, text: str) -> None:
+        super().__init__(text, classes="level-row")
+        self.criterion_key = criterion_key
+        self.score = score
+
+    @on(Click)
+    def clicked(self) -> None:
+        self.post_message(RubricPanel.LevelChosen(self.criterion_key, self.score))
+
+
+class RubricPanel(VerticalScroll):
+    """Shows one criterion; the chosen level is highlighted."""
+
+    DEFAULT_CLASSES = "panel"
+
+    @dataclass
+    class LevelChosen(Message):
+        criterion_key: str
+        level: int
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="criterion-heading", classes="heading")
+        yield VerticalScroll(id="levels")
+
+    def show(self, criterion: Criterion, position: int, total: int, chosen: int | None) -> None:
+        heading = f"[b]{criterion.name}[/b]  (criterion {position} of {total})"
+        if criterion.description:
+            heading += f"\n{_escape(criterion.description)}"
+        self.query_one("#criterion-heading", Static).update(heading)
+        levels = self.query_one("#levels", VerticalScroll)
+        levels.remove_children()
+        rows = []
+        for level in criterion.levels:
+            mark = "●" if level.score == chosen else " "
+            text = (
+                f"{mark} [b]{level.score}[/b]  [b]{_escape(level.label)}[/b]\n"
+                f"   {_escape(level.descriptor)}"
+            )
+            row = LevelRow(criterion.key, level.score, text)
+            if level.score == chosen:
+                row.add_class("chosen")
+            rows.append(row)
+        levels.mount_all(rows)
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
