@@ -367,4 +367,8 @@ def test_perfect_agreement_gives_one(case: tuple[int, int, list[int]]) -> None:
     for fn in ALL:
         res = fn(table)
         assert res.statistic == pytest.approx(1.0, abs=1e-12)
-        assert res.ci_high == pytest.approx(1.0)
+        if res.confidence_interval() is None:
+            # Pairwise shares identical on every unit: no zero-width interval, a reason instead.
+            assert res.reason is not None and "same on every one" in res.reason
+        else:
+            assert res.ci_high == pytest.approx(1.0)

@@ -102,6 +102,22 @@ def _pairwise(name: str, table: RatingTable, *, adjacent: bool) -> AgreementResu
             ),
         )
     se = float(shares.std(ddof=1)) / math.sqrt(n_used)
+    if se == 0.0:
+        # Every sample had the same share of agreeing pairs (e.g. full agreement on all three
+        # samples): the spread between samples is zero, which says nothing about how the figure
+        # would move on other samples. An interval of zero width would overstate certainty.
+        return defined(
+            name,
+            Family.PERCENT,
+            estimate,
+            n_units=n_used,
+            n_raters=n_raters,
+            ci_method=_PAIRWISE_CI,
+            reason_no_ci=(
+                f"Agreement was the same on every one of the {n_used} samples, so there is no "
+                "spread from which to estimate a margin of error."
+            ),
+        )
     half = float(stats.t.ppf(0.975, n_used - 1)) * se
     return defined(
         name,
