@@ -56,3 +56,16 @@ def test_a_value_outside_the_categories_is_refused() -> None:
 def test_nominal_string_categories_that_look_like_numbers() -> None:
     t = RatingTable.from_values([["0", "1"]], categories=["0", "1"], level="nominal")
     assert t.codes.tolist() == [[0, 1]]
+
+
+@pytest.mark.parametrize("q", [4, 40])
+def test_counts_agree_with_a_plain_tally_for_small_and_large_scales(q: int) -> None:
+    rng = np.random.default_rng(q)
+    codes = rng.integers(-1, q, size=(50, 7))
+    t = RatingTable(codes, tuple(float(k) for k in range(q)), Measurement.INTERVAL)
+    expected = np.zeros((50, q), dtype=np.int64)
+    for i in range(50):
+        for j in range(7):
+            if codes[i, j] >= 0:
+                expected[i, codes[i, j]] += 1
+    np.testing.assert_array_equal(t.counts(), expected)

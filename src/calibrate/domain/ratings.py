@@ -150,10 +150,15 @@ class RatingTable:
     def counts(self) -> npt.NDArray[np.int64]:
         """``r[i, k]``: how many raters put unit ``i`` in category ``k`` (units × categories)."""
         q = self.n_categories
-        out = np.zeros((self.n_units, q), dtype=np.int64)
+        if q <= 16:  # one pass per category beats a scatter for rubric-sized scales
+            out = np.empty((self.n_units, q), dtype=np.int64)
+            for k in range(q):
+                out[:, k] = np.count_nonzero(self.codes == k, axis=1)
+            return out
         rows, cols = np.nonzero(self.present)
-        np.add.at(out, (rows, self.codes[rows, cols]), 1)
-        return out
+        flat = rows * q + self.codes[rows, cols]
+        counts = np.bincount(flat, minlength=self.n_units * q).astype(np.int64, copy=False)
+        return counts.reshape(self.n_units, q)
 
     def complete_units(self) -> RatingTable:
         """The units every rater rated (listwise deletion)."""

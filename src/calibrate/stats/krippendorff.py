@@ -192,7 +192,7 @@ def _prepare(table: RatingTable, level: Measurement) -> _Prepared | str:
     used = counts[pairable].sum(axis=0)
     if np.count_nonzero(used) < 2:
         return _NO_VARIATION
-    unique, frequency = np.unique(counts[pairable], axis=0, return_counts=True)
+    unique, frequency = _patterns(counts[pairable])
     n_units, n_raters = _sizes(table)
     patterns = unique.astype(np.float64)
     m = patterns.sum(axis=1)
@@ -211,6 +211,24 @@ def _prepare(table: RatingTable, level: Measurement) -> _Prepared | str:
         m=m,
         unanimous=np.count_nonzero(patterns, axis=1) == 1,
     )
+
+
+def _patterns(counts: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """The distinct rows of a units × categories count matrix, and how often each occurs.
+
+    Rows are packed into one integer each (base = most ratings on a unit + 1) so that a plain
+    1-D sort finds them; ``np.unique(axis=0)`` sorts byte views and is several times slower.
+    Falls back to it when the packed key would not fit in 63 bits.
+    """
+    base = int(counts.max()) + 1
+    q = counts.shape[1]
+    if q * np.log2(base) >= 62:
+        rows, freq = np.unique(counts, axis=0, return_counts=True)
+        return rows, freq
+    weights = base ** np.arange(q, dtype=np.int64)
+    keys = counts @ weights
+    _, first, freq = np.unique(keys, return_index=True, return_counts=True)
+    return counts[first], freq
 
 
 def _fixed_delta(level: Measurement, values: FloatArray | None, q: int) -> FloatArray:

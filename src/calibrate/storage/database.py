@@ -1,0 +1,354 @@
+"""The SQLite file: where it lives, how it is opened, its schema migrations and transactions.
+
+One connection per :class:`~calibrate.storage.store.Store`, opened here with
+``isolation_level=None`` so that neither Python's ``sqlite3`` module nor sqlite-utils ever opens a
+transaction on its own: every transaction is opened explicitly by :func:`transaction`, with
+``BEGIN IMMEDIATE`` (a deferred ``BEGIN`` that reads before it writes fails at once with
+"database is locked" when another process writes at the same time, whatever the busy timeout).
+
+Pragmas: foreign keys on, WAL journal, ``synchronous=NORMAL``, busy timeout 5000 ms. The file
+(and its ``-wal``/``-shm`` companions) is created readable and writable by its owner only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+BUSY_TIMEOUT_MS = 5000
+FILE_MODE = 0o600
+DB_FILENAME = "calibrate.db"
+
+MIGRATIONS = Migrations("calibrate")
+
+
+def default_db_path(env: Mapping[str, str]) -> Path:
+    """Where the database lives when the user did not say (``--db`` is the CLI's business).
+
+    ``CALIBRATE_DB`` (a file) wins, then ``CALIBRATE_HOME`` (a folder, holding ``calibrate.db``),
+    then the platform's per-user data folder (e.g. ``~/.local/share/calibrate/calibrate.db``).
+    Empty values count as unset.
+    """
+    if db := env.get("CALIBRATE_DB", ""):
+        return Path(db).expanduser()
+    if home := env.get("CALIBRATE_HOME", ""):
+        return Path(home).expanduser() / DB_FILENAME
+    return platformdirs.user_data_path("calibrate") / DB_FILENAME
+
+
+def utc_now() -> str:
+    """The current time as ISO-8601 UTC text, e.g. ``2026-10-14T09:30:00.123+00:00``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` readable by its owner only, if it does not exist yet. A missing folder
+    is created too (the innermost one owner-only)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, FILE_MODE)  # in case the umask was stricter than usual in some odd way
+
+
+def _tighten_companions(path: Path) -> None:
+    """Make the ``-wal`` and ``-shm`` files owner-only too (SQLite copies the main file's mode,
+    this is a second line of defence)."""
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        try:
+            if companion.stat().st_mode & 0o077:
+                os.chmod(companion, FILE_MODE)
+        except (FileNotFoundError, PermissionError):
+            pass
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed, mode 0600) the database file with the house pragmas.
+
+    The connection is in autocommit mode (``isolation_level=None``); use :func:`transaction`.
+    Raises ``sqlite3.Error`` if the file cannot be opened or is not a database.
+    """
+    path = Path(path)
+    created = not path.exists()
+    if created:
+        create_private_file(path)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        conn.close()
+        raise
+    _tighten_companions(path)
+    return conn
+
+
+def wrap(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """Wrap an open connection for sqlite-utils (without its plugins, which we do not use)."""
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+_savepoints = itertools.count(1)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """Run the block in one transaction; re-entrant.
+
+    Outermost use: ``BEGIN IMMEDIATE`` (takes the write lock at once, waiting up to the busy
+    timeout), ``COMMIT`` at the end, ``ROLLBACK`` of everything if the block raises. Nested use
+    (also inside sqlite-utils' own ``atomic()``): a ``SAVEPOINT``, rolled back to if the block
+    raises; the exception then propagates, so an outer block not catching it rolls back wholly.
+    """
+    if conn.in_transaction:
+        name = f"calibrate_{next(_savepoints)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:  # some errors end the whole transaction themselves
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Run several reads against one consistent snapshot (a deferred, read-only transaction).
+
+    Inside an open transaction this does nothing extra. Never write inside it: use
+    :func:`transaction` for anything that writes.
+    """
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def migrate(db: sqlite_utils.Database, *, stop_before: str | Iterable[str] | None = None) -> None:
+    """Apply the pending "calibrate" migrations (all of them, or those before ``stop_before``).
+
+    Applying twice is a no-op. All pending migrations run in one ``BEGIN IMMEDIATE`` transaction,
+    so two processes opening a new file at once do not both apply them, and a failure leaves the
+    file as it was. Raises ``ValueError`` if ``stop_before`` names a migration already applied.
+    """
+    if stop_before is None and not MIGRATIONS.pending(db):
+        return  # the usual case: nothing to do, and no write lock taken
+    with transaction(db.conn):
+        MIGRATIONS.apply(db, stop_before=stop_before)
+
+
+def applied_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Names of the "calibrate" migrations applied to this database, in the order applied."""
+    return [m.name for m in MIGRATIONS.applied(db)]
+
+
+def open_database(path: Path, *, stop_before: str | None = None) -> sqlite_utils.Database:
+    """Connect to ``path`` (created 0600 if new) and bring its schema up to date."""
+    db = wrap(connect(path))
+    try:
+        migrate(db, stop_before=stop_before)
+    except BaseException:
+        db.close()
+        raise
+    _tighten_companions(Path(path))
+    return db
+
+
+# --- migrations --------------------------------------------------------------------------------
+# Never edit a migration once released: add a new one.
+
+_M001_TABLES = (
+    """CREATE TABLE rubrics (
+        id INTEGER PRIMARY KEY,
+        family_id INTEGER REFERENCES rubrics(id),
+        version INTEGER NOT NULL DEFAULT 1,
+        name TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        grade_band TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL DEFAULT 'analytic',
+        created_at TEXT NOT NULL,
+        UNIQUE (family_id, version)
+    )""",
+    """CREATE TABLE criteria (
+        id INTEGER PRIMARY KEY,
+        rubric_id INTEGER NOT NULL REFERENCES rubrics(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        student_wording TEXT NOT NULL DEFAULT '',
+        UNIQUE (rubric_id, key)
+    )""",
+    """CREATE TABLE levels (
+        id INTEGER PRIMARY KEY,
+        criterion_id INTEGER NOT NULL REFERENCES criteria(id) ON DELETE CASCADE,
+        score INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        descriptor TEXT NOT NULL DEFAULT '',
+        student_wording TEXT NOT NULL DEFAULT '',
+        UNIQUE (criterion_id, score)
+    )""",
+    """CREATE TABLE samples (
+        id INTEGER PRIMARY KEY,
+        key TEXT UNIQUE,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL DEFAULT 'essay',
+        student_code TEXT NOT NULL DEFAULT '',
+        grade TEXT NOT NULL DEFAULT '',
+        task TEXT NOT NULL DEFAULT '',
+        attachments TEXT NOT NULL DEFAULT '[]'
+    )""",
+    """CREATE TABLE raters (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        initials TEXT NOT NULL DEFAULT '',
+        role TEXT NOT NULL DEFAULT '',
+        team TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1
+    )""",
+    """CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        date TEXT NOT NULL,
+        rubric_id INTEGER NOT NULL REFERENCES rubrics(id),
+        facilitator TEXT NOT NULL DEFAULT '',
+        phase TEXT NOT NULL DEFAULT 'setup',
+        blind INTEGER NOT NULL DEFAULT 1,
+        round INTEGER NOT NULL DEFAULT 1,
+        cut_score INTEGER,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE session_samples (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        position INTEGER NOT NULL,
+        PRIMARY KEY (session_id, sample_id)
+    )""",
+    """CREATE TABLE session_raters (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        rater_id INTEGER NOT NULL REFERENCES raters(id),
+        position INTEGER NOT NULL,
+        PRIMARY KEY (session_id, rater_id)
+    )""",
+    """CREATE TABLE scores (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        round INTEGER NOT NULL,
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        criterion_key TEXT NOT NULL,
+        rater_id INTEGER NOT NULL REFERENCES raters(id),
+        level INTEGER NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        scored_at TEXT NOT NULL,
+        UNIQUE (session_id, round, sample_id, criterion_key, rater_id),
+        FOREIGN KEY (session_id, sample_id) REFERENCES session_samples(session_id, sample_id),
+        FOREIGN KEY (session_id, rater_id) REFERENCES session_raters(session_id, rater_id)
+    )""",
+    """CREATE TABLE score_history (
+        id INTEGER PRIMARY KEY,
+        score_id INTEGER NOT NULL REFERENCES scores(id),
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        round INTEGER NOT NULL,
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        criterion_key TEXT NOT NULL,
+        rater_id INTEGER NOT NULL REFERENCES raters(id),
+        level INTEGER NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        scored_at TEXT NOT NULL,
+        replaced_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE consensus (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        criterion_key TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        rationale TEXT NOT NULL DEFAULT '',
+        decided_at TEXT NOT NULL,
+        UNIQUE (session_id, sample_id, criterion_key)
+    )""",
+    """CREATE TABLE reference_scores (
+        id INTEGER PRIMARY KEY,
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        criterion_key TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        set_by TEXT NOT NULL DEFAULT '',
+        set_at TEXT NOT NULL,
+        rubric_id INTEGER REFERENCES rubrics(id),
+        UNIQUE (sample_id, criterion_key)
+    )""",
+    """CREATE TABLE anchors (
+        id INTEGER PRIMARY KEY,
+        rubric_id INTEGER NOT NULL REFERENCES rubrics(id),
+        criterion_key TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        annotation TEXT NOT NULL DEFAULT '',
+        session_id INTEGER REFERENCES sessions(id),
+        status TEXT NOT NULL DEFAULT 'proposed',
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX idx_sessions_rubric_id ON sessions (rubric_id)",
+    "CREATE INDEX idx_score_history_score_id ON score_history (score_id)",
+    "CREATE INDEX idx_scores_rater_id ON scores (session_id, rater_id)",
+    "CREATE INDEX idx_anchors_rubric_id ON anchors (rubric_id)",
+    "CREATE INDEX idx_anchors_sample_id ON anchors (sample_id)",
+)
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Every core table: rubrics (one row per version) and their criteria and levels, samples,
+    raters, sessions with their samples and raters, scores and their history, consensus,
+    reference (master-key) scores and anchors."""
+    for statement in _M001_TABLES:
+        db.execute(statement)
+
+
+@MIGRATIONS()
+def m002_session_codes(db: sqlite_utils.Database) -> None:
+    """Per-session join and facilitator codes, for serving a live meeting (random, rotatable;
+    NULL until set)."""
+    sessions = db.table("sessions")
+    sessions.add_column("join_code", str)
+    sessions.add_column("facilitator_code", str)
+    sessions.create_index(["join_code"], index_name="idx_sessions_join_code", unique=True)
+    sessions.create_index(
+        ["facilitator_code"], index_name="idx_sessions_facilitator_code", unique=True
+    )

@@ -1,0 +1,288 @@
+"""Calibration sessions: which rubric version, samples (in order) and raters; phase and round;
+the codes used to join a live meeting."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from calibrate.domain.errors import InvalidOperationError
+from calibrate.domain.model import Phase, Session
+from calibrate.storage.store_base import StoreBase, quoted, spoken_list
+
+# No 0/O, 1/I/L: codes are read aloud and typed from a projector.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_session_code(length: int = 6) -> str:
+    """A random code for :meth:`SessionStore.set_session_codes` (cryptographically random)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+class SessionCodes(NamedTuple):
+    """A session's codes; None until set."""
+
+    join_code: str | None
+    facilitator_code: str | None
+
+
+class SessionStore(StoreBase):
+    def create_session(self, session: Session) -> Session:
+        """Store a new session with its samples (in the given order) and raters.
+
+        Returns it with ``id`` and ``created_at`` (kept if given). Raises NotFoundError if the
+        rubric, a sample or a rater does not exist; InvalidOperationError if a sample or rater is
+        listed twice or the round is below 1.
+        """
+        self._check_session_shape(session)
+        with self.transaction():
+            self._require("rubrics", session.rubric_id, "rubric")
+            self._require_members(session.sample_ids, session.rater_ids)
+            session_id = self._insert(
+                "INSERT INTO sessions (title, date, rubric_id, facilitator, phase, blind, round,"
+                " cut_score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session.title,
+                    session.date,
+                    session.rubric_id,
+                    session.facilitator,
+                    str(session.phase),
+                    int(session.blind),
+                    session.round,
+                    session.cut_score,
+                    session.created_at or self._now(),
+                ),
+            )
+            self._set_members(session_id, session.sample_ids, session.rater_ids)
+        return self.get_session(session_id)
+
+    def get_session(self, session_id: int) -> Session:
+        """The session ``session_id``. Raises NotFoundError if there is none."""
+        with self._snapshot():
+            return self._session_from_row(self._require("sessions", session_id, "session"))
+
+    def list_sessions(self) -> list[Session]:
+        """Every session, newest date first (then newest created first)."""
+        with self._snapshot():
+            rows = self._rows("SELECT * FROM sessions ORDER BY date DESC, id DESC")
+            return [self._session_from_row(row) for row in rows]
+
+    def update_session(self, session: Session) -> Session:
+        """Overwrite the stored session ``session.id`` (title, date, facilitator, phase, blind,
+        cut score, rubric version, samples and raters); returns what is stored.
+
+        Raises NotFoundError if the session, its rubric, a sample or a rater does not exist.
+        Raises InvalidOperationError if the round differs from the stored one (use
+        :meth:`start_round`), if the rubric version changes once scores exist, or if a sample or
+        rater that already has scores in this session would be removed.
+        """
+        self._check_session_shape(session)
+        with self.transaction():
+            row = self._require("sessions", session.id, "session")
+            assert session.id is not None
+            if session.round != row["round"]:
+                raise InvalidOperationError(
+                    f"The session {quoted(row['title'])} is in round {row['round']}; "
+                    "start a new round instead of changing the round number."
+                )
+            self._require("rubrics", session.rubric_id, "rubric")
+            self._require_members(session.sample_ids, session.rater_ids)
+            has_scores = self._scalar(
+                "SELECT EXISTS (SELECT 1 FROM scores WHERE session_id = ?)", (session.id,)
+            )
+            if has_scores and session.rubric_id != row["rubric_id"]:
+                raise InvalidOperationError(
+                    f"The session {quoted(row['title'])} already has scores, so its rubric "
+                    "can no longer be changed."
+                )
+            self._refuse_dropping_scored(session, row["title"])
+            self._write(
+                "UPDATE sessions SET title = ?, date = ?, rubric_id = ?, facilitator = ?,"
+                " phase = ?, blind = ?, cut_score = ? WHERE id = ?",
+                (
+                    session.title,
+                    session.date,
+                    session.rubric_id,
+                    session.facilitator,
+                    str(session.phase),
+                    int(session.blind),
+                    session.cut_score,
+                    session.id,
+                ),
+            )
+            self._write("DELETE FROM session_samples WHERE session_id = ?", (session.id,))
+            self._write("DELETE FROM session_raters WHERE session_id = ?", (session.id,))
+            self._set_members(session.id, session.sample_ids, session.rater_ids)
+        return self.get_session(session.id)
+
+    def set_phase(self, session_id: int, phase: Phase) -> Session:
+        """Move the session to ``phase`` (the services decide which moves make sense); returns
+        the session. Raises NotFoundError if there is no such session."""
+        with self.transaction():
+            self._require("sessions", session_id, "session")
+            self._write("UPDATE sessions SET phase = ? WHERE id = ?", (str(phase), session_id))
+        return self.get_session(session_id)
+
+    def start_round(self, session_id: int) -> int:
+        """Start a re-score round: the round number goes up by one and the phase goes back to
+        scoring. Returns the new round number.
+
+        Allowed only once the scores have been revealed (phase reveal or consensus). Raises
+        NotFoundError if there is no such session, InvalidOperationError in any other phase.
+        """
+        with self.transaction():
+            row = self._require("sessions", session_id, "session")
+            phase = Phase(row["phase"])
+            if phase not in (Phase.REVEAL, Phase.CONSENSUS):
+                raise InvalidOperationError(
+                    f"A new round can start only after the scores are revealed; the session "
+                    f"{quoted(row['title'])} is in the {phase} phase."
+                )
+            new_round = int(row["round"]) + 1
+            self._write(
+                "UPDATE sessions SET round = ?, phase = ? WHERE id = ?",
+                (new_round, str(Phase.SCORING), session_id),
+            )
+        return new_round
+
+    def set_session_codes(self, session_id: int, join_code: str, facilitator_code: str) -> None:
+        """Set (or rotate) the codes raters and the facilitator use to join a live meeting.
+
+        Raises NotFoundError if there is no such session; InvalidOperationError if a code is
+        empty, both codes are the same, or another session already uses one of them.
+        """
+        if not join_code or not facilitator_code:
+            raise InvalidOperationError("Both the join code and the facilitator code are needed.")
+        if join_code == facilitator_code:
+            raise InvalidOperationError(
+                "The join code and the facilitator code must differ, or every rater could run "
+                "the meeting."
+            )
+        with self.transaction():
+            self._require("sessions", session_id, "session")
+            taken = self._scalar(
+                "SELECT COUNT(*) FROM sessions WHERE id != ? AND (join_code IN (?, ?)"
+                " OR facilitator_code IN (?, ?))",
+                (session_id, join_code, facilitator_code, join_code, facilitator_code),
+            )
+            if taken:
+                raise InvalidOperationError(
+                    "Another session already uses one of these codes; choose new ones."
+                )
+            self._write(
+                "UPDATE sessions SET join_code = ?, facilitator_code = ? WHERE id = ?",
+                (join_code, facilitator_code, session_id),
+            )
+
+    def session_codes(self, session_id: int) -> SessionCodes:
+        """The session's join and facilitator codes (None while unset). Raises NotFoundError if
+        there is no such session."""
+        row = self._require("sessions", session_id, "session")
+        return SessionCodes(row["join_code"], row["facilitator_code"])
+
+    def session_for_code(self, code: str) -> tuple[Session, bool] | None:
+        """The session whose join or facilitator code is ``code``, and whether it is the
+        facilitator's code; None if no session uses it."""
+        if not code:
+            return None
+        row = self._row(
+            "SELECT id, facilitator_code = ? AS is_facilitator FROM sessions"
+            " WHERE join_code = ? OR facilitator_code = ?",
+            (code, code, code),
+        )
+        if row is None:
+            return None
+        return self.get_session(row["id"]), bool(row["is_facilitator"])
+
+    # --- internals ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_session_shape(session: Session) -> None:
+        if not session.title.strip():
+            raise InvalidOperationError("A session needs a title.")
+        if session.round < 1:
+            raise InvalidOperationError(f"Rounds are numbered from 1, not {session.round}.")
+        for what, ids in (("sample", session.sample_ids), ("rater", session.rater_ids)):
+            twice = sorted(i for i, n in Counter(ids).items() if n > 1)
+            if twice:
+                raise InvalidOperationError(
+                    f"A session lists each {what} once, but these {what} ids are listed "
+                    f"more than once: {spoken_list(twice)}."
+                )
+
+    def _require_members(self, sample_ids: Sequence[int], rater_ids: Sequence[int]) -> None:
+        for sample_id in sample_ids:
+            self._require("samples", sample_id, "sample")
+        for rater_id in rater_ids:
+            self._require("raters", rater_id, "rater")
+
+    def _set_members(
+        self, session_id: int, sample_ids: Sequence[int], rater_ids: Sequence[int]
+    ) -> None:
+        self._conn.executemany(
+            "INSERT INTO session_samples (session_id, sample_id, position) VALUES (?, ?, ?)",
+            [(session_id, s, n) for n, s in enumerate(sample_ids, start=1)],
+        )
+        self._conn.executemany(
+            "INSERT INTO session_raters (session_id, rater_id, position) VALUES (?, ?, ?)",
+            [(session_id, r, n) for n, r in enumerate(rater_ids, start=1)],
+        )
+
+    def _refuse_dropping_scored(self, session: Session, title: str) -> None:
+        for what, column, table, kept in (
+            ("sample", "sample_id", "samples", session.sample_ids),
+            ("rater", "rater_id", "raters", session.rater_ids),
+        ):
+            scored = [
+                r[0]
+                for r in self._conn.execute(
+                    f"SELECT DISTINCT {column} FROM scores WHERE session_id = ?", (session.id,)
+                )
+            ]
+            dropped = [i for i in scored if i not in kept]
+            if dropped:
+                names = [
+                    self._scalar(
+                        f"SELECT {'title' if what == 'sample' else 'name'} FROM {table}"
+                        " WHERE id = ?",
+                        (i,),
+                    )
+                    for i in dropped
+                ]
+                raise InvalidOperationError(
+                    f"The session {quoted(title)} already has scores for the {what} "
+                    f"{spoken_list(quoted(n) for n in names)}, so it cannot be removed."
+                )
+
+    def _session_from_row(self, row: sqlite3.Row) -> Session:
+        sample_ids = tuple(
+            r[0]
+            for r in self._conn.execute(
+                "SELECT sample_id FROM session_samples WHERE session_id = ? ORDER BY position",
+                (row["id"],),
+            )
+        )
+        rater_ids = tuple(
+            r[0]
+            for r in self._conn.execute(
+                "SELECT rater_id FROM session_raters WHERE session_id = ? ORDER BY position",
+                (row["id"],),
+            )
+        )
+        return Session(
+            title=row["title"],
+            date=row["date"],
+            rubric_id=row["rubric_id"],
+            facilitator=row["facilitator"],
+            sample_ids=sample_ids,
+            rater_ids=rater_ids,
+            phase=Phase(row["phase"]),
+            blind=bool(row["blind"]),
+            round=row["round"],
+            cut_score=row["cut_score"],
+            id=row["id"],
+            created_at=row["created_at"],
+        )

@@ -1,0 +1,179 @@
+"""The "calibrate" migration set: idempotent, the final schema, upgrades keep every row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from calibrate.storage import database
+from calibrate.storage.database import applied_migrations, migrate, open_database
+from calibrate.storage.store import Store
+
+EXPECTED_COLUMNS: dict[str, str] = {
+    "rubrics": "id family_id version name subject grade_band kind created_at",
+    "criteria": "id rubric_id position key name description student_wording",
+    "levels": "id criterion_id score label descriptor student_wording",
+    "samples": "id key title body kind student_code grade task attachments",
+    "raters": "id name initials role team active",
+    "sessions": "id title date rubric_id facilitator phase blind round cut_score created_at"
+    " join_code facilitator_code",
+    "session_samples": "session_id sample_id position",
+    "session_raters": "session_id rater_id position",
+    "scores": "id session_id round sample_id criterion_key rater_id level note scored_at",
+    "score_history": "id score_id session_id round sample_id criterion_key rater_id level note"
+    " scored_at replaced_at",
+    "consensus": "id session_id sample_id criterion_key level rationale decided_at",
+    "reference_scores": "id sample_id criterion_key level set_by set_at rubric_id",
+    "anchors": "id rubric_id criterion_key level sample_id annotation session_id status created_at",
+}
+
+
+def schema(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    return db.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
+def unique_sets(db: sqlite_utils.Database, table: str) -> set[tuple[str, ...]]:
+    return {tuple(index.columns) for index in db.table(table).indexes if index.unique}
+
+
+def foreign_keys(db: sqlite_utils.Database, table: str) -> set[tuple[str, tuple[str, ...]]]:
+    """(parent table, child columns) of every foreign key, composite ones as one entry."""
+    keys: dict[int, tuple[str, list[str]]] = {}
+    for fk_id, _seq, parent, column, *_ in db.execute(f"PRAGMA foreign_key_list({table})"):
+        keys.setdefault(fk_id, (parent, []))[1].append(column)
+    return {(parent, tuple(columns)) for parent, columns in keys.values()}
+
+
+def test_applying_twice_is_a_no_op(tmp_path: Path) -> None:
+    path = tmp_path / "cal.db"
+    db = open_database(path)
+    try:
+        assert applied_migrations(db) == ["m001_initial", "m002_session_codes"]
+        before = (schema(db), db.execute("SELECT * FROM _sqlite_migrations").fetchall())
+        migrate(db)
+        database.MIGRATIONS.apply(db)  # even without our guard
+        after = (schema(db), db.execute("SELECT * FROM _sqlite_migrations").fetchall())
+        assert after == before
+    finally:
+        db.close()
+    with Store.open(path) as store:
+        assert applied_migrations(store.db) == ["m001_initial", "m002_session_codes"]
+        assert schema(store.db) == before[0]
+
+
+def test_final_schema(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "cal.db") as store:
+        db = store.db
+        assert set(db.table_names()) == {*EXPECTED_COLUMNS, "_sqlite_migrations"}
+        for table, columns in EXPECTED_COLUMNS.items():
+            assert [c.name for c in db.table(table).columns] == columns.split(), table
+        assert unique_sets(db, "scores") == {
+            ("session_id", "round", "sample_id", "criterion_key", "rater_id")
+        }
+        assert unique_sets(db, "consensus") == {("session_id", "sample_id", "criterion_key")}
+        assert unique_sets(db, "reference_scores") == {("sample_id", "criterion_key")}
+        assert ("key",) in unique_sets(db, "samples")
+        assert ("name",) in unique_sets(db, "raters")
+        assert {("join_code",), ("facilitator_code",)} <= unique_sets(db, "sessions")
+        assert ("family_id", "version") in unique_sets(db, "rubrics")
+        assert foreign_keys(db, "scores") == {
+            ("sessions", ("session_id",)),
+            ("raters", ("rater_id",)),
+            ("samples", ("sample_id",)),
+            ("session_samples", ("session_id", "sample_id")),
+            ("session_raters", ("session_id", "rater_id")),
+        }
+        assert foreign_keys(db, "anchors") == {
+            ("rubrics", ("rubric_id",)),
+            ("samples", ("sample_id",)),
+            ("sessions", ("session_id",)),
+        }
+        pragma = {
+            name: db.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("foreign_keys", "journal_mode", "synchronous", "busy_timeout")
+        }
+        assert pragma == {
+            "foreign_keys": 1,
+            "journal_mode": "wal",
+            "synchronous": 1,  # NORMAL
+            "busy_timeout": 5000,
+        }
+
+
+ROWS_AT_M001: dict[str, list[tuple[object, ...]]] = {
+    "rubrics": [(1, 1, 1, "Argument", "ELA", "6–8", "analytic", "2026-01-01T00:00:00+00:00")],
+    "criteria": [(1, 1, 1, "claim", "Claim", "Takes a position.", "I take a position.")],
+    "levels": [(1, 1, 1, "Beginning", "No clear claim.", ""), (2, 1, 2, "Secure", "Clear.", "")],
+    "samples": [(1, "essay-1", "Later start?", "Body", "essay", "G8-1", "8", "Argue", "[]")],
+    "raters": [(1, "Amara Okafor", "AO", "teacher", "ELA", 1), (2, "Ben Li", "BL", "", "", 0)],
+    "sessions": [
+        (1, "October", "2026-10-14", 1, "Amara", "reveal", 1, 1, 2, "2026-10-14T09:00:00+00:00")
+    ],
+    "session_samples": [(1, 1, 1)],
+    "session_raters": [(1, 1, 1), (1, 2, 2)],
+    "scores": [(1, 1, 1, 1, "claim", 1, 2, "Clear.", "2026-10-14T09:05:00+00:00")],
+    "score_history": [
+        (1, 1, 1, 1, 1, "claim", 1, 1, "", "2026-10-14T09:01:00+00:00", "2026-10-14T09:05:00+00:00")
+    ],
+    "consensus": [(1, 1, 1, "claim", 2, "Agreed.", "2026-10-14T09:30:00+00:00")],
+    "reference_scores": [(1, 1, "claim", 2, "Coach", "2026-09-01T00:00:00+00:00", 1)],
+    "anchors": [(1, 1, "claim", 2, 1, "Clear claim.", 1, "approved", "2026-10-14T10:00:00+00:00")],
+}
+
+
+def test_an_m001_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = open_database(path, stop_before="m002_session_codes")
+    try:
+        assert applied_migrations(db) == ["m001_initial"]
+        assert "join_code" not in db.table("sessions").columns_dict
+        with database.transaction(db.conn):
+            for table, rows in ROWS_AT_M001.items():
+                marks = ", ".join("?" * len(rows[0]))
+                db.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        with pytest.raises(ValueError, match="already"):
+            migrate(db, stop_before="m001_initial")
+    finally:
+        db.close()
+
+    with Store.open(path) as store:
+        assert applied_migrations(store.db) == ["m001_initial", "m002_session_codes"]
+        for table, rows in ROWS_AT_M001.items():
+            stored = store.db.execute(f"SELECT * FROM {table}").fetchall()
+            if table == "sessions":
+                rows = [(*row, None, None) for row in rows]
+            assert stored == rows, table
+        session = store.get_session(1)
+        assert (session.title, session.rater_ids, session.round) == ("October", (1, 2), 1)
+        assert store.session_codes(1) == (None, None)
+        store.set_session_codes(1, "JOIN42", "LEAD42")
+        assert [s.level for s in store.scores(1)] == [2]
+        assert [h.level for h in store.score_history(1, 1, "claim", 1, 1)] == [1, 2]
+        assert store.get_rubric(1).criteria[0].levels[1].label == "Secure"
+
+
+def test_a_failing_migration_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = Migrations("calibrate")
+
+    @broken()
+    def m001_initial(db: sqlite_utils.Database) -> None:
+        db.execute("CREATE TABLE first (id INTEGER PRIMARY KEY)")
+
+    @broken()
+    def m002_fails(db: sqlite_utils.Database) -> None:
+        db.execute("CREATE TABLE second (id INTEGER PRIMARY KEY)")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(database, "MIGRATIONS", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        open_database(tmp_path / "cal.db")
+    db = database.wrap(database.connect(tmp_path / "cal.db"))
+    try:
+        assert db.table_names() == []  # not even m001 or the migrations table
+    finally:
+        db.close()
