@@ -47,19 +47,22 @@ class RubricPanel(VerticalScroll):
             heading += f"\n{_escape(criterion.description)}"
         self.query_one("#criterion-heading", Static).update(heading)
         levels = self.query_one("#levels", VerticalScroll)
-        levels.remove_children()
-        rows = []
-        for level in criterion.levels:
+        rows = list(levels.query(LevelRow))
+        same = [(r.criterion_key, r.score) for r in rows] == [
+            (criterion.key, lv.score) for lv in criterion.levels
+        ]
+        if not same:
+            # A different criterion: rebuild the rows. Choosing a level only restyles them.
+            levels.remove_children()
+            rows = [LevelRow(criterion.key, lv.score, "") for lv in criterion.levels]
+            levels.mount_all(rows)
+        for row, level in zip(rows, criterion.levels, strict=True):
             mark = "●" if level.score == chosen else " "
-            text = (
+            row.update(
                 f"{mark} [b]{level.score}[/b]  [b]{_escape(level.label)}[/b]\n"
                 f"   {_escape(level.descriptor)}"
             )
-            row = LevelRow(criterion.key, level.score, text)
-            if level.score == chosen:
-                row.add_class("chosen")
-            rows.append(row)
-        levels.mount_all(rows)
+            row.set_class(level.score == chosen, "chosen")
 
 
 def _escape(text: str) -> str:
