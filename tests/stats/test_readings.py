@@ -100,3 +100,10 @@ def test_weights_are_spaced_over_declared_levels() -> None:
     np.testing.assert_allclose(quad[0], [1, 8 / 9, 5 / 9, 0])
     np.testing.assert_allclose(weight_matrix([1, 2, 3], "identity"), np.eye(3))
     assert read(kappa(0.3, 0.1, 0.5, n=100)).startswith("Agreement beyond chance")
+
+
+def test_icc_readings_name_what_each_form_measures() -> None:
+    absolute = defined("icc_2_1", Family.ICC, 0.8, n_units=50, n_raters=4, ci=(0.76, 0.84))
+    consistency = defined("icc_3_1", Family.ICC, 0.8, n_units=50, n_raters=4, ci=(0.76, 0.84))
+    assert absolute.reading.startswith("Absolute agreement of the scores is good (0.80).")
+    assert consistency.reading.startswith("Consistency of the scores (ignoring")

@@ -88,22 +88,28 @@ def read(result: AgreementResult) -> str:
     point_band = band(value, scale)
     if ci is None:
         return (
-            f"{_subject(result.family).capitalize()} looks {point_band} ({value:.2f}), "
+            f"{_subject(result.family, result.name).capitalize()} looks {point_band} ({value:.2f}), "
             "but there is no confidence interval, so treat it as a rough guide."
         )
     low_band = band(ci.low, scale)
     if low_band == point_band:
-        text = f"{_subject(result.family).capitalize()} is {point_band} ({value:.2f})."
+        text = f"{_subject(result.family, result.name).capitalize()} is {point_band} ({value:.2f})."
     else:
         text = (
-            f"{_subject(result.family).capitalize()} looks {point_band} ({value:.2f}), but with "
+            f"{_subject(result.family, result.name).capitalize()} looks {point_band} ({value:.2f}), but with "
             f"this little data we can only be confident it is at least {low_band} "
             f"(95% CI {ci.low:.2f} to {ci.high:.2f})."
         )
     return text + _wide_note(result)
 
 
-def _subject(family: Family) -> str:
+def _subject(family: Family, name: str = "") -> str:
+    if family is Family.ICC:
+        if name.startswith("icc_2"):
+            return "absolute agreement of the scores"
+        if name.startswith("icc_1"):
+            return "agreement of the scores (raters treated as interchangeable)"
+        return "consistency of the scores (ignoring that some raters score higher overall)"
     return {
         Family.KAPPA: "agreement beyond chance",
         Family.ICC: "consistency of the scores",
