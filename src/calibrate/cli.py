@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from calibrate.cli_records import RECORD_COMMANDS
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.ratings import Measurement
 
@@ -148,6 +149,10 @@ def agree(
         click.echo(json.dumps(report.as_json(), indent=2))
         return
     click.echo(render_report(report, title=str(ratings)))
+
+
+for _command in RECORD_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -318,7 +318,8 @@ def _same(a: AgreementResult, b: AgreementResult) -> None:
     ):
         assert (x is None) == (y is None)
         if x is not None and y is not None:
-            assert x == pytest.approx(y, abs=1e-12)
+            # The ASE subtracts nearly equal terms on near-degenerate tables: allow rounding noise.
+            assert x == pytest.approx(y, rel=1e-9, abs=1e-10)
 
 
 @settings(max_examples=150, deadline=None)

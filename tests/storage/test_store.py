@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import platformdirs
@@ -402,3 +403,24 @@ def test_not_a_database(tmp_path: Path) -> None:
     bogus.write_text("not sqlite at all, just some text " * 100)
     with pytest.raises(sqlite3.DatabaseError):
         Store.open(bogus, clock=fixed_clock())
+
+
+def test_updating_a_scored_session_can_add_and_reorder_members(
+    store: Store, meeting: Meeting
+) -> None:
+    session = meeting.session
+    assert session.id is not None
+    s1, s2, s3 = (s.id for s in meeting.samples)
+    a, b = (r.id for r in meeting.raters)
+    assert None not in (s1, s2, s3, a, b, meeting.outsider.id)
+    store.record_score(session.id, s1, "claim", a, 4)  # type: ignore[arg-type]
+    moved = replace(
+        store.get_session(session.id),
+        sample_ids=(s3, s1, s2),  # type: ignore[arg-type]
+        rater_ids=(b, a, meeting.outsider.id),  # type: ignore[arg-type]
+    )
+    updated = store.update_session(moved)
+    assert updated.sample_ids == (s3, s1, s2)
+    assert updated.rater_ids == (b, a, meeting.outsider.id)
+    [score] = store.scores(session.id)
+    assert (score.sample_id, score.rater_id, score.level) == (s1, a, 4)

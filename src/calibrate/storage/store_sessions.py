@@ -113,9 +113,7 @@ class SessionStore(StoreBase):
                     session.id,
                 ),
             )
-            self._write("DELETE FROM session_samples WHERE session_id = ?", (session.id,))
-            self._write("DELETE FROM session_raters WHERE session_id = ?", (session.id,))
-            self._set_members(session.id, session.sample_ids, session.rater_ids)
+            self._replace_members(session.id, session.sample_ids, session.rater_ids)
         return self.get_session(session.id)
 
     def set_phase(self, session_id: int, phase: Phase) -> Session:
@@ -230,6 +228,30 @@ class SessionStore(StoreBase):
             "INSERT INTO session_raters (session_id, rater_id, position) VALUES (?, ?, ?)",
             [(session_id, r, n) for n, r in enumerate(rater_ids, start=1)],
         )
+
+    def _replace_members(
+        self, session_id: int, sample_ids: Sequence[int], rater_ids: Sequence[int]
+    ) -> None:
+        """Make the session's samples and raters exactly these, in this order.
+
+        Members that stay are updated in place, not deleted and re-inserted: scores refer to
+        them through foreign keys. Only members that leave are deleted (the caller has already
+        refused to drop any member with scores).
+        """
+        for table, column, ids in (
+            ("session_samples", "sample_id", sample_ids),
+            ("session_raters", "rater_id", rater_ids),
+        ):
+            marks = ",".join("?" * len(ids))
+            self._write(
+                f"DELETE FROM {table} WHERE session_id = ? AND {column} NOT IN ({marks})",
+                (session_id, *ids),
+            )
+            self._conn.executemany(
+                f"INSERT INTO {table} (session_id, {column}, position) VALUES (?, ?, ?)"
+                f" ON CONFLICT (session_id, {column}) DO UPDATE SET position = excluded.position",
+                [(session_id, member, n) for n, member in enumerate(ids, start=1)],
+            )
 
     def _refuse_dropping_scored(self, session: Session, title: str) -> None:
         for what, column, table, kept in (

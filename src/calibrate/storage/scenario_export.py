@@ -1,0 +1,123 @@
+"""Export a stored session as a scenario (workshop kit); see ``scenario_store``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from calibrate.domain.model import (
+    Rubric,
+    Sample,
+    Scenario,
+    ScenarioAnchor,
+    ScenarioScore,
+    ScenarioSession,
+    Session,
+)
+
+if TYPE_CHECKING:
+    from calibrate.storage.store import Store
+
+
+def rubric_content(rubric: Rubric) -> Rubric:
+    """The rubric without what the store assigns (ids, timestamp): what a kit can hold."""
+    return replace(rubric, id=None, family_id=None, created_at="")
+
+
+def export_session(store: Store, session_id: int) -> Scenario:
+    """The stored session ``session_id`` as a kit: its rubric version, samples (with their kit
+    keys), raters, the current scores of every round, the master key of its samples and the
+    anchors taken from it. Raises NotFoundError if there is no such session."""
+    session = store.get_session(session_id)
+    rubric = store.get_rubric(session.rubric_id)
+    samples = [store.get_sample(i) for i in session.sample_ids]
+    raters = [store.get_rater(i) for i in session.rater_ids]
+    name = kit_name(samples, session)
+    keys = kit_keys(samples, name)
+    names = {r.id: r.name for r in raters}
+    criteria = {c.key: c for c in rubric.criteria}
+    rater_order = {r_id: n for n, r_id in enumerate(session.rater_ids)}
+    sample_order = {s_id: n for n, s_id in enumerate(session.sample_ids)}
+    criterion_order = {key: n for n, key in enumerate(criteria)}
+    scores = sorted(
+        (s for s in store.scores(session_id) if s.criterion_key in criteria),
+        key=lambda s: (
+            rater_order[s.rater_id],
+            sample_order[s.sample_id],
+            s.round,
+            criterion_order[s.criterion_key],
+        ),
+    )
+    master = sorted(
+        (
+            r
+            for r in store.reference_scores(session.sample_ids)
+            if r.rubric_id in (None, rubric.id)
+            and r.criterion_key in criteria
+            and r.level in criteria[r.criterion_key].scores
+        ),
+        key=lambda r: (sample_order[r.sample_id], criterion_order[r.criterion_key]),
+    )
+    anchors: dict[tuple[str, str, int], ScenarioAnchor] = {}
+    for a in store.anchors(rubric_id=rubric.id):
+        if a.session_id == session_id and a.sample_id in keys:
+            anchor = ScenarioAnchor(
+                keys[a.sample_id], a.criterion_key, a.level, a.annotation, a.status
+            )
+            anchors.setdefault((anchor.sample, anchor.criterion, anchor.level), anchor)
+    return Scenario(
+        name=name,
+        description=f'Exported from the session "{session.title}" of {session.date}.',
+        rubric=rubric_content(rubric),
+        samples=tuple(replace(s, key=keys[s.id], id=None) for s in samples if s.id is not None),
+        raters=tuple(replace(r, id=None, active=True) for r in raters),
+        session=ScenarioSession(
+            title=session.title,
+            date=session.date,
+            facilitator=session.facilitator,
+            blind=session.blind,
+            cut_score=session.cut_score,
+            phase=session.phase,
+            scores=tuple(
+                ScenarioScore(
+                    sample=keys[s.sample_id],
+                    criterion=s.criterion_key,
+                    level=s.level,
+                    rater=names[s.rater_id],
+                    note=s.note,
+                    round=s.round,
+                )
+                for s in scores
+            ),
+        ),
+        master_key=tuple(
+            ScenarioScore(keys[r.sample_id], r.criterion_key, r.level, set_by=r.set_by)
+            for r in master
+        ),
+        anchors=tuple(anchors.values()),
+    )
+
+
+def kit_name(samples: list[Sample], session: Session) -> str:
+    """The kit the session's samples came from (the prefix of their stored keys), else a name
+    made from the session's title."""
+    for sample in samples:
+        prefix, slash, _ = sample.key.partition("/")
+        if slash and prefix:
+            return prefix
+    return session.title.replace("/", "-")
+
+
+def kit_keys(samples: list[Sample], name: str) -> dict[int, str]:
+    """Each sample's key within the kit: its stored key without ``"<name>/"``; samples without
+    a key (or whose key would repeat) get ``sample-<id>``."""
+    keys: dict[int, str] = {}
+    taken: set[str] = set()
+    for sample in samples:
+        assert sample.id is not None
+        key = sample.key.removeprefix(f"{name}/")
+        if not key or key in taken:
+            key = f"sample-{sample.id}"
+        keys[sample.id] = key
+        taken.add(key)
+    return keys

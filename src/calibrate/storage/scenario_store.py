@@ -1,0 +1,340 @@
+"""Put a scenario (workshop kit) into a store, and take a stored session back out as one.
+
+``load_scenario`` is all or nothing (one transaction) and idempotent: what is already stored is
+reused, so loading the same kit twice creates nothing. Identity rules:
+
+- a rater is the rater of the same name;
+- a sample is the sample whose key is ``"<scenario name>/<sample key>"``;
+- the rubric is the stored one of the same name and version (which must have the same content);
+- the session is the stored one with the same title, date and rubric version.
+
+``export_session`` builds the kit back from a stored session, so that exporting, loading the
+export into a fresh database and exporting again gives the same file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
+
+from calibrate.domain.errors import InvalidOperationError, NotFoundError, ScenarioError
+from calibrate.domain.model import (
+    Anchor,
+    Phase,
+    Rater,
+    ReferenceScore,
+    Rubric,
+    Sample,
+    Scenario,
+    ScenarioAnchor,
+    ScenarioScore,
+    Session,
+)
+from calibrate.storage.scenario_export import export_session, rubric_content
+
+if TYPE_CHECKING:
+    from calibrate.storage.store import Store
+
+__all__ = ["LoadReport", "export_session", "load_scenario", "stored_key"]
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What ``load_scenario`` did: records created versus found already stored (reused)."""
+
+    rubric_id: int
+    session_id: int | None
+    rubrics_created: int = 0
+    rubrics_reused: int = 0
+    samples_created: int = 0
+    samples_reused: int = 0
+    raters_created: int = 0
+    raters_reused: int = 0
+    sessions_created: int = 0
+    sessions_reused: int = 0
+    scores_recorded: int = 0
+    scores_unchanged: int = 0
+    reference_scores_set: int = 0
+    reference_scores_unchanged: int = 0
+    anchors_created: int = 0
+    anchors_reused: int = 0
+
+    @property
+    def created(self) -> int:
+        """How many records were written (created, or recorded anew)."""
+        return (
+            self.rubrics_created
+            + self.samples_created
+            + self.raters_created
+            + self.sessions_created
+            + self.scores_recorded
+            + self.reference_scores_set
+            + self.anchors_created
+        )
+
+
+def stored_key(scenario_name: str, sample_key: str) -> str:
+    """The ``samples.key`` under which a kit's sample is stored."""
+    return f"{scenario_name}/{sample_key}"
+
+
+def load_scenario(store: Store, scenario: Scenario) -> LoadReport:
+    """Store ``scenario`` (see the module docstring); everything or nothing.
+
+    Raises ScenarioError if the kit conflicts with what is stored (a rubric or sample of the
+    same identity with different content) or refers to a sample, rater or criterion it does not
+    define; nothing is written then.
+    """
+    counts: Counter[str] = Counter()
+    try:
+        with store.transaction():
+            rubric = _rubric(store, scenario, counts)
+            assert rubric.id is not None
+            raters = {r.name: _rater(store, r, counts) for r in scenario.raters}
+            samples = {s.key: _sample(store, scenario, s, counts) for s in scenario.samples}
+            session_id = None
+            if scenario.session is not None:
+                session_id = _session(store, scenario, rubric.id, samples, raters, counts)
+            for ref in scenario.master_key:
+                _reference(store, scenario, ref, rubric, samples, counts)
+            for anchor in scenario.anchors:
+                _anchor(store, scenario, anchor, rubric, samples, session_id, counts)
+    except (InvalidOperationError, NotFoundError) as exc:
+        raise ScenarioError(
+            f'The kit "{scenario.name}" cannot be loaded: {exc.message} Nothing was loaded.'
+        ) from exc
+    return LoadReport(rubric_id=rubric.id, session_id=session_id, **counts)
+
+
+def _missing(scenario: Scenario, what: str, name: str, where: str) -> ScenarioError:
+    return ScenarioError(
+        f'The kit "{scenario.name}" refers to {what} "{name}" in {where}, '
+        f"but does not define it; nothing was loaded."
+    )
+
+
+def _rubric(store: Store, scenario: Scenario, counts: Counter[str]) -> Rubric:
+    kit = scenario.rubric
+    stored = store.find_rubric(kit.name, kit.version)
+    if stored is None:
+        counts["rubrics_created"] += 1
+        return store.add_rubric(rubric_content(kit))
+    if rubric_content(stored) != rubric_content(kit):
+        raise ScenarioError(
+            f'The kit "{scenario.name}" has the rubric "{kit.name}" version {kit.version}, but '
+            f"a different rubric with that name and version is already stored "
+            f"({_first_difference(stored, kit)}). Give the kit's rubric a new version number; "
+            f"nothing was loaded."
+        )
+    counts["rubrics_reused"] += 1
+    return stored
+
+
+def _first_difference(stored: Rubric, kit: Rubric) -> str:
+    for name in ("subject", "grade_band", "kind"):
+        if getattr(stored, name) != getattr(kit, name):
+            return f"its {name.replace('_', ' ')} differs"
+    stored_keys = [c.key for c in stored.criteria]
+    kit_keys = [c.key for c in kit.criteria]
+    if stored_keys != kit_keys:
+        return (
+            f"the stored criteria are {', '.join(stored_keys)}; the kit's are {', '.join(kit_keys)}"
+        )
+    for old, new in zip(stored.criteria, kit.criteria, strict=True):
+        if old != new:
+            return f'the criterion "{new.key}" is worded or scaled differently'
+    return "they differ"
+
+
+def _rater(store: Store, rater: Rater, counts: Counter[str]) -> int:
+    stored = store.rater_by_name(rater.name)
+    if stored is None:
+        stored = store.add_rater(replace(rater, id=None))
+        counts["raters_created"] += 1
+    else:
+        counts["raters_reused"] += 1
+    assert stored.id is not None
+    return stored.id
+
+
+def _sample(store: Store, scenario: Scenario, sample: Sample, counts: Counter[str]) -> int:
+    key = stored_key(scenario.name, sample.key)
+    stored = store.sample_by_key(key)
+    if stored is None:
+        stored = store.add_sample(replace(sample, key=key, id=None))
+        counts["samples_created"] += 1
+    else:
+        differs = [
+            f.name
+            for f in fields(Sample)
+            if f.name not in ("key", "id") and getattr(stored, f.name) != getattr(sample, f.name)
+        ]
+        if differs:
+            raise ScenarioError(
+                f'The kit "{scenario.name}" has a sample "{sample.key}" whose '
+                f"{', '.join(d.replace('_', ' ') for d in differs)} differs from the sample "
+                f"already stored under that key. Stored work is not overwritten: give the "
+                f"changed sample a new key; nothing was loaded."
+            )
+        counts["samples_reused"] += 1
+    assert stored.id is not None
+    return stored.id
+
+
+def _session(
+    store: Store,
+    scenario: Scenario,
+    rubric_id: int,
+    samples: dict[str, int],
+    raters: dict[str, int],
+    counts: Counter[str],
+) -> int:
+    kit = scenario.session
+    assert kit is not None
+    found = next(
+        (
+            s
+            for s in store.list_sessions()
+            if (s.title, s.date, s.rubric_id) == (kit.title, kit.date, rubric_id)
+        ),
+        None,
+    )
+    if found is None:
+        found = store.create_session(
+            Session(
+                title=kit.title,
+                date=kit.date,
+                rubric_id=rubric_id,
+                facilitator=kit.facilitator,
+                sample_ids=tuple(samples.values()),
+                rater_ids=tuple(raters.values()),
+                phase=kit.phase,
+                blind=kit.blind,
+                round=max((s.round for s in kit.scores), default=1),
+                cut_score=kit.cut_score,
+            )
+        )
+        counts["sessions_created"] += 1
+    else:
+        counts["sessions_reused"] += 1
+        more_samples = tuple(i for i in samples.values() if i not in found.sample_ids)
+        more_raters = tuple(i for i in raters.values() if i not in found.rater_ids)
+        if (more_samples or more_raters) and store.scores(found.id or 0):
+            raise ScenarioError(
+                f'The session "{kit.title}" of {kit.date} is already stored with scores, and the '
+                f'kit "{scenario.name}" adds samples or raters it does not have. Give the kit\'s '
+                f"session another title or date; nothing was loaded."
+            )
+        if more_samples or more_raters:
+            found = store.update_session(
+                replace(
+                    found,
+                    sample_ids=found.sample_ids + more_samples,
+                    rater_ids=found.rater_ids + more_raters,
+                )
+            )
+    assert found.id is not None
+    _scores(store, scenario, found, samples, raters, counts)
+    return found.id
+
+
+def _scores(
+    store: Store,
+    scenario: Scenario,
+    session: Session,
+    samples: dict[str, int],
+    raters: dict[str, int],
+    counts: Counter[str],
+) -> None:
+    kit = scenario.session
+    assert kit is not None and session.id is not None
+    stored = {
+        (s.round, s.sample_id, s.criterion_key, s.rater_id): (s.level, s.note)
+        for s in store.scores(session.id)
+    }
+    todo: list[tuple[int, int, ScenarioScore]] = []
+    for i, row in enumerate(kit.scores, start=1):
+        where = f"session score {i}"
+        if row.sample not in samples:
+            raise _missing(scenario, "a sample", row.sample, where)
+        if row.rater not in raters:
+            raise _missing(scenario, "a rater", row.rater, where)
+        sample_id, rater_id = samples[row.sample], raters[row.rater]
+        if stored.get((row.round, sample_id, row.criterion, rater_id)) == (row.level, row.note):
+            counts["scores_unchanged"] += 1
+        else:
+            todo.append((sample_id, rater_id, row))
+    if not todo:
+        return
+    store.set_phase(session.id, Phase.SCORING)
+    for sample_id, rater_id, row in todo:
+        store.record_score(
+            session.id,
+            sample_id,
+            row.criterion,
+            rater_id,
+            row.level,
+            note=row.note,
+            round=row.round,
+        )
+        counts["scores_recorded"] += 1
+    store.set_phase(session.id, kit.phase)
+
+
+def _reference(
+    store: Store,
+    scenario: Scenario,
+    ref: ScenarioScore,
+    rubric: Rubric,
+    samples: dict[str, int],
+    counts: Counter[str],
+) -> None:
+    if ref.sample not in samples:
+        raise _missing(scenario, "a sample", ref.sample, "the master key")
+    sample_id = samples[ref.sample]
+    current = next(
+        (r for r in store.reference_scores([sample_id]) if r.criterion_key == ref.criterion),
+        None,
+    )
+    if current is not None and (current.level, current.set_by, current.rubric_id) == (
+        ref.level,
+        ref.set_by,
+        rubric.id,
+    ):
+        counts["reference_scores_unchanged"] += 1
+        return
+    store.set_reference_score(
+        ReferenceScore(sample_id, ref.criterion, ref.level, set_by=ref.set_by, rubric_id=rubric.id)
+    )
+    counts["reference_scores_set"] += 1
+
+
+def _anchor(
+    store: Store,
+    scenario: Scenario,
+    anchor: ScenarioAnchor,
+    rubric: Rubric,
+    samples: dict[str, int],
+    session_id: int | None,
+    counts: Counter[str],
+) -> None:
+    if anchor.sample not in samples:
+        raise _missing(scenario, "a sample", anchor.sample, "the anchors")
+    assert rubric.id is not None
+    wanted = Anchor(
+        rubric_id=rubric.id,
+        criterion_key=anchor.criterion,
+        level=anchor.level,
+        sample_id=samples[anchor.sample],
+        annotation=anchor.annotation,
+        session_id=session_id,
+        status=anchor.status,
+    )
+    if any(
+        replace(a, id=None, created_at="") == wanted for a in store.anchors(rubric_id=rubric.id)
+    ):
+        counts["anchors_reused"] += 1
+        return
+    store.add_anchor(wanted)
+    counts["anchors_created"] += 1
