@@ -86,17 +86,18 @@ def read(result: AgreementResult) -> str:
     scale = _scale(result.family)
     assert scale is not None
     point_band = band(value, scale)
+    subject = _subject(result.family, result.name).capitalize()
     if ci is None:
         return (
-            f"{_subject(result.family, result.name).capitalize()} looks {point_band} ({value:.2f}), "
+            f"{subject} looks {point_band} ({value:.2f}), "
             "but there is no confidence interval, so treat it as a rough guide."
         )
     low_band = band(ci.low, scale)
     if low_band == point_band:
-        text = f"{_subject(result.family, result.name).capitalize()} is {point_band} ({value:.2f})."
+        text = f"{subject} is {point_band} ({value:.2f})."
     else:
         text = (
-            f"{_subject(result.family, result.name).capitalize()} looks {point_band} ({value:.2f}), but with "
+            f"{subject} looks {point_band} ({value:.2f}), but with "
             f"this little data we can only be confident it is at least {low_band} "
             f"(95% CI {ci.low:.2f} to {ci.high:.2f})."
         )
