@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 
@@ -29,8 +29,8 @@ class ConfirmModal(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="question")
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.yes} [y]", variant="warning", id="yes")
-                yield Button(f"{self.no} [n]", id="no")
+                yield Button(rf"{self.yes} \[y]", variant="warning", id="yes")
+                yield Button(rf"{self.no} \[n]", id="no")
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -52,7 +52,7 @@ class ChoiceModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.prompt, classes="question")
+            yield Static(self.prompt, classes="question")
             yield OptionList(*[Option(text, id=str(key)) for key, text in self.options])
 
     @on(OptionList.OptionSelected)
@@ -77,7 +77,7 @@ class TextModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.prompt, classes="question")
+            yield Static(self.prompt, classes="question")
             yield Input(self.value, placeholder=self.placeholder)
             yield Static("Enter saves · Escape cancels", classes="hint")
 
