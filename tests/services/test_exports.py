@@ -214,5 +214,6 @@ def test_csv_reads_back_whatever_the_text(rows: list[dict[str, str | int]]) -> N
 
 
 @given(rows_strategy)
+@example([{"round": 1, "note": "\r\n", "level": 0}])  # CRLF in a multi-line string (hypothesis)
 def test_toml_reads_back_whatever_the_text(rows: list[dict[str, str | int]]) -> None:
     assert tomllib.loads(rows_as_toml(rows, table="scores")) == {"scores": rows}

@@ -149,8 +149,11 @@ def rows_as_csv(rows: Sequence[Mapping[str, str | int]], columns: Sequence[str])
 
 def rows_as_toml(rows: Sequence[Mapping[str, str | int]], *, table: str) -> str:
     """One ``[[table]]`` per row (``table = []`` when there are none); long text stays readable
-    as multi-line strings."""
-    return tomli_w.dumps({table: [dict(row) for row in rows]}, multiline_strings=True)
+    as multi-line strings, except text with a carriage return: TOML turns the line breaks
+    inside a multi-line string into plain newlines, so such text is written escaped."""
+    data = {table: [dict(row) for row in rows]}
+    has_cr = any(isinstance(v, str) and "\r" in v for row in rows for v in row.values())
+    return tomli_w.dumps(data, multiline_strings=not has_cr)
 
 
 def _json(data: object) -> str:
