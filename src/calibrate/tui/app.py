@@ -6,7 +6,8 @@ is only ever used on the app's own thread; workers receive plain data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -33,9 +34,11 @@ class CalibrateApp(App[None]):
         open_session: int | None = None,
         scenario_dir: Path | None = None,
         facilitator: bool = True,
+        today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__()
         self.store = store
+        self.today = today  # the date new sessions default to (fixed in tests)
         self.open_session = open_session
         self.scenario_dir = scenario_dir
         self.facilitator = facilitator

@@ -25,6 +25,12 @@ class HomeScreen(StoreScreen):
         Binding("n", "new_session", "New session"),
         Binding("a", "anchors", "Anchors"),
         Binding("i", "load_scenarios", "Load examples"),
+        Binding("e", "edit_rubric", "Edit rubric"),
+        Binding("w", "work_samples", "Work samples"),
+        Binding("t", "raters_admin", "Raters admin"),
+        Binding("m", "master_key", "Master key"),
+        Binding("k", "kits", "Kits"),
+        Binding("r", "raters", "Raters"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -47,6 +53,7 @@ class HomeScreen(StoreScreen):
         )
         self.query_one("#raters", DataTable).add_columns("Name", "Initials", "Role", "Team")
         self.refresh_data()
+        sessions.focus()  # arrow keys move through the sessions straight away
         if not self.store.list_rubrics():
             self.call_after_refresh(self.offer_examples)
 
@@ -183,3 +190,48 @@ class HomeScreen(StoreScreen):
         if loaded:
             self.notify("Loaded: " + "; ".join(loaded))
         self.refresh_data()
+
+    # ------------------------------------------------------------------ authoring (A8)
+    def action_edit_rubric(self) -> None:
+        from calibrate.tui.screens.modals import ChoiceModal
+        from calibrate.tui.screens.rubric_editor import RubricEditorScreen
+
+        table = self.query_one("#rubrics", DataTable)
+        if self.query_one("#home-tabs", TabbedContent).active == "tab-rubrics" and table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.app.push_screen(RubricEditorScreen(int(key) if key else None))
+            return
+        options = [(0, "A new rubric")] + [
+            (r.id or 0, f"{r.name} (version {r.version})") for r in self.store.list_rubrics()
+        ]
+
+        def chosen(rubric_id: int | None) -> None:
+            if rubric_id is not None:
+                self.app.push_screen(RubricEditorScreen(rubric_id or None))
+
+        self.app.push_screen(ChoiceModal("Edit which rubric?", options), chosen)
+
+    def action_work_samples(self) -> None:
+        from calibrate.tui.screens.samples import SamplesScreen
+
+        self.app.push_screen(SamplesScreen())
+
+    def action_raters_admin(self) -> None:
+        from calibrate.tui.screens.rater_admin import RaterAdminScreen
+
+        self.app.push_screen(RaterAdminScreen())
+
+    def action_master_key(self) -> None:
+        from calibrate.tui.screens.master_key import MasterKeyScreen
+
+        self.app.push_screen(MasterKeyScreen())
+
+    def action_kits(self) -> None:
+        from calibrate.tui.screens.kits import KitScreen
+
+        self.app.push_screen(KitScreen())
+
+    def action_raters(self) -> None:
+        from calibrate.tui.screens.raters import RatersScreen
+
+        self.app.push_screen(RatersScreen())

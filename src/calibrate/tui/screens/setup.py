@@ -4,8 +4,6 @@ until the whole form is right."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -49,7 +47,7 @@ class SetupScreen(StoreScreen):
                 yield Input(placeholder="e.g. November calibration: essays", id="setup-title")
                 yield _error("title")
                 yield Label("Date (year-month-day)")
-                yield Input(date.today().isoformat(), id="setup-date")
+                yield Input(self.calibrate_app.today().isoformat(), id="setup-date")
                 yield _error("date")
                 yield Label("Rubric version")
                 yield Select[int]([], prompt="choose a rubric", id="setup-rubric")
