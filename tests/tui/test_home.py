@@ -61,9 +61,7 @@ async def test_enter_on_a_scoring_session_opens_scoring(demo: Demo) -> None:
         await pilot.pause()
         table = app.screen.query_one("#sessions", DataTable)
         table.focus()
-        row = next(
-            i for i in range(table.row_count) if table.get_row_at(i)[1] == "scoring"
-        )
+        row = next(i for i in range(table.row_count) if table.get_row_at(i)[1] == "scoring")
         table.move_cursor(row=row)
         await pilot.press("enter")
         await pilot.pause()

@@ -34,15 +34,26 @@ class HelpScreen(ModalScreen[None]):
         self.origin = origin
 
     def compose(self) -> ComposeResult:
-        rows = ["| Key | Does |", "|---|---|"]
+        groups: tuple[list[str], list[str], list[str]] = ([], [], [])
         seen: set[str] = set()
         for active in self.origin.active_bindings.values():
             b = active.binding
-            if not b.description or b.action in seen:
+            action = b.action.removeprefix("screen.")
+            if not b.description or action in seen:
                 continue
-            seen.add(b.action)
+            seen.add(action)
             key = b.key_display or self.app.get_key_display(b)
-            rows.append(f"| `{key}` | {b.description} |")
+            # The screen's actions first, then the app's, then the focused list's own moves.
+            if active.node is self.origin or b.action.startswith("screen."):
+                group = 0
+            elif active.node is self.app:
+                group = 1
+            else:
+                group = 2
+            groups[group].append(f"| `{key}` | {b.description} |")
+        rows = ["| Key | Does |", "|---|---|", *groups[0], *groups[1]]
+        if groups[2]:
+            rows += ["| | **In the list or field in focus** |", *groups[2]]
         with VerticalScroll(id="help-body"):
             yield Static(
                 f"Keys on this screen: {self.origin.title or type(self.origin).__name__}",

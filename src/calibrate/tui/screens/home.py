@@ -11,39 +11,54 @@ from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Phase
 from calibrate.services import catalog
 from calibrate.tui.base import StoreScreen
+from calibrate.tui.widgets.home_tables import RaterTable, RubricTable, SessionTable
 
 
 class HomeScreen(StoreScreen):
     """Where every meeting starts."""
 
     TITLE = "Home"
+    # Every key works from anywhere on Home (and is in the palette and the help screen); the
+    # footer shows the ones for the list in front (see widgets/home_tables.py) plus these.
     BINDINGS = [
         Binding("enter", "open", "Open session", show=False),
-        Binding("s", "score", "Score"),
-        Binding("b", "board", "Board"),
-        Binding("v", "reveal", "Reveal"),
-        Binding("n", "new_session", "New session"),
+        Binding("s", "score", "Score", show=False),
+        Binding("b", "board", "Board", show=False),
+        Binding("v", "reveal", "Reveal", show=False),
+        Binding("n", "new_session", "New session", show=False),
+        Binding("e", "edit_rubric", "Edit rubric", show=False),
+        Binding("w", "work_samples", "Work samples", show=False),
+        Binding("m", "master_key", "Master key", show=False),
+        Binding("k", "kits", "Kits", show=False),
+        Binding("r", "raters", "Reliability", show=False),
+        Binding("t", "raters_admin", "Manage raters", show=False),
         Binding("a", "anchors", "Anchors"),
-        Binding("i", "load_scenarios", "Load examples"),
-        Binding("e", "edit_rubric", "Edit rubric"),
-        Binding("w", "work_samples", "Work samples"),
-        Binding("t", "raters_admin", "Raters admin"),
-        Binding("m", "master_key", "Master key"),
-        Binding("k", "kits", "Kits"),
-        Binding("r", "raters", "Raters"),
+        Binding("c", "contracts", "Contracts"),
+        Binding("i", "load_scenarios", "Examples"),
+        Binding("1", "show_tab('tab-sessions')", "Tabs", key_display="1-3"),
+        Binding("2", "show_tab('tab-rubrics')", "Rubrics tab", show=False),
+        Binding("3", "show_tab('tab-raters')", "Raters tab", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="home-tabs"):
-            with TabPane("Sessions", id="tab-sessions"):
+            with TabPane("1 Sessions", id="tab-sessions"):
                 yield Static("", id="home-empty")
-                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-            with TabPane("Rubrics", id="tab-rubrics"):
-                yield DataTable(id="rubrics", cursor_type="row", zebra_stripes=True)
-            with TabPane("Raters", id="tab-raters"):
-                yield DataTable(id="raters", cursor_type="row", zebra_stripes=True)
+                yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            with TabPane("2 Rubrics", id="tab-rubrics"):
+                yield RubricTable(id="rubrics", cursor_type="row", zebra_stripes=True)
+            with TabPane("3 Raters", id="tab-raters"):
+                yield RaterTable(id="raters", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#home-tabs", TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated, "#home-tabs")
+    def tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        """The list of the tab in front takes the focus, so its keys show in the footer."""
+        event.pane.query_one(DataTable).focus()
 
     def on_mount(self) -> None:
         sessions = self.query_one("#sessions", DataTable)
@@ -235,3 +250,8 @@ class HomeScreen(StoreScreen):
         from calibrate.tui.screens.raters import RatersScreen
 
         self.app.push_screen(RatersScreen())
+
+    def action_contracts(self) -> None:
+        from calibrate.tui.screens.contracts import ContractsScreen
+
+        self.app.push_screen(ContractsScreen())

@@ -1,0 +1,341 @@
+"""The reveal: where the team disagrees, how much, what the agreement figures say, and what to
+discuss first.
+
+Left: the samples × criteria heat map and, for the item under the cursor, the spread of levels
+as bars. Right: the agreement panel (computed in a worker thread: the report has bootstrap
+intervals) and the discussion queue. Everything else is cheap and runs on the app thread.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static
+
+from calibrate.domain.errors import CalibrateError
+from calibrate.domain.ratings import RatingTable
+from calibrate.services import meeting
+from calibrate.services.board import load_reveal, round_changes
+from calibrate.services.reveal import Reveal
+from calibrate.tui.base import StoreScreen
+from calibrate.tui.screens.modals import ConfirmModal
+from calibrate.tui.widgets.agreement_panel import AgreementPanel
+from calibrate.tui.widgets.discussion_queue import DiscussionQueue
+from calibrate.tui.widgets.heat_map import HeatMap
+from calibrate.tui.widgets.spread_bars import SpreadBars
+
+if TYPE_CHECKING:  # loads scipy: the worker imports it at run time
+    from calibrate.stats.report import AgreementReport
+
+ALL = ""  # the agreement scope covering every criterion
+
+LEGEND = (
+    "cell = raters at each level · ! split at the cut · ✓ agreed\n"
+    "green all agree · amber most agree · red no clear majority"
+)
+
+Reports = tuple["AgreementReport", "AgreementReport | None"]
+
+
+class RevealScreen(StoreScreen):
+    """After the reveal (and in the consensus and closed phases)."""
+
+    TITLE = "Reveal"
+    BINDINGS = [
+        Binding("c", "consensus", "Consensus"),
+        Binding("n", "next_item", "Next"),
+        Binding("m", "more", "More figures"),
+        Binding("t", "scope", "Criterion/all"),
+        Binding("R", "rescore", "Re-score round", key_display="R"),
+        Binding("a", "anchors", "Anchors"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.reveal: Reveal | None = None
+        self.first: Reveal | None = None  # round 1, when this is a later round
+        self.scope = ALL  # ALL or a criterion key
+        self.more = False
+        self._reports: dict[str, Reports] = {}
+        self._signature: object = None
+        self._token = 0
+        self._suspended = False
+        self._leaving = False  # a re-score round started: the scores are blind again
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="reveal"):
+            with Vertical(id="reveal-left"):
+                yield Static("", id="reveal-title")
+                yield HeatMap(id="heat-map")
+                yield Static(LEGEND, id="heat-legend", classes="hint")
+                yield SpreadBars(id="spread")
+            with Vertical(id="reveal-right"):
+                yield AgreementPanel(id="agreement")
+                yield Static("Discussion queue (Enter: go to the item)", id="queue-title")
+                yield DiscussionQueue(id="queue")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        try:
+            self.load()
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error")
+            self.app.pop_screen()
+            return
+        queue = self.query_one(DiscussionQueue)
+        if queue.items:
+            first = queue.items[0]
+            self.query_one(HeatMap).move_to(first.sample_id, first.criterion_key)
+        self.query_one(HeatMap).focus()
+        self.show_item()
+
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
+
+    def on_screen_resume(self) -> None:
+        """Back from the consensus screen: show the new consensus markers."""
+        if not self._suspended or self._leaving:
+            return
+        self._suspended = False
+        try:
+            self.load()
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.show_item()
+
+    # ------------------------------------------------------------------ loading
+    def load(self) -> None:
+        """Read the round's scores, consensus and master key; redraw what changed.
+
+        New scores start the agreement worker after the next paint, so the heat map shows
+        first and the statistics (scipy, bootstrap) never hold up the screen.
+        """
+        reveal = load_reveal(self.store, self.session_id)
+        first = load_reveal(self.store, self.session_id, round=1) if reveal.round > 1 else None
+        self.reveal, self.first = reveal, first
+        session = reveal.context.session
+        self.sub_title = session.title
+        rounds = f"round {reveal.round}" + (" vs round 1" if first else "")
+        cut = f" · cut: level {session.cut_score}" if session.cut_score is not None else ""
+        self.query_one("#reveal-title", Static).update(
+            f"{len(reveal.context.samples)} samples × {len(reveal.context.rubric.criteria)} "
+            f"criteria · {len(reveal.context.raters)} raters · {rounds} · "
+            f"phase: {session.phase.value}{cut}"
+        )
+        self.query_one(HeatMap).show(reveal)
+        self.query_one(DiscussionQueue).show(reveal.discussion_queue(), reveal.context)
+        signature = (_signature(reveal), _signature(first) if first else None)
+        if signature != self._signature:
+            self._signature = signature
+            self._reports.clear()
+            self.query_one(AgreementPanel).show_computing(self.scope_title())
+            self.call_after_refresh(self.update_agreement)
+
+    def show_item(self) -> None:
+        """Draw the spread bars of the item under the heat-map cursor."""
+        reveal = self.reveal
+        here = self.query_one(HeatMap).current()
+        if reveal is None or here is None:
+            return
+        sample_id, key = here
+        item = reveal.item(sample_id, key)
+        criterion = reveal.context.rubric.criterion(key)
+        assert criterion is not None
+        sample = reveal.context.sample(sample_id)
+        number = reveal.context.samples.index(sample) + 1
+        self.query_one(SpreadBars).show(
+            item,
+            criterion,
+            heading=f"{number} {sample.title} · {criterion.name}",
+            cut=reveal.context.session.cut_score,
+        )
+
+    @on(HeatMap.ItemHighlighted)
+    def item_highlighted(self, event: HeatMap.ItemHighlighted) -> None:
+        self.show_item()
+        queue = self.query_one(DiscussionQueue)
+        if not queue.has_focus:
+            queue.move_to(event.sample_id, event.criterion_key)
+        if self.scope != ALL and event.criterion_key != self.scope:
+            self.scope = event.criterion_key
+            self.update_agreement()
+
+    @on(HeatMap.ItemChosen)
+    def item_chosen(self) -> None:
+        self.action_consensus()
+
+    @on(DiscussionQueue.ItemChosen)
+    @on(DiscussionQueue.ItemHighlighted)
+    def queue_moved(
+        self, event: DiscussionQueue.ItemChosen | DiscussionQueue.ItemHighlighted
+    ) -> None:
+        """Walking the queue moves the heat-map cursor, so c opens the item in view."""
+        self.query_one(HeatMap).move_to(event.sample_id, event.criterion_key)
+
+    # ------------------------------------------------------------------ agreement
+    @property
+    def report(self) -> AgreementReport | None:
+        """The report shown in the panel (None while it is being computed)."""
+        cached = self._reports.get(self.scope)
+        return cached[0] if cached else None
+
+    def scope_title(self) -> str:
+        assert self.reveal is not None
+        round_ = f"round {self.reveal.round}"
+        if self.scope == ALL:
+            return f"all criteria, {round_}"
+        criterion = self.reveal.context.rubric.criterion(self.scope)
+        return f"{criterion.name if criterion else self.scope}, {round_}"
+
+    def tables(self) -> tuple[RatingTable, RatingTable | None]:
+        assert self.reveal is not None
+
+        def table(reveal: Reveal) -> RatingTable:
+            if self.scope == ALL:
+                return reveal.overall_table()
+            return reveal.criterion_table(self.scope)
+
+        return table(self.reveal), table(self.first) if self.first else None
+
+    def update_agreement(self) -> None:
+        """Show the scope's report, computing it in a worker the first time."""
+        if not self.is_attached:  # left before the first paint
+            return
+        panel = self.query_one(AgreementPanel)
+        cached = self._reports.get(self.scope)
+        if cached is not None:
+            self.show_reports(*cached)
+            return
+        panel.show_computing(self.scope_title())
+        self._token += 1
+        current, first = self.tables()
+        self.compute_reports(self._token, self.scope, current, first)
+
+    @work(thread=True, exclusive=True, group="agreement")
+    def compute_reports(
+        self, token: int, scope: str, table: RatingTable, first: RatingTable | None
+    ) -> None:
+        """Runs in a thread: plain tables in, reports posted back to the app thread."""
+        from calibrate.stats.report import agreement_report
+
+        try:
+            report = agreement_report(table)
+            first_report = agreement_report(first) if first is not None else None
+        except CalibrateError as exc:
+            self.app.call_from_thread(self.reports_failed, token, exc.message)
+            return
+        except Exception as exc:  # a fault in the statistics must not end the meeting
+            self.log.error("agreement report failed", exc)
+            self.app.call_from_thread(self.reports_failed, token, f"internal error ({exc!r})")
+            return
+        self.app.call_from_thread(self.reports_ready, token, scope, report, first_report)
+
+    def reports_ready(
+        self, token: int, scope: str, report: AgreementReport, first: AgreementReport | None
+    ) -> None:
+        self._reports[scope] = (report, first)
+        if token == self._token and self.is_attached:
+            self.show_reports(report, first)
+
+    def reports_failed(self, token: int, message: str) -> None:
+        if token == self._token and self.is_attached:
+            self.query_one(AgreementPanel).show_failed(self.scope_title(), message)
+
+    def show_reports(self, report: AgreementReport, first: AgreementReport | None) -> None:
+        assert self.reveal is not None
+        changes = round_changes(first, report, self.reveal.round) if first else []
+        self.query_one(AgreementPanel).show_report(
+            report, scope=self.scope_title(), more=self.more, changes=changes
+        )
+
+    # ------------------------------------------------------------------ actions
+    def action_more(self) -> None:
+        self.more = not self.more
+        self.update_agreement()
+
+    def action_scope(self) -> None:
+        here = self.query_one(HeatMap).current()
+        if self.scope != ALL or here is None:
+            self.scope = ALL
+        else:
+            self.scope = here[1]
+        self.update_agreement()
+
+    def action_next_item(self) -> None:
+        """Go to the next item of the discussion queue after the one under the cursor."""
+        queue = self.query_one(DiscussionQueue)
+        if not queue.items:
+            self.notify("Nothing to discuss: every item was scored the same by everyone.")
+            return
+        here = self.query_one(HeatMap).current()
+        keys = [(i.sample_id, i.criterion_key) for i in queue.items]
+        n = (keys.index(here) + 1) % len(keys) if here in keys else 0
+        queue.highlighted = n
+        self.query_one(HeatMap).move_to(*keys[n])
+
+    def action_consensus(self) -> None:
+        here = self.query_one(HeatMap).current()
+        if here is None:
+            return
+        try:
+            from calibrate.tui.screens.consensus import ConsensusScreen
+        except ModuleNotFoundError:
+            self.notify("The consensus screen is not installed.", severity="error")
+            return
+        self.app.push_screen(ConsensusScreen(self.session_id, *here))
+
+    def action_anchors(self) -> None:
+        try:
+            from calibrate.tui.screens.anchors import AnchorLibraryScreen
+        except ModuleNotFoundError:
+            self.notify("The anchor library is not installed.", severity="error")
+            return
+        self.app.push_screen(AnchorLibraryScreen())
+
+    def action_rescore(self) -> None:
+        assert self.reveal is not None
+        next_round = self.reveal.round + 1
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                started = meeting.start_rescore_round(self.store, self.session_id)
+            except CalibrateError as exc:
+                self.notify(exc.message, severity="error")
+                return
+            self._leaving = True
+            self.notify(
+                f"Round {started} is open: raters can score again. Reveal it from the board "
+                "when everyone is done.",
+                timeout=8,
+            )
+            self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmModal(
+                f"Start re-score round {next_round}? Every rater scores all the samples again, "
+                "blind; the earlier rounds stay on record for comparison.",
+                yes="Start round",
+                no="Not now",
+            ),
+            answered,
+        )
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+
+
+def _signature(reveal: Reveal) -> tuple[tuple[int, str, tuple[tuple[int, int], ...]], ...]:
+    """The scores behind the figures (consensus does not change them)."""
+    return tuple(
+        (i.sample_id, i.criterion_key, tuple(sorted(i.levels.items()))) for i in reveal.items
+    )

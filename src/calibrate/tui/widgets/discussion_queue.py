@@ -1,0 +1,95 @@
+"""The discussion queue: the items worth talking about, most first, and why.
+
+Splits across the cut score come first, then the most disagreement; agreed items sink to the end.
+Choosing an entry (Enter or a click) posts :class:`DiscussionQueue.ItemChosen`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from calibrate.services.board import why_text
+from calibrate.services.meeting import MeetingContext
+from calibrate.services.reveal import ItemSpread
+
+
+class DiscussionQueue(OptionList):
+    """One entry per item: criterion and sample, then why it is worth discussing."""
+
+    @dataclass
+    class ItemChosen(Message):
+        """Enter or a click on an entry."""
+
+        sample_id: int
+        criterion_key: str
+
+    @dataclass
+    class ItemHighlighted(Message):
+        """The highlight moved to an entry while the queue has the focus."""
+
+        sample_id: int
+        criterion_key: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items: list[ItemSpread] = []
+        self._filled = False
+
+    def show(self, queue: Sequence[ItemSpread], context: MeetingContext) -> None:
+        """Replace the entries, keeping the highlight on the same item where possible."""
+        if self._filled and list(queue) == self.items:
+            return
+        self._filled = True
+        here = self.current()
+        self.items = list(queue)
+        numbers = {s.id: n for n, s in enumerate(context.samples, start=1)}
+        names = {c.key: c.name for c in context.rubric.criteria}
+        cut = context.session.cut_score
+        options = []
+        for item in self.items:
+            sample = context.sample(item.sample_id)
+            prompt = Text(
+                f"{names[item.criterion_key]} · {numbers[item.sample_id]} {sample.title}",
+                style="bold",
+            )
+            prompt.append(f"\n  {why_text(item, cut)}", style="not bold")
+            options.append(Option(prompt, id=f"{item.sample_id}/{item.criterion_key}"))
+        self.set_options(options)
+        if not self.items:
+            self.set_options([Option("Nothing to discuss: everyone agreed.", disabled=True)])
+            return
+        self.highlighted = 0
+        if here is not None:
+            self.move_to(*here)
+
+    def current(self) -> tuple[int, str] | None:
+        n = self.highlighted
+        if n is None or not 0 <= n < len(self.items):
+            return None
+        item = self.items[n]
+        return item.sample_id, item.criterion_key
+
+    def move_to(self, sample_id: int, criterion_key: str) -> None:
+        for n, item in enumerate(self.items):
+            if item.sample_id == sample_id and item.criterion_key == criterion_key:
+                self.highlighted = n
+                return
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if self.has_focus and (here := self.current()) is not None:
+            self.post_message(self.ItemHighlighted(*here))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if (here := self.current()) is not None:
+            self.post_message(self.ItemChosen(*here))
