@@ -1,0 +1,93 @@
+"""A rater's timeline as a chart in the terminal: one line per session, oldest first.
+
+Each line has the session's date and title, how many scores were compared, a bar of the share of
+exact matches (``│`` marks the policy's bar), the share within one level, the scores two or more
+levels away, and the lean drawn as a bar either side of a centre line (``◀`` below the reference,
+``▶`` above it, full width = one level) with its value. ``⚠ drift`` marks a significant change
+since the previous compared session; the sentences below the chart say what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+from calibrate.services.rater_history import TimelinePoint
+
+BAR = 20  # cells of the exact-match bar (5% each)
+HALF = 5  # cells on each side of the lean's centre line (0.2 levels each)
+TITLE = 26
+
+
+def exact_bar(share: float | None, bar: float | None) -> str:
+    """``████····│····`` : the share of exact matches, with the policy's bar marked."""
+    if share is None:
+        return " " * BAR
+    filled = round(share * BAR)
+    cells = ["█" if i < filled else "·" for i in range(BAR)]
+    if bar is not None:
+        mark = min(BAR - 1, round(bar * BAR))
+        cells[mark] = "┃" if cells[mark] == "█" else "│"
+    return "".join(cells)
+
+
+def lean_bar(mean: float | None) -> str:
+    """``···◀◀|·····`` : the lean either side of the centre; one cell is 0.2 levels."""
+    if mean is None:
+        return " " * (2 * HALF + 1)
+    n = min(HALF, round(abs(mean) / (1 / HALF)))
+    left = ["·"] * HALF
+    right = ["·"] * HALF
+    if mean < 0:
+        for i in range(n):
+            left[HALF - 1 - i] = "◀"
+    else:
+        for i in range(n):
+            right[i] = "▶"
+    return "".join(left) + "|" + "".join(right)
+
+
+def _pct(value: float | None) -> str:
+    return "  —" if value is None else f"{100 * value:3.0f}%"
+
+
+def timeline_text(points: Sequence[TimelinePoint], *, bar: float | None) -> Text:
+    """The whole chart as styled text (also what the tests read)."""
+    out = Text()
+    if not points:
+        out.append("No revealed sessions for this rater yet.", style="italic")
+        return out
+    if bar is not None:
+        out.append(f"│ on the exact-match bar marks the policy's bar, {100 * bar:.0f}%.\n")
+    out.append(
+        f"{'date':<10}  {'session':<{TITLE}} {'n':>3}  {'exact matches':<{BAR + 5}}"
+        f"  {'±1':>4}  {'2+':>2}  lean (◀ below | above ▶)\n",
+        style="bold",
+    )
+    for point in points:
+        r = point.result
+        title = point.session.title
+        title = title if len(title) <= TITLE else title[: TITLE - 1] + "…"
+        share = r.exact.statistic
+        out.append(f"{point.session.date:<10}  {title:<{TITLE}} {r.n_compared:>3}  ")
+        style = "" if bar is None or share is None else ("green" if share >= bar else "yellow")
+        out.append(exact_bar(share, bar), style=style)
+        out.append(f" {_pct(share)}  {_pct(r.adjacent.statistic)}  {r.n_far:>2}  ")
+        mean = r.severity.statistic
+        out.append(lean_bar(mean), style="cyan" if (mean or 0) > 0 else "dark_orange")
+        out.append(" —" if mean is None else f" {mean:+.2f}")
+        if point.drifted:
+            out.append("  ⚠ drift", style="bold red")
+        if not r.n_compared:
+            out.append("  no reference yet", style="italic")
+        out.append("\n")
+    return out
+
+
+class TimelineChart(Static):
+    """The rater's sessions as bars (see the module docstring for how to read it)."""
+
+    def show(self, points: Sequence[TimelinePoint], *, bar: float | None) -> None:
+        self.update(timeline_text(points, bar=bar))

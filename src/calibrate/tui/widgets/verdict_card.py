@@ -1,0 +1,73 @@
+"""A rater's certification verdict: the verdict with its mark, n, the Wilson lower bound of each
+share against its bar, the rule on far-off scores, and a plain reading of what it means."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from calibrate.services.certification import Certification, RuleCheck, Verdict
+from calibrate.services.rater_status import VERDICT_MARKS, VERDICT_READINGS
+
+VERDICT_STYLES: dict[Verdict, str] = {
+    Verdict.CERTIFIED: "bold green",
+    Verdict.NOT_YET: "bold yellow",
+    Verdict.NOT_ENOUGH: "bold",
+    Verdict.DOES_NOT_MEET: "bold red",
+}
+
+MEASURES = {
+    "exact": "exact matches",
+    "adjacent": "within one level",
+    "two_away": "two or more levels away",
+}
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.0f}%"
+
+
+def check_line(check: RuleCheck, confidence: float) -> str:
+    """One requirement in a line: ``exact matches (4–6-level scales): 21 of 40 = 52%, 95% lower
+    bound 37%, bar 70% → not met``."""
+    measure = MEASURES.get(check.measure, check.measure)
+    head = f"{measure} ({check.scale}): {check.count} of {check.n}"
+    if check.lower_bound is None:
+        allowed = "none allowed" if check.bar == 0 else f"at most {check.bar:g} allowed"
+        return f"{head} ({allowed}) → {check.outcome}"
+    level = round(100 * confidence)
+    return (
+        f"{head} = {_pct(check.estimate)}, {level}% lower bound {_pct(check.lower_bound)}, "
+        f"bar {_pct(check.bar)} → {check.outcome}"
+    )
+
+
+def verdict_text(certification: Certification) -> Text:
+    verdict = certification.verdict
+    policy = certification.policy
+    out = Text()
+    out.append(f"{VERDICT_MARKS[verdict]} {verdict.value.capitalize()}", VERDICT_STYLES[verdict])
+    sessions = len(certification.sessions)
+    out.append(
+        f"   n = {certification.n} scores compared over {sessions} session"
+        f"{'' if sessions == 1 else 's'} · policy “{policy.name}” (last {policy.last_sessions} "
+        "compared sessions)\n"
+    )
+    out.append(VERDICT_READINGS[verdict] + "\n", style="italic")
+    for check in certification.checks:
+        out.append(f"  • {check_line(check, policy.confidence)}\n")
+    if not certification.checks:
+        out.append(f"  {certification.summary}\n")
+    if certification.uncovered:
+        out.append(
+            f"  {certification.uncovered} scores on scales the policy does not cover were not "
+            "judged.\n"
+        )
+    return out
+
+
+class VerdictCard(Static):
+    """The certification verdict of one rater."""
+
+    def show(self, certification: Certification) -> None:
+        self.update(verdict_text(certification))

@@ -1,0 +1,180 @@
+"""The rater-reliability commands: raters, rater NAME, report. Exit codes and output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from calibrate.cli import cli
+from calibrate.services import meeting
+from calibrate.services.records import load_scenario_file
+from calibrate.storage.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+KITS = sorted((ROOT / "scenarios").glob("*.toml"))
+NO_ENV: dict[str, str | None] = {"CALIBRATE_DB": None, "CALIBRATE_HOME": None}
+
+
+def run(*args: str | Path, db: Path | None = None) -> tuple[int, str, str]:
+    env = dict(NO_ENV)
+    if db is not None:
+        env["CALIBRATE_DB"] = str(db)
+    result = CliRunner().invoke(cli, [str(a) for a in args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def one_line_error(code: int, out: str, err: str, *words: str) -> None:
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
+    for word in words:
+        assert word in err
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "kits.db"
+    with Store.open(path) as store:
+        for kit in KITS:
+            load_scenario_file(store, kit)
+    return path
+
+
+def grade8_session(db: Path) -> int:
+    with Store.open(db) as store:
+        found = next(s for s in store.list_sessions() if s.title.startswith("October"))
+    assert found.id is not None
+    return found.id
+
+
+def test_raters_lists_everyone_with_a_verdict(db: Path) -> None:
+    code, out, err = run("raters", db=db)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["rater", "sessions", "latest"]
+    erik = next(line for line in lines if line.startswith("Erik Lindqvist"))
+    assert "52%" in erik and "+0.42" in erik and "does not meet the standard" in erik
+    amara = next(line for line in lines if line.startswith("Amara Okafor"))
+    assert amara.endswith("certified") and "90%" in amara
+    assert "calibrate default" in out
+
+
+def test_raters_json(db: Path) -> None:
+    code, out, _ = run("raters", "--json", db=db)
+    assert code == 0
+    data = json.loads(out)
+    assert len(data) == 18
+    erik = next(d for d in data if d["rater"] == "Erik Lindqvist")
+    assert erik["latest"]["exact"]["value"] == pytest.approx(21 / 40)
+    assert erik["latest"]["severity"]["ci_low"] > 0
+    assert erik["certification"]["verdict"] == "does not meet the standard"
+    assert erik["certification"]["checks"][0]["n"] == 40
+
+
+def test_rater_shows_verdict_timeline_and_central_tendency(db: Path) -> None:
+    code, out, err = run("rater", "Marcus Baptiste", db=db)
+    assert code == 0, err
+    assert "private" in out.splitlines()[0]
+    assert "Certification: does not meet the standard" in out
+    assert "22 of 39 scores" in out and "lower bound 41%" in out
+    assert "2026-10-14  October calibration" in out
+    assert "Keeps to the middle of the scale" in out
+
+
+def test_rater_json_has_the_timeline(db: Path) -> None:
+    code, out, _ = run("rater", "Erik Lindqvist", "--json", db=db)
+    assert code == 0
+    data = json.loads(out)
+    assert data["rater"] == "Erik Lindqvist"
+    assert [p["session"]["date"] for p in data["timeline"]] == ["2026-10-14"]
+    assert data["certification"]["n"] == 40
+
+
+def test_an_unknown_rater_is_one_line(db: Path) -> None:
+    one_line_error(*run("rater", "Nobody Here", db=db), "no rater called “Nobody Here”")
+
+
+def test_a_policy_file_changes_the_verdict(db: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "easy.toml"
+    policy.write_text(
+        '[policy]\nname = "easy"\n[[rules]]\nmin_levels = 4\nmax_levels = 4\nexact = 0.3\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run("rater", "Erik Lindqvist", "--policy", policy, db=db)
+    assert code == 0
+    assert "Certification: certified under “easy”" in out
+
+
+def test_a_bad_policy_file_names_its_line(db: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "bad.toml"
+    policy.write_text(
+        '[policy]\nname = "x"\n[[rules]]\nmin_levels = 4\nmax_levels = 4\nexact = 70\n'
+    )
+    code, out, err = run("raters", "--policy", policy, db=db)
+    one_line_error(code, out, err, f"{policy}, line 6, rules[1].exact")
+
+
+def test_report_session_markdown_to_stdout(db: Path) -> None:
+    code, out, _ = run("report", "--session", grade8_session(db), "--format", "md", db=db)
+    assert code == 0
+    assert out.startswith("# Session report: October calibration")
+    assert "## Discussion items" in out
+    assert "Erik Lindqvist" not in out
+
+
+def test_report_session_html_with_private_pages(db: Path, tmp_path: Path) -> None:
+    out_file, folder = tmp_path / "team.html", tmp_path / "private"
+    session_id = grade8_session(db)
+    code, out, err = run(
+        "report", "--session", session_id, "--format", "html",
+        "--output", out_file, "--private-dir", folder, db=db,
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"Wrote the report to {out_file}." in out
+    assert "Wrote 6 private pages" in out
+    assert out_file.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    names = sorted(p.name for p in folder.iterdir())
+    assert f"session-{session_id}-erik-lindqvist.html" in names and len(names) == 6
+
+
+def test_report_rater_json(db: Path) -> None:
+    code, out, _ = run("report", "--rater", "Linh Tran", "--format", "json", db=db)
+    assert code == 0
+    assert json.loads(out)["certification"]["verdict"] == "not yet certified"
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("report", "--format", "md"), "either --session ID or --rater NAME"),
+        (("report", "--session", "1", "--rater", "x"), "either --session ID or --rater NAME"),
+        (("report", "--rater", "Linh Tran", "--private-dir", "x"), "--private-dir goes with"),
+        (("report", "--session", "999"), "no session with id 999"),
+        (("report", "--session", "1", "--format", "pdf"), "'pdf' is not one of"),
+    ],
+)
+def test_report_mistakes_are_one_line(db: Path, args: tuple[str, ...], words: str) -> None:
+    one_line_error(*run(*args, db=db), words)
+
+
+def test_a_blind_session_being_scored_has_no_report(tmp_path: Path) -> None:
+    path = tmp_path / "blind.db"
+    with Store.open(path) as store:
+        load_scenario_file(store, KITS[0])
+        first = store.list_sessions()[0]
+        session = meeting.create_session(
+            store,
+            title="Scoring now",
+            date="2026-12-01",
+            rubric_id=first.rubric_id,
+            sample_ids=first.sample_ids,
+            rater_ids=first.rater_ids,
+        )
+    one_line_error(*run("report", "--session", session.id or 0, db=path), "hidden")
+
+
+def test_no_database_yet_is_one_line(tmp_path: Path) -> None:
+    one_line_error(*run("raters", db=tmp_path / "none.db"), "no calibrate database")

@@ -1,0 +1,225 @@
+"""Session and rater reports: every section in every format, self-contained HTML, and privacy
+(the team part names no rater's figures; each private page holds only that rater's scores)."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from calibrate.domain.errors import InvalidOperationError
+from calibrate.services import meeting
+from calibrate.services.records import load_scenario_file
+from calibrate.services.report_html import private_html, rater_html, session_html
+from calibrate.services.report_markdown import private_markdown, rater_markdown, session_markdown
+from calibrate.services.reports import (
+    SessionReport,
+    private_page_json,
+    rater_report,
+    rater_report_json,
+    session_report,
+    session_report_json,
+)
+from calibrate.storage.scenario_store import stored_key
+from calibrate.storage.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+GRADE8 = ROOT / "scenarios" / "grade8-argument.toml"
+KIT = tomllib.loads(GRADE8.read_text(encoding="utf-8"))
+RATERS = [r["name"] for r in KIT["raters"]]
+FACILITATOR = KIT["session"]["facilitator"]
+
+TEAM_SECTIONS = (
+    "Agreement",
+    "By criterion",
+    "The team against the master key",
+    "Discussion items",
+    "Consensus decisions",
+    "Anchors agreed",
+    "Private pages",
+)
+PRIVATE_SECTIONS = ("Summary", "By criterion", "Use of the scale", "Your scores")
+RATER_SECTIONS = (
+    "Certification",
+    "Timeline",
+    "Drift flags",
+    "Lean by criterion, all sessions",
+    "Use of the scale (latest session, 2026-10-14)",
+    "Anchors scored again",
+)
+
+
+def clock() -> str:
+    return "2026-10-14T09:00:00.000+00:00"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with Store.open(tmp_path_factory.mktemp("reports") / "r.db", clock=clock) as opened:
+        load_scenario_file(opened, GRADE8)
+        session = opened.list_sessions()[0]
+        assert session.id is not None
+        # One consensus decision, so that section has content.
+        essay7 = opened.sample_by_key(stored_key(KIT["scenario"]["name"], "essay-7"))
+        assert essay7 is not None and essay7.id is not None
+        sample_id = essay7.id
+        meeting.set_consensus(
+            opened,
+            session.id,
+            sample_id=sample_id,
+            criterion_key="claim",
+            level=2,
+            rationale="No position is taken: 'move forward with caution'.",
+        )
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def report(store: Store) -> SessionReport:
+    session = store.list_sessions()[0]
+    assert session.id is not None
+    return session_report(store, session.id)
+
+
+def headings(markdown: str) -> list[str]:
+    return [line.lstrip("#").strip() for line in markdown.splitlines() if line.startswith("#")]
+
+
+def html_headings(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[23]>(.*?)</h[23]>", html)]
+
+
+def test_markdown_session_report_has_every_section(report: SessionReport) -> None:
+    text = session_markdown(report)
+    assert set(TEAM_SECTIONS) <= set(headings(text))
+    assert "No position is taken" in text  # the consensus decision
+    assert len(report.anchors) == len(KIT["anchors"]) == 3
+    for anchor in KIT["anchors"]:  # anchors agreed, with their annotations
+        assert " ".join(anchor["annotation"].split())[:60] in text
+
+
+def test_html_session_report_is_self_contained_and_complete(report: SessionReport) -> None:
+    html = session_html(report)
+    assert html.startswith("<!DOCTYPE html>")
+    assert set(TEAM_SECTIONS) <= set(html_headings(html))
+    assert "http://" not in html and "https://" not in html
+    assert "<link" not in html and "<script" not in html and "@import" not in html
+    assert "<svg" in html and "@media print" in html
+
+
+def test_json_session_report_has_every_section(report: SessionReport) -> None:
+    data = json.loads(json.dumps(session_report_json(report)))
+    for key in (
+        "agreement",
+        "by_criterion",
+        "team_against_reference",
+        "discussion",
+        "consensus",
+        "anchors",
+    ):
+        assert data[key], key
+    assert set(data["by_criterion"]) == {c["key"] for c in KIT["rubric"]["criteria"]}
+    assert data["agreement"]["n_raters"] == 6
+    assert data["team_against_reference"]["exact"]["n"] == 239
+    assert data["private_pages"] == 6
+
+
+def test_the_team_report_names_no_rater(report: SessionReport) -> None:
+    for text in (
+        session_markdown(report),
+        session_html(report),
+        json.dumps(session_report_json(report), ensure_ascii=False),
+    ):
+        for name in RATERS:
+            if name == FACILITATOR:  # named once, as the facilitator
+                assert text.count(name) == 1
+            else:
+                assert name not in text
+
+
+def test_team_accuracy_is_the_pooled_hand_count(report: SessionReport) -> None:
+    key = {m["sample"]: m["levels"] for m in KIT["master_key"]}
+    pairs = [
+        (level, key[e["sample"]][c])
+        for e in KIT["session"]["scores"]
+        for c, level in e["levels"].items()
+    ]
+    exact = sum(a == b for a, b in pairs)
+    assert report.team.exact.n == len(pairs) == 239
+    assert report.team.exact.statistic == pytest.approx(exact / len(pairs))
+    assert report.team.n_far == sum(abs(a - b) >= 2 for a, b in pairs)
+
+
+def test_discussion_items_count_levels_without_names(report: SessionReport) -> None:
+    assert report.discussion
+    first = report.discussion[0]
+    assert sum(first.counts.values()) <= 6
+    assert first.straddles_cut  # splits across the cut come first
+
+
+@pytest.mark.parametrize("name", RATERS)
+def test_each_private_page_lists_only_that_raters_scores(report: SessionReport, name: str) -> None:
+    page = next(p for p in report.private if p.rater.name == name)
+    mine = [e for e in KIT["session"]["scores"] if e["rater"] == name]
+    n_scores = sum(len(e["levels"]) for e in mine)
+    assert len(page.lines) == n_scores
+    my_notes = {n for e in mine for n in e.get("notes", {}).values()}
+    other_notes = {
+        n
+        for e in KIT["session"]["scores"]
+        if e["rater"] != name
+        for n in e.get("notes", {}).values()
+    } - my_notes
+    for text in (
+        private_markdown(report, page),
+        private_html(report, page),
+        json.dumps(private_page_json(report, page), ensure_ascii=False),
+    ):
+        for other in RATERS:
+            if other != name:
+                assert other not in text
+        for note in other_notes:
+            assert note not in text.replace("&#x27;", "'").replace("&quot;", '"')
+    md = private_markdown(report, page)
+    assert set(PRIVATE_SECTIONS) <= set(headings(md))
+    rows = [line for line in md.split("## Your scores")[1].splitlines() if line.startswith("| ")]
+    assert len(rows) - 1 == n_scores  # minus the header row
+    html = private_html(report, page)
+    assert set(PRIVATE_SECTIONS) <= set(html_headings(html))
+    assert "http://" not in html and "https://" not in html
+
+
+def test_rater_report_in_every_format(store: Store) -> None:
+    erik = store.rater_by_name("Erik Lindqvist")
+    assert erik is not None and erik.id is not None
+    data = rater_report(store, erik.id)
+    md = rater_markdown(data)
+    assert set(RATER_SECTIONS) <= set(headings(md))
+    html = rater_html(data)
+    assert set(RATER_SECTIONS) <= set(html_headings(html))
+    assert "http://" not in html and "https://" not in html and "<svg" in html
+    as_json = json.loads(json.dumps(rater_report_json(data)))
+    assert as_json["certification"]["verdict"] == "does not meet the standard"
+    assert as_json["timeline"][0]["severity"]["ci_low"] > 0
+    for other in RATERS:
+        if other != "Erik Lindqvist":
+            assert other not in md and other not in html
+
+
+def test_no_report_while_a_blind_session_is_scored(store: Store) -> None:
+    first = store.list_sessions()[-1]
+    session = meeting.create_session(
+        store,
+        title="Blind, still scoring",
+        date="2026-12-01",
+        rubric_id=first.rubric_id,
+        sample_ids=first.sample_ids,
+        rater_ids=first.rater_ids,
+    )
+    assert session.id is not None
+    with pytest.raises(InvalidOperationError, match="hidden"):
+        session_report(store, session.id)
