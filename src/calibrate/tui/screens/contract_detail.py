@@ -1,0 +1,289 @@
+"""One learning contract: the document as the student reads it, the progress log, checkpoint
+reviews, and its versions side by side. A draft is agreed (made active) here; progress is then
+logged and reviewed. Export writes the printable document to a file in a worker that gets the
+gathered document, never the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Markdown,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from calibrate.domain.contracts import (
+    ContractFieldError,
+    ContractStatus,
+    next_checkpoint,
+    review_dates,
+)
+from calibrate.domain.errors import CalibrateError
+from calibrate.services.contract_compare import compare_versions
+from calibrate.services.contract_export import ContractDocument, ContractFormat, contract_document
+from calibrate.services.contract_files import default_file_name, render_document, write_document
+from calibrate.services.contracts import activate, log_progress, review
+from calibrate.tui.base import StoreScreen
+from calibrate.tui.screens.modals import ConfirmModal
+from calibrate.tui.widgets.contract_export_modal import ExportChoice, ExportModal
+from calibrate.tui.widgets.contract_fields import show_problem
+from calibrate.tui.widgets.contract_logs import ProgressForm, ReviewForm
+from calibrate.tui.widgets.contract_versions import VersionCompare
+
+TABS = ("ct-tab-document", "ct-tab-progress", "ct-tab-reviews", "ct-tab-versions")
+
+
+class ContractDetailScreen(StoreScreen):
+    TITLE = "Contract"
+    BINDINGS = [
+        Binding("a", "activate", "Activate"),
+        Binding("e", "amend", "Amend"),
+        Binding("d", "tab('ct-tab-document')", "Document"),
+        Binding("l", "tab('ct-tab-progress')", "Log progress"),
+        Binding("r", "tab('ct-tab-reviews')", "Review"),
+        Binding("h", "tab('ct-tab-versions')", "Versions"),
+        Binding("ctrl+s", "save_entry", "Save entry"),
+        Binding("x", "export", "Export"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(self, contract_id: int) -> None:
+        super().__init__()
+        self.contract_id = contract_id
+        self.doc: ContractDocument | None = None
+        self.exported: Path | None = None  # the last file written (for tests and the status)
+        self.document_text = ""  # the contract as the student reads it (Markdown)
+        self.shown_text = ""  # what the document tab shows
+
+    def compose(self) -> ComposeResult:
+        today = self.calibrate_app.today().isoformat()
+        yield Header()
+        yield Static("", id="ct-summary")
+        with TabbedContent(id="ct-tabs"):
+            with TabPane("Contract", id="ct-tab-document"), VerticalScroll(id="ct-document-box"):
+                yield Markdown("", id="ct-document")
+            with TabPane("Progress log", id="ct-tab-progress"):
+                yield DataTable(id="ct-progress", cursor_type="row", zebra_stripes=True)
+                yield ProgressForm(today)
+            with TabPane("Checkpoints", id="ct-tab-reviews"):
+                yield Static("", id="ct-schedule")
+                yield DataTable(id="ct-reviews", cursor_type="row", zebra_stripes=True)
+                yield ReviewForm(today)
+            with TabPane("Versions", id="ct-tab-versions"):
+                yield VersionCompare()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ct-progress", DataTable).add_columns(
+            "Date", "Evidence", "What worked", "What didn't", "What next"
+        )
+        self.query_one("#ct-reviews", DataTable).add_columns("Date", "Outcome", "Note", "Version")
+        try:
+            self.refresh_data()
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error")
+            self.app.pop_screen()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    # ------------------------------------------------------------------ showing
+    def refresh_data(self) -> None:
+        self.doc = doc = contract_document(self.store, self.contract_id)
+        c = doc.contract
+        self.sub_title = f"{c.student_code} · {c.status} · version {c.version}"
+        upcoming = next_checkpoint(c, doc.reviews)
+        summary = Text()
+        summary.append(f"{c.student_code}", style="bold")
+        summary.append(
+            f"  ·  {c.teacher}  ·  {doc.rubric.name} v{doc.rubric.version}  ·  {c.status}"
+            f"  ·  version {c.version}  ·  next checkpoint: {upcoming or '–'}"
+        )
+        if c.status is ContractStatus.DRAFT:
+            summary.append("\nA draft: agree it with the student, then press a to make it active.")
+        self.query_one("#ct-summary", Static).update(summary)
+        self.document_text = render_document(doc, ContractFormat.MD)
+        self.show_document()
+        progress = self.query_one("#ct-progress", DataTable)
+        progress.clear()
+        for p in doc.progress:
+            evidence = p.evidence + (f" [{p.evidence_file}]" if p.evidence_file else "")
+            progress.add_row(p.date, evidence, p.worked, p.didnt_work, p.next_step, key=str(p.id))
+        reviews = self.query_one("#ct-reviews", DataTable)
+        reviews.clear()
+        for r in doc.reviews:
+            reviews.add_row(r.date, str(r.outcome), r.note, str(r.version), key=str(r.id))
+        planned = review_dates(doc.current)
+        self.query_one("#ct-schedule", Static).update(
+            f"Reviewed every {doc.current.commitments.review_every_days} days. "
+            f"Next checkpoint: {upcoming or '–'}. "
+            f"Planned: {', '.join(planned) or '–'}."
+        )
+        self.query_one(VersionCompare).set_versions([v.version for v in doc.versions])
+        self.refresh_bindings()
+
+    @on(VersionCompare.PairChosen)
+    def pair_chosen(self, event: VersionCompare.PairChosen) -> None:
+        try:
+            comparison = compare_versions(self.store, self.contract_id, event.before, event.after)
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.query_one(VersionCompare).show(comparison)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        status = None if self.doc is None else self.doc.contract.status
+        if action == "activate":
+            return status is ContractStatus.DRAFT
+        if action == "amend":
+            return status is not None and status.open
+        if action == "save_entry":
+            return self.query_one("#ct-tabs", TabbedContent).active in TABS[1:3]
+        return True
+
+    def show_document(self) -> None:
+        """Draw the document if its tab is showing and it changed (drawing it takes a while)."""
+        if self.query_one("#ct-tabs", TabbedContent).active != TABS[0]:
+            return
+        if self.document_text != self.shown_text:
+            self.shown_text = self.document_text
+            self.query_one("#ct-document", Markdown).update(self.document_text)
+
+    @on(TabbedContent.TabActivated)
+    def tab_changed(self) -> None:
+        self.show_document()
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------------ actions
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#ct-tabs", TabbedContent).active = tab
+        first = {"ct-tab-progress": "#ct-evidence", "ct-tab-reviews": "#ct-outcome"}.get(tab)
+        if first is not None:
+            self.query_one(first).focus()
+
+    def action_activate(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                activate(self.store, self.contract_id)
+            except CalibrateError as exc:
+                self.notify(exc.message, severity="error")
+                return
+            self.notify("The contract is active: log progress (l) and review it (r).")
+            self.refresh_data()
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Has the student agreed this contract with you? It becomes active: progress is "
+                "logged and reviewed from now on.",
+                yes="Make it active",
+            ),
+            answered,
+        )
+
+    def action_amend(self) -> None:
+        from calibrate.tui.screens.contract_editor import ContractEditorScreen
+
+        self.app.push_screen(ContractEditorScreen(self.contract_id))
+
+    def action_save_entry(self) -> None:
+        active = self.query_one("#ct-tabs", TabbedContent).active
+        if active == "ct-tab-progress":
+            self.query_one(ProgressForm).submit()
+        elif active == "ct-tab-reviews":
+            self.query_one(ReviewForm).submit()
+
+    @on(ProgressForm.Submitted)
+    def progress_logged(self, event: ProgressForm.Submitted) -> None:
+        form = self.query_one(ProgressForm)
+        try:
+            log_progress(
+                self.store,
+                self.contract_id,
+                on=event.date,
+                evidence=event.evidence,
+                evidence_file=event.evidence_file,
+                worked=event.worked,
+                didnt_work=event.didnt_work,
+                next_step=event.next_step,
+            )
+        except ContractFieldError as exc:
+            if not show_problem(form, exc.field, exc.message):
+                self.notify(exc.message, severity="error")
+            return
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error", timeout=8)
+            return
+        form.clear()
+        self.notify("Added to the progress log.")
+        self.refresh_data()
+
+    @on(ReviewForm.Submitted)
+    def review_recorded(self, event: ReviewForm.Submitted) -> None:
+        form = self.query_one(ReviewForm)
+        try:
+            review(
+                self.store, self.contract_id, on=event.date, outcome=event.outcome, note=event.note
+            )
+        except ContractFieldError as exc:
+            if not show_problem(form, exc.field, exc.message):
+                self.notify(exc.message, severity="error")
+            return
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error", timeout=8)
+            return
+        form.clear()
+        self.notify(f"Checkpoint recorded: {event.outcome}.")
+        self.refresh_data()
+
+    # ------------------------------------------------------------------ export
+    def action_export(self) -> None:
+        if self.doc is None:
+            return
+        folder = Path.cwd()
+        suggested = folder / default_file_name(self.doc.contract)
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is None:
+                return
+            try:  # gathered here, on the app's thread: the worker never sees the store
+                doc = contract_document(self.store, self.contract_id)
+            except CalibrateError as exc:
+                self.notify(exc.message, severity="error")
+                return
+            self.notify(f"Writing {choice.path.name} …")
+            self.write_file(doc, choice)
+
+        self.app.push_screen(ExportModal(suggested, folder=folder), chosen)
+
+    @work(thread=True, exclusive=True, group="contract-export")
+    def write_file(self, doc: ContractDocument, choice: ExportChoice) -> None:
+        try:
+            path = write_document(doc, choice.path, choice.fmt, include_name=choice.include_name)
+        except CalibrateError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self._written, path, choice.fmt)
+
+    def _written(self, path: Path, fmt: ContractFormat) -> None:
+        self.exported = path
+        self.notify(f"Wrote the contract ({fmt}) to {path}.", timeout=8)
+
+    def action_leave(self) -> None:
+        """Out of a form first (so the letter keys work again), then back."""
+        if isinstance(self.focused, Input):
+            self.query_one("#ct-tabs Tabs").focus()
+            return
+        self.app.pop_screen()
