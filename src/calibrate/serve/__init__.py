@@ -1,0 +1,1 @@
+"""Serving calibrate to browsers for a live meeting (``calibrate serve``)."""
