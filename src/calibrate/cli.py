@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from calibrate.cli_contracts import CONTRACT_COMMANDS
 from calibrate.cli_records import RECORD_COMMANDS
+from calibrate.cli_reliability import RELIABILITY_COMMANDS
+from calibrate.cli_serve import SERVE_COMMANDS
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.ratings import Measurement
 
@@ -151,7 +154,9 @@ def agree(
     click.echo(render_report(report, title=str(ratings)))
 
 
-for _command in RECORD_COMMANDS:
+for _command in (*RECORD_COMMANDS, *SERVE_COMMANDS, *CONTRACT_COMMANDS):
+    cli.add_command(_command)
+for _command in RELIABILITY_COMMANDS:
     cli.add_command(_command)
 
 

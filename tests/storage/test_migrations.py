@@ -19,7 +19,7 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "samples": "id key title body kind student_code grade task attachments",
     "raters": "id name initials role team active",
     "sessions": "id title date rubric_id facilitator phase blind round cut_score created_at"
-    " join_code facilitator_code",
+    " join_code facilitator_code reveal_names",
     "session_samples": "session_id sample_id position",
     "session_raters": "session_id rater_id position",
     "scores": "id session_id round sample_id criterion_key rater_id level note scored_at",
@@ -28,7 +28,25 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "consensus": "id session_id sample_id criterion_key level rationale decided_at",
     "reference_scores": "id sample_id criterion_key level set_by set_at rubric_id",
     "anchors": "id rubric_id criterion_key level sample_id annotation session_id status created_at",
+    "contracts": "id student_code student_name teacher teacher_id rubric_id sample_id session_id"
+    " status created_at updated_at",
+    "contract_versions": "id contract_id version start_date supports resources"
+    " teacher_feedback_days teacher_note student_practice student_keeps_log review_every_days"
+    " accessibility_needs evidence_formats flexible_deadlines note created_at",
+    "contract_levels": "version_id position criterion_key level source",
+    "contract_targets": "id version_id position criterion_key current_level target_level"
+    " indicator due_date",
+    "contract_target_anchors": "target_id anchor_id position",
+    "contract_activities": "version_id position stage description criterion_key",
+    "contract_progress": "id contract_id date evidence evidence_file worked didnt_work next_step"
+    " created_at",
+    "contract_reviews": "id contract_id version date outcome note created_at",
+    "contract_reassessments": "id contract_id date reflection teacher_note created_at",
+    "contract_results": "reassessment_id position criterion_key target_level achieved_level",
 }
+
+#: Every migration, in the order it is applied.
+ALL_MIGRATIONS = ["m001_initial", "m002_session_codes", "m003_contracts", "m004_reveal_names"]
 
 
 def schema(db: sqlite_utils.Database) -> list[tuple[str, str]]:
@@ -51,7 +69,7 @@ def test_applying_twice_is_a_no_op(tmp_path: Path) -> None:
     path = tmp_path / "cal.db"
     db = open_database(path)
     try:
-        assert applied_migrations(db) == ["m001_initial", "m002_session_codes"]
+        assert applied_migrations(db) == ALL_MIGRATIONS
         before = (schema(db), db.execute("SELECT * FROM _sqlite_migrations").fetchall())
         migrate(db)
         database.MIGRATIONS.apply(db)  # even without our guard
@@ -60,7 +78,7 @@ def test_applying_twice_is_a_no_op(tmp_path: Path) -> None:
     finally:
         db.close()
     with Store.open(path) as store:
-        assert applied_migrations(store.db) == ["m001_initial", "m002_session_codes"]
+        assert applied_migrations(store.db) == ALL_MIGRATIONS
         assert schema(store.db) == before[0]
 
 
@@ -140,11 +158,11 @@ def test_an_m001_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
         db.close()
 
     with Store.open(path) as store:
-        assert applied_migrations(store.db) == ["m001_initial", "m002_session_codes"]
+        assert applied_migrations(store.db) == ALL_MIGRATIONS
         for table, rows in ROWS_AT_M001.items():
             stored = store.db.execute(f"SELECT * FROM {table}").fetchall()
             if table == "sessions":
-                rows = [(*row, None, None) for row in rows]
+                rows = [(*row, None, None, 0) for row in rows]  # codes unset, names hidden
             assert stored == rows, table
         session = store.get_session(1)
         assert (session.title, session.rater_ids, session.round) == ("October", (1, 2), 1)

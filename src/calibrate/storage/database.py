@@ -24,6 +24,8 @@ import platformdirs
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from calibrate.storage.contract_schema import CONTRACT_TABLES
+
 BUSY_TIMEOUT_MS = 5000
 FILE_MODE = 0o600
 DB_FILENAME = "calibrate.db"
@@ -352,3 +354,19 @@ def m002_session_codes(db: sqlite_utils.Database) -> None:
     sessions.create_index(
         ["facilitator_code"], index_name="idx_sessions_facilitator_code", unique=True
     )
+
+
+@MIGRATIONS()
+def m003_contracts(db: sqlite_utils.Database) -> None:
+    """Learning contracts: the contract, each of its versions (every amendment kept) with the
+    diagnostic levels, targets and their anchors, and activities; the progress log, checkpoint
+    reviews and the closing reassessment with its per-target results."""
+    for statement in CONTRACT_TABLES:
+        db.execute(statement)
+
+
+@MIGRATIONS()
+def m004_reveal_names(db: sqlite_utils.Database) -> None:
+    """Whether raters joining a live meeting see who gave which level after the reveal (off
+    until the facilitator allows it)."""
+    db.table("sessions").add_column("reveal_names", int, not_null_default=0)

@@ -20,7 +20,9 @@ from typing import Self
 
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.storage import database
+from calibrate.storage.store_authoring import AuthoringStore
 from calibrate.storage.store_catalog import CatalogStore
+from calibrate.storage.store_contracts import ContractStore
 from calibrate.storage.store_records import RecordStore
 from calibrate.storage.store_rubrics import RubricStore
 from calibrate.storage.store_scores import ScoreStore
@@ -29,7 +31,9 @@ from calibrate.storage.store_sessions import SessionCodes, SessionStore, new_ses
 __all__ = ["SessionCodes", "Store", "new_session_code"]
 
 
-class Store(RubricStore, CatalogStore, SessionStore, ScoreStore, RecordStore):
+class Store(
+    RubricStore, CatalogStore, SessionStore, ScoreStore, RecordStore, AuthoringStore, ContractStore
+):
     """Rubrics, samples, raters, sessions, scores, consensus, reference scores and anchors.
 
     Open with :meth:`open`; use as a context manager or call :meth:`close`. Every method that
