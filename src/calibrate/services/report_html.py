@@ -9,7 +9,13 @@ from html import escape
 from calibrate.services import report_markdown as md
 from calibrate.services.reliability import RaterSession
 from calibrate.services.report_svg import lean_bars, level_counts, percent_bars, timeline
-from calibrate.services.reports import PrivatePage, RaterReport, SessionReport
+from calibrate.services.reports import (
+    CERTIFICATION_COLUMNS,
+    PrivatePage,
+    RaterReport,
+    SessionReport,
+    certification_rows,
+)
 from calibrate.stats.report import LABELS
 
 CSS = """
@@ -299,21 +305,7 @@ def rater_html(report: RaterReport) -> str:
         "<h2>Certification</h2>",
         p(f"{cert.verdict.value.capitalize()} under “{cert.policy.name}”.", "verdict"),
         p(cert.summary),
-        table(
-            ("Requirement", "Scale", "Count", "n", "Lower bound", "Bar", "Outcome"),
-            [
-                (
-                    c.measure,
-                    c.scale,
-                    c.count,
-                    c.n,
-                    "" if c.lower_bound is None else f"{100 * c.lower_bound:.0f}%",
-                    f"{100 * c.bar:.0f}%" if c.measure != "two_away" else f"≤ {c.bar:.0f}",
-                    c.outcome,
-                )
-                for c in cert.checks
-            ],
-        ),
+        table(CERTIFICATION_COLUMNS, certification_rows(cert)),
         "<h2>Timeline</h2>",
     ]
     if h.points:

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from calibrate.services.agreement_text import format_interval, format_value
 from calibrate.services.reliability import RaterSession
 from calibrate.services.reports import (
+    CERTIFICATION_COLUMNS,
     PrivatePage,
     RaterReport,
     SessionReport,
+    certification_rows,
 )
 from calibrate.stats.rater_effects import Estimate
 from calibrate.stats.report import LABELS, AgreementReport
@@ -251,21 +253,7 @@ def rater_markdown(report: RaterReport) -> str:
     out += ["## Certification", ""]
     out += [f"**{cert.verdict.value.capitalize()}** under “{cert.policy.name}”.", ""]
     out += [cert.summary, ""]
-    out += table(
-        ("Requirement", "Scale", "Count", "n", "Lower bound", "Bar", "Outcome"),
-        [
-            (
-                c.measure,
-                c.scale,
-                c.count,
-                c.n,
-                "" if c.lower_bound is None else f"{100 * c.lower_bound:.0f}%",
-                f"{100 * c.bar:.0f}%" if c.measure != "two_away" else f"≤ {c.bar:.0f}",
-                c.outcome,
-            )
-            for c in cert.checks
-        ],
-    )
+    out += table(CERTIFICATION_COLUMNS, certification_rows(cert))
     out += ["## Timeline", ""]
     out += table(
         ("Date", "Session", "Compared", "Exact", "Within one", "2+ away", "Lean", "Change"),

@@ -258,6 +258,25 @@ def _label(context: MeetingContext, key: str, level: int) -> str:
 
 
 # ----------------------------------------------------------------- JSON
+CERTIFICATION_COLUMNS = ("Requirement", "Scale", "Count", "n", "Lower bound", "Bar", "Outcome")
+
+
+def certification_rows(cert: Certification) -> list[tuple[object, ...]]:
+    """One row per requirement of a verdict, as both the Markdown and the HTML report show it."""
+    return [
+        (
+            c.measure,
+            c.scale,
+            c.count,
+            c.n,
+            "" if c.lower_bound is None else f"{100 * c.lower_bound:.0f}%",
+            f"{100 * c.bar:.0f}%" if c.measure != "two_away" else f"≤ {c.bar:.0f}",
+            c.outcome,
+        )
+        for c in cert.checks
+    ]
+
+
 def rater_session_json(result: RaterSession) -> dict[str, object]:
     """One rater's figures in one session (private)."""
     return {

@@ -88,24 +88,22 @@ def _pairwise(name: str, table: RatingTable, *, adjacent: bool) -> AgreementResu
     shares = all_shares[used]
     estimate = float(shares.mean())
     n_raters = int(table.present[used].any(axis=0).sum())
+    se = float(shares.std(ddof=1)) / math.sqrt(n_used) if n_used >= 2 else 0.0
+    no_interval = None
     if n_used < 2:
-        return defined(
-            name,
-            Family.PERCENT,
-            estimate,
-            n_units=n_used,
-            n_raters=n_raters,
-            ci_method=_PAIRWISE_CI,
-            reason_no_ci=(
-                "Only one sample was scored by two or more raters, so there is no way to "
-                "tell how much this figure would change with other samples."
-            ),
+        no_interval = (
+            "Only one sample was scored by two or more raters, so there is no way to "
+            "tell how much this figure would change with other samples."
         )
-    se = float(shares.std(ddof=1)) / math.sqrt(n_used)
-    if se == 0.0:
+    elif se == 0.0:
         # Every sample had the same share of agreeing pairs (e.g. full agreement on all three
         # samples): the spread between samples is zero, which says nothing about how the figure
         # would move on other samples. An interval of zero width would overstate certainty.
+        no_interval = (
+            f"Agreement was the same on every one of the {n_used} samples, so there is no "
+            "spread from which to estimate a margin of error."
+        )
+    if no_interval is not None:
         return defined(
             name,
             Family.PERCENT,
@@ -113,10 +111,7 @@ def _pairwise(name: str, table: RatingTable, *, adjacent: bool) -> AgreementResu
             n_units=n_used,
             n_raters=n_raters,
             ci_method=_PAIRWISE_CI,
-            reason_no_ci=(
-                f"Agreement was the same on every one of the {n_used} samples, so there is no "
-                "spread from which to estimate a margin of error."
-            ),
+            reason_no_ci=no_interval,
         )
     half = float(stats.t.ppf(0.975, n_used - 1)) * se
     return defined(
