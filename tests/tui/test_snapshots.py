@@ -77,7 +77,8 @@ def test_home(snap_compare: Snap, store: Store) -> None:
 
 def test_scoring_asks_who_is_scoring(snap_compare: Snap, store: Store) -> None:
     fresh, _ = sessions(store)
-    assert snap_compare(app_for(store, open_session=fresh), terminal_size=SIZE)
+    app = app_for(store, open_session=fresh)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle())
 
 
 def test_scoring_with_a_level_chosen(snap_compare: Snap, store: Store) -> None:

@@ -54,7 +54,8 @@ class ScoringScreen(StoreScreen):
                 yield Input(placeholder="because… (press e to write, Enter to save)", id="note")
         with Horizontal(id="scoring-status"):
             yield Static("", id="progress-text")
-            yield ProgressBar(id="progress", show_eta=False)
+            # A total from the start: an indeterminate bar pulses, which says "busy", not "0 done".
+            yield ProgressBar(total=1, id="progress", show_eta=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -37,7 +37,9 @@ def lean_bar(mean: float | None) -> str:
     """``···◀◀|·····`` : the lean either side of the centre; one cell is 0.2 levels."""
     if mean is None:
         return " " * (2 * HALF + 1)
-    n = min(HALF, round(abs(mean) / (1 / HALF)))
+    # Half a cell or more shows one arrow (round half up: Python's round() goes to even, which
+    # would hide a lean of exactly 0.1 levels).
+    n = min(HALF, int(abs(mean) * HALF + 0.5))
     left = ["·"] * HALF
     right = ["·"] * HALF
     if mean < 0:
