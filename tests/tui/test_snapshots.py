@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from calibrate.domain.model import Phase
 from calibrate.services import meeting
@@ -66,6 +67,10 @@ def settle(
             push(app)
         await pilot.pause()
         await app.workers.wait_for_complete()
+        # A blinking cursor is caught on or off at random: hold it still for the picture.
+        for field in app.screen.query("Input, TextArea"):
+            if isinstance(field, Input | TextArea):
+                field.cursor_blink = False
         await pilot.pause(0.2)
 
     return run

@@ -1,7 +1,8 @@
 """One learning contract: the document as the student reads it, the progress log, checkpoint
 reviews, and its versions side by side. A draft is agreed (made active) here; progress is then
-logged and reviewed. Export writes the printable document to a file in a worker that gets the
-gathered document, never the store."""
+logged and reviewed, and the closing reassessment (the Close tab) ends it as met or closed, after
+which the screen only shows it. Export writes the printable document to a file in a worker that
+gets the gathered document, never the store."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    TextArea,
 )
 
 from calibrate.domain.contracts import (
@@ -30,18 +32,27 @@ from calibrate.domain.contracts import (
     review_dates,
 )
 from calibrate.domain.errors import CalibrateError
+from calibrate.services.contract_closing import (
+    check_closing,
+    close_from_form,
+    closing_rows,
+    closing_summary,
+)
 from calibrate.services.contract_compare import compare_versions
 from calibrate.services.contract_export import ContractDocument, ContractFormat, contract_document
 from calibrate.services.contract_files import default_file_name, render_document, write_document
 from calibrate.services.contracts import activate, log_progress, review
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
+from calibrate.tui.widgets.contract_close import CloseForm
 from calibrate.tui.widgets.contract_export_modal import ExportChoice, ExportModal
 from calibrate.tui.widgets.contract_fields import show_problem
 from calibrate.tui.widgets.contract_logs import ProgressForm, ReviewForm
 from calibrate.tui.widgets.contract_versions import VersionCompare
 
-TABS = ("ct-tab-document", "ct-tab-progress", "ct-tab-reviews", "ct-tab-versions")
+TABS = ("ct-tab-document", "ct-tab-progress", "ct-tab-reviews", "ct-tab-versions", "ct-tab-close")
+CLOSE_TAB = TABS[4]
+CLOSE_QUESTION = "Close this contract? It can no longer be changed."
 
 
 class ContractDetailScreen(StoreScreen):
@@ -53,6 +64,7 @@ class ContractDetailScreen(StoreScreen):
         Binding("l", "tab('ct-tab-progress')", "Log progress"),
         Binding("r", "tab('ct-tab-reviews')", "Review"),
         Binding("h", "tab('ct-tab-versions')", "Versions"),
+        Binding("c", "tab('ct-tab-close')", "Close", tooltip="The closing reassessment"),
         Binding("ctrl+s", "save_entry", "Save entry"),
         Binding("x", "export", "Export"),
         Binding("escape", "leave", "Back"),
@@ -82,6 +94,8 @@ class ContractDetailScreen(StoreScreen):
                 yield ReviewForm(today)
             with TabPane("Versions", id="ct-tab-versions"):
                 yield VersionCompare()
+            with TabPane("Close", id=CLOSE_TAB), VerticalScroll(id="ct-close-box"):
+                yield CloseForm(today)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -112,6 +126,11 @@ class ContractDetailScreen(StoreScreen):
         )
         if c.status is ContractStatus.DRAFT:
             summary.append("\nA draft: agree it with the student, then press a to make it active.")
+        if doc.reassessment is not None:
+            summary.append(
+                "\n" + closing_summary(doc.rubric, c.status, doc.reassessment),
+                style="bold" if c.status is ContractStatus.MET else "",
+            )
         self.query_one("#ct-summary", Static).update(summary)
         self.document_text = render_document(doc, ContractFormat.MD)
         self.show_document()
@@ -131,7 +150,23 @@ class ContractDetailScreen(StoreScreen):
             f"Planned: {', '.join(planned) or '–'}."
         )
         self.query_one(VersionCompare).set_versions([v.version for v in doc.versions])
+        self.show_close_tab(c.status is ContractStatus.ACTIVE)
+        # met or closed: nothing more is logged or reviewed
+        self.query_one(ProgressForm).display = c.status.open
+        self.query_one(ReviewForm).display = c.status.open
         self.refresh_bindings()
+
+    def show_close_tab(self, shown: bool) -> None:
+        """The Close tab is there only while the contract is active."""
+        assert self.doc is not None
+        tabs = self.query_one("#ct-tabs", TabbedContent)
+        if shown:
+            self.query_one(CloseForm).set_targets(closing_rows(self.doc.rubric, self.doc.contract))
+            tabs.show_tab(CLOSE_TAB)
+            return
+        if tabs.active == CLOSE_TAB:
+            tabs.active = TABS[0]
+        tabs.hide_tab(CLOSE_TAB)
 
     @on(VersionCompare.PairChosen)
     def pair_chosen(self, event: VersionCompare.PairChosen) -> None:
@@ -148,8 +183,13 @@ class ContractDetailScreen(StoreScreen):
             return status is ContractStatus.DRAFT
         if action == "amend":
             return status is not None and status.open
+        if action == "tab" and parameters == (CLOSE_TAB,):
+            return status is ContractStatus.ACTIVE
         if action == "save_entry":
-            return self.query_one("#ct-tabs", TabbedContent).active in TABS[1:3]
+            active = self.query_one("#ct-tabs", TabbedContent).active
+            if active == CLOSE_TAB:
+                return status is ContractStatus.ACTIVE
+            return active in TABS[1:3] and status is not None and status.open
         return True
 
     def show_document(self) -> None:
@@ -162,15 +202,26 @@ class ContractDetailScreen(StoreScreen):
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
+        tabs = self.query_one("#ct-tabs", TabbedContent)
+        closable = self.doc is not None and self.doc.contract.status is ContractStatus.ACTIVE
+        if tabs.active == CLOSE_TAB and not closable:
+            # e.g. focus coming back to the form after closing: the tab is gone
+            self.query_one("#ct-tabs Tabs").focus()
+            tabs.active = TABS[0]
+            return
         self.show_document()
         self.refresh_bindings()
 
     # ------------------------------------------------------------------ actions
     def action_tab(self, tab: str) -> None:
         self.query_one("#ct-tabs", TabbedContent).active = tab
-        first = {"ct-tab-progress": "#ct-evidence", "ct-tab-reviews": "#ct-outcome"}.get(tab)
-        if first is not None:
-            self.query_one(first).focus()
+        first = {
+            "ct-tab-progress": "#ct-evidence",
+            "ct-tab-reviews": "#ct-outcome",
+            CLOSE_TAB: "#ct-close-targets Select",
+        }.get(tab)
+        if first is not None and (found := self.query(first)):
+            found.first().focus()
 
     def action_activate(self) -> None:
         def answered(yes: bool | None) -> None:
@@ -204,6 +255,8 @@ class ContractDetailScreen(StoreScreen):
             self.query_one(ProgressForm).submit()
         elif active == "ct-tab-reviews":
             self.query_one(ReviewForm).submit()
+        elif active == CLOSE_TAB:
+            self.query_one(CloseForm).submit()
 
     @on(ProgressForm.Submitted)
     def progress_logged(self, event: ProgressForm.Submitted) -> None:
@@ -248,6 +301,51 @@ class ContractDetailScreen(StoreScreen):
         self.notify(f"Checkpoint recorded: {event.outcome}.")
         self.refresh_data()
 
+    @on(CloseForm.Submitted)
+    def close_requested(self, event: CloseForm.Submitted) -> None:
+        """Point at a mistake first; then ask; then close (all or nothing)."""
+        form = self.query_one(CloseForm)
+        try:
+            check_closing(
+                form.rows, on=event.date, achieved=event.achieved, reflection=event.reflection
+            )
+        except ContractFieldError as exc:
+            if not show_problem(form, exc.field, exc.message):
+                self.notify(exc.message, severity="error")
+            return
+        form.clear_problems()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.close_contract(event)
+
+        self.app.push_screen(ConfirmModal(CLOSE_QUESTION, yes="Close it"), answered)
+
+    def close_contract(self, event: CloseForm.Submitted) -> None:
+        form = self.query_one(CloseForm)
+        try:
+            closed = close_from_form(
+                self.store,
+                self.contract_id,
+                on=event.date,
+                achieved=event.achieved,
+                reflection=event.reflection,
+                teacher_note=event.teacher_note,
+            )
+        except ContractFieldError as exc:
+            if not show_problem(form, exc.field, exc.message):
+                self.notify(exc.message, severity="error")
+            return
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error", timeout=8)
+            return
+        if closed.status is ContractStatus.MET:
+            self.notify("The contract is met: every target reached. Well done!")
+        else:
+            self.notify("The contract is closed; not every target was reached yet.")
+        self.refresh_data()
+        self.action_tab(TABS[0])
+
     # ------------------------------------------------------------------ export
     def action_export(self) -> None:
         if self.doc is None:
@@ -283,7 +381,7 @@ class ContractDetailScreen(StoreScreen):
 
     def action_leave(self) -> None:
         """Out of a form first (so the letter keys work again), then back."""
-        if isinstance(self.focused, Input):
+        if isinstance(self.focused, Input | TextArea):
             self.query_one("#ct-tabs Tabs").focus()
             return
         self.app.pop_screen()
