@@ -129,6 +129,11 @@ def key_to_screen_tmux(db: Path, *, presses: int = 30) -> list[float]:
             wait_for(f" {n + 1} of 40 scored")
             times.append((time.perf_counter() - start) * 1000)
             subprocess.run(["tmux", "send-keys", "-t", name, "n"], check=True)
+            # Time the level key alone: wait until "n" has shown the next item (a new essay
+            # is a long Markdown render, which a key sent meanwhile would queue behind).
+            item = n + 1
+            wait_for(f"Sample {item // 5 + 1} of 8")
+            wait_for(f"criterion {item % 5 + 1} of 5")
             time.sleep(0.05)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], check=False)
