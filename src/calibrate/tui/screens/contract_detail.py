@@ -6,13 +6,16 @@ gets the gathered document, never the store."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import (
     DataTable,
     Footer,
@@ -49,6 +52,8 @@ from calibrate.tui.widgets.contract_export_modal import ExportChoice, ExportModa
 from calibrate.tui.widgets.contract_fields import show_problem
 from calibrate.tui.widgets.contract_logs import ProgressForm, ReviewForm
 from calibrate.tui.widgets.contract_versions import VersionCompare
+
+T = TypeVar("T")
 
 TABS = ("ct-tab-document", "ct-tab-progress", "ct-tab-reviews", "ct-tab-versions", "ct-tab-close")
 CLOSE_TAB = TABS[4]
@@ -258,11 +263,24 @@ class ContractDetailScreen(StoreScreen):
         elif active == CLOSE_TAB:
             self.query_one(CloseForm).submit()
 
+    def attempt(self, form: Widget, action: Callable[[], T]) -> T | None:
+        """Run a service call for ``form``: a mistake is shown at its field (or as a
+        notification when the field is not on screen) and None is returned."""
+        try:
+            return action()
+        except ContractFieldError as exc:
+            if not show_problem(form, exc.field, exc.message):
+                self.notify(exc.message, severity="error")
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error", timeout=8)
+        return None
+
     @on(ProgressForm.Submitted)
     def progress_logged(self, event: ProgressForm.Submitted) -> None:
         form = self.query_one(ProgressForm)
-        try:
-            log_progress(
+        logged = self.attempt(
+            form,
+            lambda: log_progress(
                 self.store,
                 self.contract_id,
                 on=event.date,
@@ -271,13 +289,9 @@ class ContractDetailScreen(StoreScreen):
                 worked=event.worked,
                 didnt_work=event.didnt_work,
                 next_step=event.next_step,
-            )
-        except ContractFieldError as exc:
-            if not show_problem(form, exc.field, exc.message):
-                self.notify(exc.message, severity="error")
-            return
-        except CalibrateError as exc:
-            self.notify(exc.message, severity="error", timeout=8)
+            ),
+        )
+        if logged is None:
             return
         form.clear()
         self.notify("Added to the progress log.")
@@ -286,16 +300,13 @@ class ContractDetailScreen(StoreScreen):
     @on(ReviewForm.Submitted)
     def review_recorded(self, event: ReviewForm.Submitted) -> None:
         form = self.query_one(ReviewForm)
-        try:
-            review(
+        recorded = self.attempt(
+            form,
+            lambda: review(
                 self.store, self.contract_id, on=event.date, outcome=event.outcome, note=event.note
-            )
-        except ContractFieldError as exc:
-            if not show_problem(form, exc.field, exc.message):
-                self.notify(exc.message, severity="error")
-            return
-        except CalibrateError as exc:
-            self.notify(exc.message, severity="error", timeout=8)
+            ),
+        )
+        if recorded is None:
             return
         form.clear()
         self.notify(f"Checkpoint recorded: {event.outcome}.")
@@ -305,13 +316,14 @@ class ContractDetailScreen(StoreScreen):
     def close_requested(self, event: CloseForm.Submitted) -> None:
         """Point at a mistake first; then ask; then close (all or nothing)."""
         form = self.query_one(CloseForm)
-        try:
+
+        def check() -> bool:
             check_closing(
                 form.rows, on=event.date, achieved=event.achieved, reflection=event.reflection
             )
-        except ContractFieldError as exc:
-            if not show_problem(form, exc.field, exc.message):
-                self.notify(exc.message, severity="error")
+            return True
+
+        if self.attempt(form, check) is None:
             return
         form.clear_problems()
 
@@ -323,21 +335,18 @@ class ContractDetailScreen(StoreScreen):
 
     def close_contract(self, event: CloseForm.Submitted) -> None:
         form = self.query_one(CloseForm)
-        try:
-            closed = close_from_form(
+        closed = self.attempt(
+            form,
+            lambda: close_from_form(
                 self.store,
                 self.contract_id,
                 on=event.date,
                 achieved=event.achieved,
                 reflection=event.reflection,
                 teacher_note=event.teacher_note,
-            )
-        except ContractFieldError as exc:
-            if not show_problem(form, exc.field, exc.message):
-                self.notify(exc.message, severity="error")
-            return
-        except CalibrateError as exc:
-            self.notify(exc.message, severity="error", timeout=8)
+            ),
+        )
+        if closed is None:
             return
         if closed.status is ContractStatus.MET:
             self.notify("The contract is met: every target reached. Well done!")
