@@ -107,3 +107,20 @@ def test_icc_readings_name_what_each_form_measures() -> None:
     consistency = defined("icc_3_1", Family.ICC, 0.8, n_units=50, n_raters=4, ci=(0.76, 0.84))
     assert absolute.reading.startswith("Absolute agreement of the scores is good (0.80).")
     assert consistency.reading.startswith("Consistency of the scores (ignoring")
+
+
+def test_a_lower_end_in_the_bottom_band_reads_as_could_be_that_low() -> None:
+    r = defined("icc_2_1", Family.ICC, 0.72, n_units=7, n_raters=6, ci=(0.44, 0.93))
+    assert "could still be as low as poor (95% CI 0.44 to 0.93)" in r.reading
+
+
+def test_a_wide_percent_interval_is_shown_in_percent() -> None:
+    r = defined(
+        "percent_adjacent_all_raters",
+        Family.PERCENT,
+        0.86,
+        n_units=7,
+        n_raters=6,
+        ci=(0.49, 0.97),
+    )
+    assert "The interval is wide (49% to 97%)" in r.reading

@@ -95,6 +95,11 @@ def read(result: AgreementResult) -> str:
     low_band = band(ci.low, scale)
     if low_band == point_band:
         text = f"{subject} is {point_band} ({value:.2f})."
+    elif low_band == scale[0][1]:
+        text = (
+            f"{subject} looks {point_band} ({value:.2f}), but with this little data it could "
+            f"still be as low as {low_band} (95% CI {ci.low:.2f} to {ci.high:.2f})."
+        )
     else:
         text = (
             f"{subject} looks {point_band} ({value:.2f}), but with "
@@ -135,8 +140,13 @@ def _wide_note(result: AgreementResult) -> str:
     ci = result.confidence_interval()
     if ci is None or ci.high - ci.low <= WIDE_INTERVAL:
         return ""
+    shown = (
+        f"{_pct(ci.low)} to {_pct(ci.high)}"
+        if result.family is Family.PERCENT
+        else f"{ci.low:.2f} to {ci.high:.2f}"
+    )
     return (
-        f" The interval is wide ({ci.low:.2f} to {ci.high:.2f}) because only "
+        f" The interval is wide ({shown}) because only "
         f"{result.n_units} units were rated: it says little on its own."
     )
 
