@@ -279,6 +279,41 @@ async def test_a_later_round_shows_how_agreement_moved(demo: Demo) -> None:
         )
 
 
+async def test_a_partial_rescore_compares_the_same_raters(demo: Demo) -> None:
+    """When only some raters score round 2, round 1 is compared on those raters alone."""
+    store, sid = demo.store, demo.recorded_id
+    first = load_reveal(store, sid)
+    meeting.start_rescore_round(store, sid)
+    two = first.context.session.rater_ids[:2]
+    with store.transaction():
+        for item in first.items:
+            for rater_id in two:
+                meeting.record_score(
+                    store,
+                    sid,
+                    rater_id=rater_id,
+                    sample_id=item.sample_id,
+                    criterion_key=item.criterion_key,
+                    level=3,
+                )
+    meeting.reveal(store, sid)
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reveal(app, sid)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = panel_text(screen)
+    before = agreement_report(first.overall_table().select_raters([0, 1]))
+    everyone_before = agreement_report(first.overall_table())
+    assert "Round 1 → round 2 (the 2 raters who scored both):" in text
+    assert f"Exact agreement {format_value(before.results['percent_exact'])} → 100%" in text
+    # Not the six raters' round 1, which would overstate (or understate) the change.
+    assert (
+        before.results["percent_exact"].statistic
+        != everyone_before.results["percent_exact"].statistic
+    )
+
+
 @pytest.mark.skipif(
     not has_module("calibrate.tui.screens.consensus"), reason="consensus screen not present"
 )

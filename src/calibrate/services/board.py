@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from calibrate.domain.model import Criterion, ReferenceScore
+from calibrate.domain.ratings import RatingTable
 from calibrate.services import meeting
 from calibrate.services.meeting import MeetingContext
 from calibrate.services.reveal import ItemSpread, Reveal, build_reveal
@@ -256,8 +257,25 @@ def chance_corrected_name(report: AgreementReport) -> str:
     return next(n for n in report.headline if not n.startswith("percent"))
 
 
-def round_changes(first: AgreementReport, current: AgreementReport, round: int) -> list[str]:
-    """How agreement moved since round 1, e.g. ``Exact agreement 54% → 71%``."""
+def same_raters(first: RatingTable, current: RatingTable) -> tuple[RatingTable, RatingTable]:
+    """Both rounds' tables cut to the raters who scored in both, so a comparison between
+    rounds compares the same people (not six raters' round 1 with two raters' round 2)."""
+    both = [
+        j
+        for j in range(current.n_raters)
+        if first.present[:, j].any() and current.present[:, j].any()
+    ]
+    return first.select_raters(both), current.select_raters(both)
+
+
+def round_changes(
+    first: AgreementReport, current: AgreementReport, round: int, *, everyone: bool = True
+) -> list[str]:
+    """How agreement moved since round 1, e.g. ``Exact agreement 54% → 71%``.
+
+    Both reports must be on the same raters (see :func:`same_raters`); ``everyone=False``
+    says so in the heading when that is only some of the session's raters.
+    """
     from calibrate.services.agreement_text import format_value
     from calibrate.stats.report import LABELS
 
@@ -271,7 +289,8 @@ def round_changes(first: AgreementReport, current: AgreementReport, round: int) 
             f"{LABELS[name]} {format_value(first.results[name])} → "
             f"{format_value(current.results[name])}"
         )
-    return [f"Round 1 → round {round}:", *(f"  {line}" for line in lines)]
+    who = "" if everyone else f" (the {current.n_raters} raters who scored both)"
+    return [f"Round 1 → round {round}{who}:", *(f"  {line}" for line in lines)]
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:

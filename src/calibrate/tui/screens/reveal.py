@@ -8,6 +8,7 @@ intervals) and the discussion queue. Everything else is cheap and runs on the ap
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -19,7 +20,7 @@ from textual.widgets import Footer, Header, Static
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.ratings import RatingTable
 from calibrate.services import meeting
-from calibrate.services.board import load_reveal, round_changes
+from calibrate.services.board import load_reveal, round_changes, same_raters
 from calibrate.services.reveal import Reveal
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
@@ -38,7 +39,17 @@ LEGEND = (
     "green all agree · amber most agree · red no clear majority"
 )
 
-Reports = tuple["AgreementReport", "AgreementReport | None"]
+
+@dataclass(frozen=True)
+class Comparison:
+    """Round 1 against the current round, on the raters who scored in both."""
+
+    before: AgreementReport
+    after: AgreementReport
+    everyone: bool  # every rater of the current round also scored round 1
+
+
+Reports = tuple["AgreementReport", "Comparison | None"]
 
 
 class RevealScreen(StoreScreen):
@@ -228,7 +239,15 @@ class RevealScreen(StoreScreen):
 
         try:
             report = agreement_report(table)
-            first_report = agreement_report(first) if first is not None else None
+            comparison = None
+            if first is not None:
+                before, after = same_raters(first, table)
+                everyone = after.n_raters == table.n_raters
+                comparison = Comparison(
+                    agreement_report(before),
+                    report if everyone else agreement_report(after),
+                    everyone,
+                )
         except CalibrateError as exc:
             self.app.call_from_thread(self.reports_failed, token, exc.message)
             return
@@ -236,22 +255,31 @@ class RevealScreen(StoreScreen):
             self.log.error("agreement report failed", exc)
             self.app.call_from_thread(self.reports_failed, token, f"internal error ({exc!r})")
             return
-        self.app.call_from_thread(self.reports_ready, token, scope, report, first_report)
+        self.app.call_from_thread(self.reports_ready, token, scope, report, comparison)
 
     def reports_ready(
-        self, token: int, scope: str, report: AgreementReport, first: AgreementReport | None
+        self, token: int, scope: str, report: AgreementReport, comparison: Comparison | None
     ) -> None:
-        self._reports[scope] = (report, first)
+        self._reports[scope] = (report, comparison)
         if token == self._token and self.is_attached:
-            self.show_reports(report, first)
+            self.show_reports(report, comparison)
 
     def reports_failed(self, token: int, message: str) -> None:
         if token == self._token and self.is_attached:
             self.query_one(AgreementPanel).show_failed(self.scope_title(), message)
 
-    def show_reports(self, report: AgreementReport, first: AgreementReport | None) -> None:
+    def show_reports(self, report: AgreementReport, comparison: Comparison | None) -> None:
         assert self.reveal is not None
-        changes = round_changes(first, report, self.reveal.round) if first else []
+        changes = (
+            round_changes(
+                comparison.before,
+                comparison.after,
+                self.reveal.round,
+                everyone=comparison.everyone,
+            )
+            if comparison
+            else []
+        )
         self.query_one(AgreementPanel).show_report(
             report, scope=self.scope_title(), more=self.more, changes=changes
         )
