@@ -207,7 +207,14 @@ async def test_the_reveal_reaches_the_raters_screen_without_a_reload(served: Ser
         await pilot.pause()
         lead = other_connection(served)
         meeting.reveal(lead, served.session_id)
-        await wait_for(pilot, lambda: isinstance(app.screen, RaterRevealScreen))
+        # The reveal screen arrives, then fills its table when mounted: wait for both.
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, RaterRevealScreen)
+                and app.screen.query_one("#spread-table", DataTable).row_count == 40
+            ),
+        )
         table = app.screen.query_one("#spread-table", DataTable)
         assert table.row_count == 40
         assert table.get_row_at(0)[2:4] == ["1: 0  2: 0  3: 0  4: 1", "4"]
@@ -222,6 +229,8 @@ async def test_the_reveal_reaches_the_raters_screen_without_a_reload(served: Ser
         assert isinstance(app.screen, ServedScoringScreen) and app.screen.mine == {}
         assert app.screen.rater_id == linh
         lead.close()
+        # Let the screen switch finish (its header updates) before the tab closes.
+        await pilot.pause(0.3)
 
 
 async def test_a_rater_who_reconnects_continues_where_they_were(served: Served) -> None:
