@@ -163,13 +163,21 @@ def test_items_without_a_key_use_the_consensus_or_say_there_is_none(store: Store
     assert "1 with the team's consensus" in dana2.status
 
 
-def later_session(store: Store, date: str, *, exact_for: set[str]) -> int:
-    """A second grade-8 session on the same samples: raters in ``exact_for`` give the key's
-    level everywhere; the others give one level above the key (capped at 4)."""
-    first = store.get_session(session_of(store, "grade8-argument"))
+def later_session(
+    store: Store,
+    date: str,
+    *,
+    exact_for: set[str],
+    first_id: int | None = None,
+    title: str | None = None,
+) -> int:
+    """A second grade-8 session on the same samples (those of ``first_id``, by default the
+    kit's recorded session): raters in ``exact_for`` give the key's level everywhere; the
+    others give one level above the key (capped at 4)."""
+    first = store.get_session(first_id or session_of(store, "grade8-argument"))
     session = meeting.create_session(
         store,
-        title=f"Follow-up {date}",
+        title=title or f"Follow-up {date}",
         date=date,
         rubric_id=first.rubric_id,
         sample_ids=first.sample_ids,

@@ -36,6 +36,7 @@ from calibrate.tui.widgets.severity_map import SeverityMap, cell_text
 from calibrate.tui.widgets.timeline_chart import BAR, HALF, TimelineChart, exact_bar, lean_bar
 from calibrate.tui.widgets.validity_checks import ValidityChecks
 from calibrate.tui.widgets.verdict_card import VerdictCard
+from tests.services import test_reliability as reliability_tests
 from tests.tui.conftest import SIZE, Demo, make_app
 
 NAMES = [
@@ -95,25 +96,11 @@ async def open_raters(app: CalibrateApp, pilot: object) -> RatersScreen:
 def later_session(store: Store, demo: Demo, *, exact_for: set[str]) -> int:
     """A second revealed session on the same essays: raters in ``exact_for`` give the master
     key's level everywhere, the others one level above it (capped at 4)."""
-    first = store.get_session(demo.recorded_id)
-    session = meeting.create_session(
-        store,
-        title="Follow-up",
-        date="2026-12-02",
-        rubric_id=first.rubric_id,
-        sample_ids=first.sample_ids,
-        rater_ids=first.rater_ids,
+    session_id = reliability_tests.later_session(
+        store, "2026-12-02", exact_for=exact_for, first_id=demo.recorded_id, title="Follow-up"
     )
-    assert session.id is not None
-    key = {(r.sample_id, r.criterion_key): r.level for r in store.reference_scores()}
-    for rid in first.rater_ids:
-        name = store.get_rater(rid).name
-        for (sample_id, criterion), level in key.items():
-            if sample_id in first.sample_ids:
-                given_level = level if name in exact_for else min(level + 1, 4)
-                store.record_score(session.id, sample_id, criterion, rid, given_level)
-    meeting.reveal(store, session.id)
-    return session.id
+    meeting.reveal(store, session_id)
+    return session_id
 
 
 # ----------------------------------------------------------------- the list
