@@ -11,6 +11,7 @@ import base64
 import contextlib
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -65,7 +66,11 @@ class Browser:
         self.executable = executable
         self.size = (width, height)
         self.process: subprocess.Popen[bytes] | None = None
-        self.profile = tempfile.TemporaryDirectory(prefix="calibrate-chromium-")
+        # Chromium's helper processes can still write into the profile for a moment after
+        # the browser exits: cleanup must not fail the test over that.
+        self.profile = tempfile.TemporaryDirectory(
+            prefix="calibrate-chromium-", ignore_cleanup_errors=True
+        )
         self.http: aiohttp.ClientSession | None = None
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self._ids = itertools.count(1)
@@ -196,4 +201,8 @@ class Browser:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.profile.cleanup()
+        for _ in range(20):  # give the helpers up to 2 s to let go of the profile
+            self.profile.cleanup()
+            if not os.path.exists(self.profile.name):
+                break
+            await asyncio.sleep(0.1)
