@@ -6,6 +6,7 @@ keeps it as an anchor. The test reads the screen as a person would, then the dat
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -21,31 +22,44 @@ CALIBRATE = Path(sys.executable).parent / "calibrate"
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
+# The environment the tmux server (and so the app) starts with. Under pytest, GNU readline is
+# loaded early and exports COLUMNS=80 and LINES=24 at the C level (not in os.environ), which a
+# child process inherits; Textual believes COLUMNS/LINES over the window, and would draw 80 × 24
+# in a 120 × 40 window. Passing os.environ explicitly leaves them out.
+TMUX_ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TMUX")}
+
+
 class Terminal:
-    def __init__(self, command: str) -> None:
+    """A detached tmux window of a known size, on a tmux server of its own.
+
+    A private socket (-L) and no configuration file (-f /dev/null) keep the test away from
+    whatever tmux server or settings the machine already has: on a shared server a detached
+    session may take another client's size instead of the one asked for.
+    """
+
+    def __init__(self, command: str, *, width: int, height: int) -> None:
         self.name = f"calibrate-e2e-{uuid.uuid4().hex[:8]}"
-        subprocess.run(
-            [
-                "tmux",
-                "new-session",
-                "-d",
-                "-s",
-                self.name,
-                "-x",
-                "120",
-                "-y",
-                "40",
-                "-e",
-                "COLORTERM=truecolor",
-                command,
-            ],
-            check=True,
+        self.size = (width, height)
+        self.tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+                  "-e", "COLORTERM=truecolor", command)  # fmt: skip
+        self.tmux("set-option", "-t", self.name, "window-size", "manual")
+        self.tmux("resize-window", "-t", self.name, "-x", str(width), "-y", str(height))
+        shown = self.tmux(
+            "display-message", "-p", "-t", self.name, "#{window_width}x#{window_height}"
         )
+        assert shown.strip() == f"{width}x{height}", f"tmux gave a {shown.strip()} window"
+
+    def tmux(self, *args: str, check: bool = True) -> str:
+        return subprocess.run(
+            ["tmux", "-L", self.name, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            env=TMUX_ENV,
+        ).stdout
 
     def screen(self) -> str:
-        return subprocess.run(
-            ["tmux", "capture-pane", "-t", self.name, "-p"], capture_output=True, text=True
-        ).stdout
+        return self.tmux("capture-pane", "-t", self.name, "-p", check=False)
 
     def wait_for(self, text: str, *, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -54,24 +68,33 @@ class Terminal:
             if text in screen:
                 return screen
             time.sleep(0.05)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+        window = self.tmux(
+            "display-message", "-p", "-t", self.name, "#{window_width}x#{window_height}"
+        )
+        raise AssertionError(
+            f"{text!r} never appeared in the {window.strip()} window; the screen shows:\n"
+            f"{self.screen()}"
+        )
 
     def keys(self, *keys: str, pause: float = 0.0) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        self.tmux("send-keys", "-t", self.name, *keys)
         if pause:
             time.sleep(pause)
 
     def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        self.tmux("send-keys", "-t", self.name, "-l", text)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
+        self.tmux("kill-server", check=False)
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+# A terminal's default size (80 × 24), where the reveal shows one pane at a time, and a roomy
+# one where everything sits side by side.
+@pytest.fixture(params=[(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def terminal(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Terminal, Path]]:
     db = tmp_path / "meeting.db"
-    term = Terminal(f"{CALIBRATE} demo --keep {db}")
+    width, height = request.param
+    term = Terminal(f"{CALIBRATE} demo --keep {db}", width=width, height=height)
     try:
         yield term, db
     finally:
@@ -93,6 +116,8 @@ def test_a_whole_meeting_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> 
     # The demo opens on the fresh session, asking who is scoring.
     screen = term.wait_for("Who is scoring?")
     assert "Amara Okafor" in screen and "0/40 scored" in screen
+    # The app fills the window it was given (its screen's frame reaches the right edge).
+    assert max(len(line) for line in screen.splitlines()) == term.size[0]
     term.keys("Enter")
     screen = term.wait_for("0 of 40 scored")
     time.sleep(0.3)
@@ -124,10 +149,21 @@ def test_a_whole_meeting_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> 
     term.keys("y")
 
     # The reveal: the agreement panel in plain words, the discussion queue.
-    term.wait_for("Reveal — Demo meeting")
+    reveal = term.wait_for("Reveal — Demo meeting")
+    narrow = term.size[0] < 112
+    if narrow:  # the grid first, the whole width; f shows the figures instead
+        reveal = term.wait_for("f Figures/grid")
+        assert "Conventions" in reveal
+        assert "Discussion queue" not in reveal
+        term.keys("f")
     reveal = term.wait_for("Exact agreement", timeout=30)
-    for text in ("Within one level", "Gwet's AC2", "Discussion queue", "95% CI"):
+    for text in ("Within one level", "Discussion queue", "95% CI"):
         assert text in reveal, text
+    if narrow:  # back to the grid, as a facilitator would before opening the item
+        term.keys("f")
+        term.wait_for("green all agree")
+    else:
+        assert "Gwet's AC2" in reveal
 
     # Consensus on the first item of the queue, kept as an anchor.
     term.keys("c")
@@ -146,7 +182,7 @@ def test_a_whole_meeting_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> 
     term.type("Shows a clear claim held to the end.")
     term.keys("Enter", pause=0.3)
     term.keys("Escape", pause=0.3)
-    term.wait_for("Exact agreement")
+    term.wait_for("Exact agreement" if not narrow else "green all agree")
     term.keys("C-q")
     time.sleep(0.5)
 

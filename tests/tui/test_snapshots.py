@@ -148,3 +148,34 @@ def test_session_setup(snap_compare: Snap, store: Store) -> None:
 
 def test_help(snap_compare: Snap, store: Store) -> None:
     assert snap_compare(app_for(store), press=["f1"], terminal_size=SIZE, run_before=settle())
+
+
+# The 80 × 24 default terminal: the reveal one pane at a time, the consensus form full width.
+SMALL = (80, 24)
+
+
+def test_reveal_in_a_small_terminal(snap_compare: Snap, store: Store) -> None:
+    from calibrate.tui.screens.reveal import RevealScreen
+
+    _, recorded = sessions(store)
+    run = settle(lambda app: app.push_screen(RevealScreen(recorded)))
+    assert snap_compare(app_for(store), terminal_size=SMALL, run_before=run)
+
+
+def test_reveal_figures_in_a_small_terminal(snap_compare: Snap, store: Store) -> None:
+    from calibrate.tui.screens.reveal import RevealScreen
+
+    _, recorded = sessions(store)
+    run = settle(lambda app: app.push_screen(RevealScreen(recorded)))
+    assert snap_compare(app_for(store), press=["f"], terminal_size=SMALL, run_before=run)
+
+
+def test_consensus_in_a_small_terminal(snap_compare: Snap, store: Store) -> None:
+    from calibrate.tui.screens.consensus import ConsensusScreen
+
+    _, recorded = sessions(store)
+    ctx = meeting.load_context(store, recorded)
+    essay = ctx.samples[7]
+    assert essay.id is not None
+    run = settle(lambda app: app.push_screen(ConsensusScreen(recorded, essay.id, "claim")))
+    assert snap_compare(app_for(store), terminal_size=SMALL, run_before=run)

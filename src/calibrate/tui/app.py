@@ -22,6 +22,11 @@ class CalibrateApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "calibrate"
+    # Every screen carries -narrow below 100 columns (the 80 × 24 default terminal), so app.tcss
+    # can stack or trim what does not fit side by side. The reveal sets its own, wider, cut.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # Likewise -short below 32 rows: tables give up height to the text being discussed.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # loads scipy: the worker imports it at run time
     from calibrate.stats.report import AgreementReport
 
 ALL = ""  # the agreement scope covering every criterion
+NARROW_BELOW = 112  # columns: the grid pane is 76 wide, the figures need at least 36
 
 LEGEND = (
     "cell = raters at each level · ! split at the cut · ✓ agreed\n"
@@ -56,7 +57,11 @@ class RevealScreen(StoreScreen):
     """After the reveal (and in the consensus and closed phases)."""
 
     TITLE = "Reveal"
+    # Below 112 columns the two panes do not fit side by side: one shows at a time, and f
+    # switches between the grid (heat map, spread) and the figures (agreement, queue).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     BINDINGS = [
+        Binding("f", "switch_pane", "Figures/grid"),
         Binding("c", "consensus", "Consensus"),
         Binding("n", "next_item", "Next"),
         Binding("m", "more", "More figures"),
@@ -190,6 +195,23 @@ class RevealScreen(StoreScreen):
     ) -> None:
         """Walking the queue moves the heat-map cursor, so c opens the item in view."""
         self.query_one(HeatMap).move_to(event.sample_id, event.criterion_key)
+        if isinstance(event, DiscussionQueue.ItemChosen) and self.has_class("-figures"):
+            self.action_switch_pane()  # one pane at a time: show the item chosen
+
+    # ------------------------------------------------------------------ narrow terminals
+    def on_resize(self) -> None:
+        self.refresh_bindings()  # the pane switch is offered only when the panes are stacked
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_pane":
+            return self.size.width < NARROW_BELOW
+        return True
+
+    def action_switch_pane(self) -> None:
+        """Narrow terminal: show the figures pane instead of the grid, or back."""
+        figures = not self.has_class("-figures")
+        self.set_class(figures, "-figures")
+        self.query_one("#agreement" if figures else "#heat-map").focus()
 
     # ------------------------------------------------------------------ agreement
     @property

@@ -19,18 +19,20 @@ from calibrate.services.rater_history import TimelinePoint
 BAR = 20  # cells of the exact-match bar (5% each)
 HALF = 5  # cells on each side of the lean's centre line (0.2 levels each)
 TITLE = 26
+WIDE = 100  # columns a line needs at full size; a narrower chart shortens the bar and titles
+NARROW_BAR, NARROW_TITLE = 10, 14  # 10% a cell; a line then fits 78 columns
 
 
-def exact_bar(share: float | None, bar: float | None) -> str:
+def exact_bar(share: float | None, bar: float | None, *, cells: int = BAR) -> str:
     """``████····│····`` : the share of exact matches, with the policy's bar marked."""
     if share is None:
-        return " " * BAR
-    filled = round(share * BAR)
-    cells = ["█" if i < filled else "·" for i in range(BAR)]
+        return " " * cells
+    filled = round(share * cells)
+    drawn = ["█" if i < filled else "·" for i in range(cells)]
     if bar is not None:
-        mark = min(BAR - 1, round(bar * BAR))
-        cells[mark] = "┃" if cells[mark] == "█" else "│"
-    return "".join(cells)
+        mark = min(cells - 1, round(bar * cells))
+        drawn[mark] = "┃" if drawn[mark] == "█" else "│"
+    return "".join(drawn)
 
 
 def lean_bar(mean: float | None) -> str:
@@ -55,8 +57,14 @@ def _pct(value: float | None) -> str:
     return "  —" if value is None else f"{100 * value:3.0f}%"
 
 
-def timeline_text(points: Sequence[TimelinePoint], *, bar: float | None) -> Text:
-    """The whole chart as styled text (also what the tests read)."""
+def timeline_text(
+    points: Sequence[TimelinePoint], *, bar: float | None, narrow: bool = False
+) -> Text:
+    """The whole chart as styled text (also what the tests read).
+
+    ``narrow`` (under 100 columns) draws a 10-cell bar and shorter titles, so no line wraps.
+    """
+    cells, width = (NARROW_BAR, NARROW_TITLE) if narrow else (BAR, TITLE)
     out = Text()
     if not points:
         out.append("No revealed sessions for this rater yet.", style="italic")
@@ -64,18 +72,18 @@ def timeline_text(points: Sequence[TimelinePoint], *, bar: float | None) -> Text
     if bar is not None:
         out.append(f"│ on the exact-match bar marks the policy's bar, {100 * bar:.0f}%.\n")
     out.append(
-        f"{'date':<10}  {'session':<{TITLE}} {'n':>3}  {'exact matches':<{BAR + 5}}"
-        f"  {'±1':>4}  {'2+':>2}  lean (◀ below | above ▶)\n",
+        f"{'date':<10}  {'session':<{width}} {'n':>3}  {'exact matches':<{cells + 5}}"
+        f"  {'±1':>4}  {'2+':>2}  {'lean ◀low|high▶' if narrow else 'lean (◀ below | above ▶)'}\n",
         style="bold",
     )
     for point in points:
         r = point.result
         title = point.session.title
-        title = title if len(title) <= TITLE else title[: TITLE - 1] + "…"
+        title = title if len(title) <= width else title[: width - 1] + "…"
         share = r.exact.statistic
-        out.append(f"{point.session.date:<10}  {title:<{TITLE}} {r.n_compared:>3}  ")
+        out.append(f"{point.session.date:<10}  {title:<{width}} {r.n_compared:>3}  ")
         style = "" if bar is None or share is None else ("green" if share >= bar else "yellow")
-        out.append(exact_bar(share, bar), style=style)
+        out.append(exact_bar(share, bar, cells=cells), style=style)
         out.append(f" {_pct(share)}  {_pct(r.adjacent.statistic)}  {r.n_far:>2}  ")
         mean = r.severity.statistic
         out.append(lean_bar(mean), style="cyan" if (mean or 0) > 0 else "dark_orange")
@@ -91,5 +99,20 @@ def timeline_text(points: Sequence[TimelinePoint], *, bar: float | None) -> Text
 class TimelineChart(Static):
     """The rater's sessions as bars (see the module docstring for how to read it)."""
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._shown: tuple[Sequence[TimelinePoint], float | None] | None = None
+
     def show(self, points: Sequence[TimelinePoint], *, bar: float | None) -> None:
-        self.update(timeline_text(points, bar=bar))
+        self._shown = (points, bar)
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()  # a terminal made narrower or wider redraws at the size that fits
+
+    def _draw(self) -> None:
+        if self._shown is None:
+            return
+        points, bar = self._shown
+        narrow = 0 < self.size.width < WIDE
+        self.update(timeline_text(points, bar=bar, narrow=narrow))

@@ -1,0 +1,135 @@
+"""The 80 × 24 terminal (most terminals' default): what does not fit side by side is stacked,
+switched or trimmed, never squeezed into a sliver.
+
+The tmux walk-through (tests/e2e) runs a whole meeting at this size too; these check the layout
+rules one screen at a time.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input
+
+from calibrate.services import meeting
+from calibrate.services.rater_history import rater_history
+from calibrate.tui.screens.consensus import ConsensusScreen
+from calibrate.tui.screens.raters import RaterDetailScreen
+from calibrate.tui.screens.reveal import RevealScreen
+from calibrate.tui.screens.rubric_editor import RubricEditorScreen
+from calibrate.tui.widgets.agreement_panel import AgreementPanel
+from calibrate.tui.widgets.discussion_queue import DiscussionQueue
+from calibrate.tui.widgets.heat_map import HeatMap
+from calibrate.tui.widgets.timeline_chart import timeline_text
+from tests.tui.conftest import SIZE, Demo, make_app
+from tests.tui.test_reveal import open_reveal, panel_text
+
+SMALL = (80, 24)
+
+
+def footer_keys(screen: RevealScreen) -> set[str]:
+    return {b.binding.key for b in screen.active_bindings.values() if b.enabled}
+
+
+async def test_narrow_reveal_shows_one_pane_and_f_switches(demo: Demo) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_reveal(app, demo.recorded_id)
+        await pilot.pause()
+        left, right = screen.query_one("#reveal-left"), screen.query_one("#reveal-right")
+        heat = screen.query_one(HeatMap)
+        # The grid first, the whole width, with the switch offered in the footer.
+        assert screen.has_class("-narrow") and not screen.has_class("-figures")
+        assert left.display and not right.display
+        assert left.size.width == SMALL[0] and heat.has_focus
+        assert screen.check_action("switch_pane", ()) is True
+
+        await pilot.press("f")
+        assert not left.display and right.display and right.size.width == SMALL[0]
+        assert screen.query_one(AgreementPanel).has_focus
+        assert "Exact agreement" in panel_text(screen)
+
+        # Choosing an item in the queue goes back to the grid, on that item.
+        queue = screen.query_one(DiscussionQueue)
+        queue.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        second = queue.items[1]
+        assert left.display and not right.display and heat.has_focus
+        assert heat.current() == (second.sample_id, second.criterion_key)
+
+
+async def test_wide_reveal_shows_both_panes_and_hides_the_switch(demo: Demo) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reveal(app, demo.recorded_id)
+        await pilot.pause()
+        assert screen.has_class("-wide")
+        assert screen.query_one("#reveal-left").display
+        assert screen.query_one("#reveal-right").display
+        assert screen.check_action("switch_pane", ()) is False
+        assert "f" not in footer_keys(screen)
+
+
+async def test_reveal_follows_a_terminal_resized_during_the_meeting(demo: Demo) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reveal(app, demo.recorded_id)
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
+        assert screen.has_class("-narrow") and not screen.query_one("#reveal-right").display
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert screen.has_class("-wide") and screen.query_one("#reveal-right").display
+
+
+async def test_narrow_consensus_gives_the_rationale_the_whole_row(demo: Demo) -> None:
+    ctx = meeting.load_context(demo.store, demo.recorded_id)
+    sample_id = ctx.samples[0].id
+    assert sample_id is not None
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = ConsensusScreen(demo.recorded_id, sample_id, "claim")
+        await app.push_screen(screen)
+        await pilot.pause()
+        rationale = screen.query_one("#consensus-rationale", Input)
+        assert rationale.outer_size.width >= SMALL[0] - 2
+        assert not any(b.display for b in screen.query("#consensus-form Button").results(Button))
+        # The buttons' actions are still in the footer.
+        keys = {b.binding.key for b in screen.active_bindings.values()}
+        assert {"ctrl+s", "a", "n"} <= keys
+
+
+async def test_narrow_rubric_editor_stacks_its_two_columns(demo: Demo) -> None:
+    rubric = demo.store.list_rubrics()[0]
+    assert rubric.id is not None
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = RubricEditorScreen(rubric.id)
+        await app.push_screen(screen)
+        await pilot.pause()
+        left, right = screen.query_one("#re-left"), screen.query_one("#re-right")
+        assert left.size.width >= 70 and right.size.width >= 70
+        assert right.region.y > left.region.y  # one under the other
+        # Walking the form with Tab brings each field into view.
+        descriptor = screen.query("#re-levels TextArea").first()
+        descriptor.focus()
+        await pilot.pause()
+        body = screen.query_one("#re-body")
+        assert body.scroll_offset.y > 0
+        assert body.region.contains_region(descriptor.region)
+
+
+async def test_narrow_timeline_lines_fit_80_columns(demo: Demo) -> None:
+    rater = demo.store.list_raters()[0]
+    assert rater.id is not None
+    history = rater_history(demo.store, rater.id)
+    assert history.points
+    wide = timeline_text(history.points, bar=0.7).plain.splitlines()
+    narrow = timeline_text(history.points, bar=0.7, narrow=True).plain.splitlines()
+    assert max(len(line) for line in wide) > 78
+    assert max(len(line) for line in narrow) <= 78
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        await app.push_screen(RaterDetailScreen(rater.id))
+        await pilot.pause()
+        chart = app.screen.query_one("#rd-timeline")
+        assert "lean ◀low|high▶" in str(chart.render())
