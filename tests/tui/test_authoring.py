@@ -27,6 +27,7 @@ from calibrate.tui.screens.rater_admin import RaterAdminScreen, RaterFormModal
 from calibrate.tui.screens.rubric_editor import RubricEditorScreen
 from calibrate.tui.screens.samples import SamplesScreen
 from calibrate.tui.screens.version_history import VersionHistoryScreen
+from calibrate.tui.widgets.level_editor import LevelEditor
 from tests.tui.conftest import SIZE, Demo, make_app
 
 
@@ -333,3 +334,49 @@ async def test_master_key_typed_on_the_grid(demo: Demo) -> None:
         assert after[first].level == 2 and after[first].set_by == "ELA team"
         assert after.keys() - {first} == before.keys() - {first}
         assert "set by ELA team" in text_of(app, "#mk-detail")
+
+
+async def test_levels_are_added_moved_and_removed_from_keys_and_buttons(empty: Store) -> None:
+    app = CalibrateApp(empty)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_new_rubric(app, pilot)
+        await fill_criterion(pilot, app, "Claim", "abcd")
+        criterion = editor.draft.criteria[0]
+        assert [lv.score for lv in criterion.levels] == ["1", "2", "3", "4"]
+
+        # F4 adds a level at the top, scored one more, and puts the cursor in its label.
+        await pilot.press("f4")
+        await pilot.pause()
+        assert [lv.score for lv in criterion.levels] == ["1", "2", "3", "4", "5"]
+        assert app.focused is not None and app.focused.id == "re-level-4-label"
+        assert "Unsaved changes" in text_of(app, "#re-status")
+
+        # Ctrl+↓ from the second row's descriptor swaps its wording with the row below (the
+        # next score up); the scores stay put and the cursor follows the wording.
+        app.screen.query_one("#re-level-1-descriptor").focus()
+        await pilot.press("ctrl+down")
+        await pilot.pause()
+        assert [lv.descriptor for lv in criterion.levels[:3]] == ["a", "c", "b"]
+        assert [lv.score for lv in criterion.levels[:3]] == ["1", "2", "3"]
+        assert app.focused is not None and app.focused.id == "re-level-2-descriptor"
+
+        # The ↑ button on that row moves it back up.
+        await pilot.click("#re-level-2-up")
+        await pilot.pause()
+        assert [lv.descriptor for lv in criterion.levels[:3]] == ["a", "b", "c"]
+
+        # F6 removes the level with the cursor; the ✕ button removes its own level.
+        app.screen.query_one("#re-level-4-label").focus()
+        await pilot.press("f6")
+        await pilot.pause()
+        assert len(criterion.levels) == 4
+        await pilot.click("#re-level-3-remove")
+        await pilot.pause()
+        assert [lv.descriptor for lv in criterion.levels] == ["a", "b", "c"]
+        assert len(app.screen.query(LevelEditor)) == 3
+
+        # With the cursor outside every level, Ctrl+↑ says where to put it.
+        app.screen.query_one("#re-cname").focus()
+        await pilot.press("ctrl+up")
+        await pilot.pause()
+        assert any("Put the cursor in a level" in str(n.message) for n in app._notifications)

@@ -81,7 +81,7 @@ class ContractEditorScreen(StoreScreen):
                             yield Select[object]([], id=widget_id, prompt="choose")
                 yield Static("", id="ct-missing", classes="hint")
             yield Static("The student", classes="ct-section")
-            with Horizontal(classes="ct-pair"):
+            with Horizontal(id="ct-student", classes="ct-pair"):
                 for widget_id, label in (
                     ("ct-code", "Student code (pseudonymous)"),
                     ("ct-name", "Display name (stays on this computer)"),

@@ -38,8 +38,8 @@ class RubricEditorScreen(StoreScreen):
         Binding("alt+down", "move_criterion(1)", "Criterion down", key_display="alt+↓"),
         Binding("f4", "add_level", "New level"),
         Binding("f6", "remove_level", "Remove level"),
-        Binding("ctrl+up", "move_level(-1)", "Wording up a level", key_display="ctrl+↑"),
-        Binding("ctrl+down", "move_level(1)", "Wording down a level", key_display="ctrl+↓"),
+        Binding("ctrl+up", "move_level(-1)", "Wording up a row", key_display="ctrl+↑"),
+        Binding("ctrl+down", "move_level(1)", "Wording down a row", key_display="ctrl+↓"),
         Binding("f5", "copy_from", "Start from a copy"),
         Binding("f9", "history", "Versions"),
         Binding("escape", "leave", "Back"),
@@ -270,65 +270,16 @@ class RubricEditorScreen(StoreScreen):
             self.refresh_criteria()
             self.show_problems()
 
-    # ------------------------------------------------------------------ levels
-    @on(Button.Pressed, "#re-add-level")
+    # ------------------------------------------------------------------ levels (the form's)
     async def action_add_level(self) -> None:
-        if (criterion := self.criterion) is None:
-            return
-        at = drafts.add_level(criterion)
-        await self.show_criterion(self.current)
-        self.edited()
-        self.query_one(CriterionForm).level_editor(at).focus_field("label")
-
-    def focused_level(self) -> LevelEditor | None:
-        node = self.app.focused
-        while node is not None and not isinstance(node, LevelEditor):
-            node = node.parent  # type: ignore[assignment]
-        return node
+        await self.query_one(CriterionForm).add_level()
 
     async def action_remove_level(self) -> None:
-        editor = self.focused_level()
-        editors = list(self.query(LevelEditor))
-        if editor is None and editors:
-            editor = editors[-1]
-        if editor is not None:
-            await self.remove_level(editor)
-
-    @on(LevelEditor.RemoveAsked)
-    async def level_remove_asked(self, event: LevelEditor.RemoveAsked) -> None:
-        await self.remove_level(event.editor)
-
-    async def remove_level(self, editor: LevelEditor) -> None:
-        if (criterion := self.criterion) is None:
-            return
-        drafts.remove_level(criterion, editor.index)
-        await self.show_criterion(self.current)
-        self.edited()
+        await self.query_one(CriterionForm).remove_level()
 
     async def action_move_level(self, step: int) -> None:
-        editor = self.focused_level()
-        if editor is None:
+        if not await self.query_one(CriterionForm).move_level(step):
             self.notify("Put the cursor in a level first.")
-            return
-        await self.move_level(editor, step)
-
-    @on(LevelEditor.MoveAsked)
-    async def level_move_asked(self, event: LevelEditor.MoveAsked) -> None:
-        await self.move_level(event.editor, event.step)
-
-    async def move_level(self, editor: LevelEditor, step: int) -> None:
-        if (criterion := self.criterion) is None:
-            return
-        focused_id = self.app.focused.id if self.app.focused else None
-        moved = drafts.move_level(criterion, editor.index, step)
-        if moved == editor.index:
-            return
-        await self.show_criterion(self.current)
-        self.edited()
-        if focused_id and focused_id.startswith(f"re-level-{editor.index}-"):
-            name = focused_id.split("-", 3)[-1]
-            if name in ("label", "descriptor", "student_wording"):
-                self.query_one(CriterionForm).level_editor(moved).focus_field(name)
 
     # ------------------------------------------------------------------ saving
     async def action_save(self) -> None:

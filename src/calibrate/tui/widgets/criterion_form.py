@@ -3,6 +3,7 @@
 
 What is typed goes straight into the :class:`CriterionDraft` shown; the form then posts
 :class:`CriterionForm.Edited`. A key left empty (or still the one suggested) follows the name.
+Levels are added, removed and reordered here too (each change redraws them, then posts Edited).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
+from calibrate.services import authoring_drafts as drafts
 from calibrate.services.authoring_drafts import CriterionDraft, suggest_key
 from calibrate.tui.widgets.level_editor import LevelEditor
 
@@ -110,6 +112,63 @@ class CriterionForm(VerticalScroll):
                 widget.value = key
         setattr(criterion, name, event.value)
         self.post_message(self.Edited(renamed=name == "name"))
+
+    # ------------------------------------------------------------------ levels
+    @on(Button.Pressed, "#re-add-level")
+    async def add_level(self) -> None:
+        """Add a level at the top of the scale and put the cursor in its label."""
+        if self.criterion is None:
+            return
+        at = drafts.add_level(self.criterion)
+        await self._redraw()
+        self.level_editor(at).focus_field("label")
+
+    def focused_level(self) -> LevelEditor | None:
+        node = self.app.focused
+        while node is not None and not isinstance(node, LevelEditor):
+            node = node.parent  # type: ignore[assignment]
+        return node
+
+    async def remove_level(self, editor: LevelEditor | None = None) -> None:
+        """Remove ``editor``'s level (default: the one with the cursor, else the last)."""
+        editors = list(self.query(LevelEditor))
+        editor = editor or self.focused_level() or (editors[-1] if editors else None)
+        if editor is None or self.criterion is None:
+            return
+        drafts.remove_level(self.criterion, editor.index)
+        await self._redraw()
+
+    async def move_level(self, step: int, editor: LevelEditor | None = None) -> bool:
+        """Move a level's wording up or down the scale; False if no level has the cursor."""
+        editor = editor or self.focused_level()
+        if editor is None:
+            return False
+        if self.criterion is None:
+            return True
+        focused_id = self.app.focused.id if self.app.focused else None
+        moved = drafts.move_level(self.criterion, editor.index, step)
+        if moved == editor.index:
+            return True
+        await self._redraw()
+        if focused_id and focused_id.startswith(f"re-level-{editor.index}-"):
+            name = focused_id.split("-", 3)[-1]
+            if name in ("label", "descriptor", "student_wording"):
+                self.level_editor(moved).focus_field(name)
+        return True
+
+    @on(LevelEditor.RemoveAsked)
+    async def _remove_asked(self, event: LevelEditor.RemoveAsked) -> None:
+        event.stop()
+        await self.remove_level(event.editor)
+
+    @on(LevelEditor.MoveAsked)
+    async def _move_asked(self, event: LevelEditor.MoveAsked) -> None:
+        event.stop()
+        await self.move_level(event.step, event.editor)
+
+    async def _redraw(self) -> None:
+        await self.show(self.criterion)
+        self.post_message(self.Edited(renamed=False))
 
 
 def _error(widget_id: str) -> Static:

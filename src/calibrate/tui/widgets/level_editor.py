@@ -59,8 +59,12 @@ class LevelEditor(Horizontal):
             yield _error(i, "score")
             yield _error(i, "label")
             with Horizontal(classes="re-level-buttons"):
-                yield Button("↑", id=f"re-level-{i}-up", tooltip="Move this wording up a level")
-                yield Button("↓", id=f"re-level-{i}-down", tooltip="Move this wording down")
+                yield Button(
+                    "↑", id=f"re-level-{i}-up", tooltip="Move this wording to the row above"
+                )
+                yield Button(
+                    "↓", id=f"re-level-{i}-down", tooltip="Move this wording to the row below"
+                )
                 yield Button("✕", id=f"re-level-{i}-remove", tooltip="Remove this level")
         with Vertical(classes="re-level-text"):
             yield TextArea(self.level.descriptor, id=f"re-level-{i}-descriptor")
