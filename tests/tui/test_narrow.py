@@ -133,3 +133,18 @@ async def test_narrow_timeline_lines_fit_80_columns(demo: Demo) -> None:
         await pilot.pause()
         chart = app.screen.query_one("#rd-timeline")
         assert "lean ◀low|high▶" in str(chart.render())
+
+
+async def test_narrow_contract_editor_puts_two_fields_a_row(demo: Demo) -> None:
+    from calibrate.tui.screens.contract_editor import ContractEditorScreen
+
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        await app.push_screen(ContractEditorScreen())
+        await pilot.pause()
+        for row in ("#ct-source", "#ct-student"):
+            cells = list(app.screen.query_one(row).children)
+            assert len(cells) == 4
+            assert all(cell.size.width >= 35 for cell in cells), row
+            assert cells[2].region.y > cells[0].region.y  # the second pair on a row of its own
+            assert cells[1].region.y == cells[0].region.y
