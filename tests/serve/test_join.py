@@ -145,6 +145,22 @@ async def test_a_rater_scores_as_themselves_only(served: Served) -> None:
         ]
 
 
+async def test_a_phone_sized_tab_shows_the_sample_and_the_rubric_in_turn(served: Served) -> None:
+    app = app_for(served)
+    async with app.run_test(size=(48, 30)) as pilot:
+        await join_as(pilot, served.join_code, "Linh Tran")
+        screen = app.screen
+        assert isinstance(screen, ServedScoringScreen) and screen.has_class("-slim")
+        assert screen.check_action("switch_pane", ()) is True
+        assert screen.check_action("switch_rater", ()) is False
+        await pilot.press("v")
+        assert screen.query_one("#rubric-side").display
+        assert not screen.query_one("#sample").display
+        await pilot.press("4")
+        await pilot.pause()
+        assert [s.level for s in served.store.scores(served.session_id)] == [4]
+
+
 async def test_no_key_leads_a_rater_out_of_their_seat(served: Served) -> None:
     """Every key bound anywhere in the app, pressed as a rater: the tab stays on the join
     screen, its own scoring screen, help, or the command palette, and never shows Home, the

@@ -148,3 +148,58 @@ async def test_narrow_contract_editor_puts_two_fields_a_row(demo: Demo) -> None:
             assert all(cell.size.width >= 35 for cell in cells), row
             assert cells[2].region.y > cells[0].region.y  # the second pair on a row of its own
             assert cells[1].region.y == cells[0].region.y
+
+
+async def test_slim_scoring_shows_the_sample_then_the_rubric_in_turn(demo: Demo) -> None:
+    """Under 70 columns (a phone, a small window) the sample and the rubric take turns."""
+    from calibrate.tui.screens.scoring import ScoringScreen
+    from calibrate.tui.widgets.rubric_panel import RubricPanel
+    from calibrate.tui.widgets.sample_view import SampleView
+
+    ctx = meeting.load_context(demo.store, demo.session_id)
+    rater = ctx.raters[0].id
+    assert rater is not None
+    app = make_app(demo)
+    async with app.run_test(size=(50, 30)) as pilot:
+        screen = ScoringScreen(demo.session_id, rater)
+        await app.push_screen(screen)
+        await pilot.pause()
+        sample, side = screen.query_one(SampleView), screen.query_one("#rubric-side")
+        progress = screen.query_one("#progress-text")
+        assert screen.has_class("-slim") and sample.display and not side.display
+        assert sample.size.width >= 46
+        assert screen.check_action("switch_pane", ()) is True
+
+        # A level chosen while reading is committed, and the status line says which.
+        await pilot.press("3")
+        await pilot.pause()
+        assert [s.level for s in demo.store.scores(demo.session_id)] == [3]
+        assert "1 of 40 scored · Claim: 3" in str(progress.render())
+
+        await pilot.press("v")
+        assert side.display and not sample.display
+        assert screen.query_one(RubricPanel).has_focus
+        # The next criterion keeps the rubric in view; the next sample is shown first.
+        await pilot.press("n")
+        assert side.display and "Evidence: —" in str(progress.render())
+        await pilot.press("right_square_bracket")
+        assert sample.display and not side.display and sample.has_focus
+        # e (a note) brings the rubric side back, with the cursor in the note.
+        await pilot.press("e")
+        assert side.display and screen.query_one("#note").has_focus
+
+
+async def test_wide_scoring_shows_both_sides_and_no_switch(demo: Demo) -> None:
+    from calibrate.tui.screens.scoring import ScoringScreen
+
+    ctx = meeting.load_context(demo.store, demo.session_id)
+    rater = ctx.raters[0].id
+    assert rater is not None
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = ScoringScreen(demo.session_id, rater)
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert screen.query_one("#sample").display and screen.query_one("#rubric-side").display
+        assert screen.check_action("switch_pane", ()) is False
+        assert str(screen.query_one("#progress-text").render()) == "0 of 40 scored"

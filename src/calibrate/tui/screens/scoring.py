@@ -2,6 +2,10 @@
 
 Number keys choose a level, and the score is committed the moment it is chosen. While the session
 is blind the rater sees only their own scores.
+
+Below 70 columns (a phone's browser in a served meeting, a small terminal window) the two sides
+take turns: v switches between the sample and the rubric, a new sample shows itself first, and
+the status line says which level is chosen for the criterion.
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ from calibrate.tui.widgets.rubric_panel import RubricPanel
 from calibrate.tui.widgets.sample_view import SampleView
 
 DIGITS = "1234567890"
+SLIM_BELOW = 70  # columns: under this, the sample and the rubric take turns
 
 
 class ScoringScreen(StoreScreen):
     TITLE = "Scoring"
+    HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (SLIM_BELOW, "-narrow"), (100, "-wide")]
     BINDINGS = [
+        Binding("v", "switch_pane", "Sample/rubric"),
         Binding("1", "choose(1)", "Choose level", key_display="0-9"),
         *[Binding(d, f"choose({d})", f"Level {d}", show=False) for d in DIGITS[1:]],
         Binding("enter,n", "next_criterion", "Next"),
@@ -94,7 +101,7 @@ class ScoringScreen(StoreScreen):
         self.sub_title = f"{self.context.session.title} — {self.context.rater(rater_id).name}"
         self.sample_index, self.criterion_index = self.first_unscored()
         self.show_item()
-        self.query_one("#rubric", RubricPanel).focus()
+        self.focus_pane()
 
     def first_unscored(self) -> tuple[int, int]:
         for i, sample in enumerate(self.context.samples):
@@ -121,6 +128,8 @@ class ScoringScreen(StoreScreen):
             self.query_one(SampleView).show(
                 self.sample, self.sample_index + 1, len(self.context.samples)
             )
+            if self.has_class("-rubric"):
+                self.show_pane(rubric=False)  # taking turns: a new sample is read first
         score = self.current_score()
         self.query_one(RubricPanel).show(
             self.criterion,
@@ -136,6 +145,9 @@ class ScoringScreen(StoreScreen):
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=total, progress=done)
         text = f"{done} of {total} scored"
+        if self.slim:  # the rubric may be hidden: say what is chosen
+            score = self.current_score()
+            text += f" · {self.criterion.name}: {score.level if score else '—'}"
         if done >= total:
             text += " — all done, thank you! Press Escape to leave."
         self.query_one("#progress-text", Static).update(text)
@@ -171,7 +183,41 @@ class ScoringScreen(StoreScreen):
         self.show_item(sample_changed=False)
 
     def action_note(self) -> None:
+        self.show_pane(rubric=True)
         self.query_one("#note", Input).focus()
+
+    # ------------------------------------------------------------------ slim: one side at a time
+    @property
+    def slim(self) -> bool:
+        """Too narrow for the sample and the rubric side by side (the terminal's width: the
+        breakpoint class arrives with the first resize, after mounting)."""
+        return self.app.size.width < SLIM_BELOW
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()
+        if self.rater_id is not None:
+            self.update_progress()
+            focused = self.app.focused
+            if focused is None or not all(n.display for n in focused.ancestors_with_self):
+                self.focus_pane()  # never leave the keys in a field that is not shown
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_pane":
+            return self.slim
+        return True
+
+    def action_switch_pane(self) -> None:
+        self.show_pane(rubric=not self.has_class("-rubric"))
+
+    def show_pane(self, *, rubric: bool) -> None:
+        """Slim layout: show the rubric (and the note) or the sample; a wide one shows both."""
+        self.set_class(rubric, "-rubric")
+        self.focus_pane()
+
+    def focus_pane(self) -> None:
+        """The rubric has the keys, unless the slim layout is showing the sample."""
+        reading = self.slim and not self.has_class("-rubric")
+        self.query_one(SampleView if reading else RubricPanel).focus()
 
     @on(Input.Submitted, "#note")
     def note_saved(self, event: Input.Submitted) -> None:

@@ -51,7 +51,9 @@ class ServedScoringScreen(ScoringScreen):
         self.set_interval(POLL_SECONDS, self.poll)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "switch_rater"  # hidden from the footer, the palette and the keys
+        if action == "switch_rater":  # hidden from the footer, the palette and the keys
+            return False
+        return super().check_action(action, parameters)
 
     def action_switch_rater(self) -> None:
         self.notify("This tab scores for you only. Open a new tab to join as someone else.")
