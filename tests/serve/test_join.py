@@ -235,7 +235,11 @@ async def test_the_reveal_reaches_the_raters_screen_without_a_reload(served: Ser
         assert table.row_count == 40
         assert table.get_row_at(0)[2:4] == ["1: 0  2: 0  3: 0  4: 1", "4"]
         detail = app.screen.query_one("#spread-detail", Static)
-        assert "names are hidden" in str(detail.render())
+        assert str(detail.render()).splitlines() == [
+            "Time to Turn the Page · Claim",
+            "0 at 1, 0 at 2, 0 at 3, 1 at 4; you chose 4.",
+            "Names are hidden (the facilitator decides whether to show them).",
+        ]
         # the facilitator allows names: the open screen shows them without a reload
         lead.set_reveal_names(served.session_id, True)
         await wait_for(pilot, lambda: "Linh Tran" in str(detail.render()))

@@ -173,16 +173,19 @@ class RaterRevealScreen(StoreScreen):
         if view is None or not view.items:
             return
         item = view.items[min(table.cursor_row, len(view.items) - 1)]
+        # The row's figures again, in words: on a phone the table's right-hand columns are off
+        # screen, and this panel is what the rater reads.
+        counts = ", ".join(f"{count} at {level}" for level, count in item.counts)
+        you = "you did not score it" if item.mine is None else f"you chose {item.mine}"
+        agreed = "" if item.agreed is None else f"; the team agreed {item.agreed}"
+        lines = [f"{item.sample_title} · {item.criterion_name}", f"{counts}; {you}{agreed}."]
         if item.names is None:
-            detail.update(
-                f"{item.sample_title} · {item.criterion_name}: names are hidden "
-                "(the facilitator decides whether to show them)."
-            )
-            return
-        lines = [f"{level}: {', '.join(who)}" for level, who in item.names if who] or [
-            "nobody scored this item"
-        ]
-        detail.update(f"{item.sample_title} · {item.criterion_name}\n" + "\n".join(lines))
+            lines.append("Names are hidden (the facilitator decides whether to show them).")
+        else:
+            lines += [f"{level}: {', '.join(who)}" for level, who in item.names if who] or [
+                "nobody scored this item"
+            ]
+        detail.update("\n".join(lines))
 
     def poll(self) -> None:
         if not self.is_current or self.store.data_version() == self._version:
