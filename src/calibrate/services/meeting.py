@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from calibrate.domain.errors import InvalidOperationError, NotFoundError
 from calibrate.domain.model import (
@@ -39,10 +40,18 @@ class MeetingContext:
         return len(self.samples) * len(self.rubric.criteria)
 
     def sample(self, sample_id: int) -> Sample:
-        return next(s for s in self.samples if s.id == sample_id)
+        return self._samples_by_id[sample_id]
 
     def rater(self, rater_id: int) -> Rater:
-        return next(r for r in self.raters if r.id == rater_id)
+        return self._raters_by_id[rater_id]
+
+    @cached_property
+    def _samples_by_id(self) -> dict[int | None, Sample]:  # screens look samples up per item
+        return {s.id: s for s in self.samples}
+
+    @cached_property
+    def _raters_by_id(self) -> dict[int | None, Rater]:
+        return {r.id: r for r in self.raters}
 
 
 @dataclass(frozen=True)
