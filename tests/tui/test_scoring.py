@@ -62,6 +62,42 @@ async def test_note_then_enter_saves_and_moves_on(demo: Demo) -> None:
         assert [h.note for h in history] == ["", "thesis only at the end"]
 
 
+async def test_a_typed_note_is_never_dropped_by_moving_on_or_leaving(demo: Demo) -> None:
+    """A note typed without Enter is saved with the score when the rater moves on or leaves;
+    typed before any level is chosen, it waits on its item until one is."""
+    app = make_app(demo, open_session=demo.session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # first rater
+        screen = app.screen
+        assert isinstance(screen, ScoringScreen)
+        rater_id = screen.context.raters[0].id
+        note = screen.query_one("#note", Input)
+
+        def stored() -> dict[str, tuple[int, str]]:
+            scores = demo.store.scores(demo.session_id, rater_id=rater_id)
+            return {s.criterion_key: (s.level, s.note) for s in scores}
+
+        # Level first, then a note left with Escape (not Enter), then n: saved with the level.
+        await pilot.press("3", "e", *"clear claim", "escape", "n")
+        assert stored() == {"claim": (3, "clear claim")}
+        assert screen.criterion.key == "evidence" and note.value == ""
+
+        # A note before any level: n moves on without a score, p comes back to the words.
+        await pilot.press("e", *"two sources", "escape", "n")
+        assert "evidence" not in stored()
+        await pilot.press("p")
+        assert screen.criterion.key == "evidence" and note.value == "two sources"
+        await pilot.press("4")  # the level takes the waiting note with it
+        assert stored()["evidence"] == (4, "two sources")
+
+        # A changed note left by Escape to Home is saved too.
+        await pilot.press("e", "ctrl+u", *"two sources, cited", "escape", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ScoringScreen)
+        assert stored()["evidence"] == (4, "two sources, cited")
+
+
 async def test_a_level_outside_the_rubric_is_refused_and_nothing_is_written(demo: Demo) -> None:
     app = make_app(demo, open_session=demo.session_id)
     async with app.run_test(size=SIZE) as pilot:

@@ -51,6 +51,8 @@ class ScoringScreen(StoreScreen):
         self.sample_index = 0
         self.criterion_index = 0
         self.mine: dict[tuple[int, str], Score] = {}
+        # Notes typed before a level is chosen, kept per item until one is (never dropped).
+        self.draft_notes: dict[tuple[int, str], str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,6 +81,7 @@ class ScoringScreen(StoreScreen):
 
     # ------------------------------------------------------------------ who is scoring
     def action_switch_rater(self) -> None:
+        self.keep_note()
         progress = {p.rater.id: p for p in meeting.progress(self.store, self.session_id)}
         options = []
         for rater in self.context.raters:
@@ -137,7 +140,9 @@ class ScoringScreen(StoreScreen):
             len(self.context.rubric.criteria),
             score.level if score else None,
         )
-        self.query_one("#note", Input).value = score.note if score else ""
+        assert self.sample.id is not None
+        draft = self.draft_notes.get((self.sample.id, self.criterion.key), "")
+        self.query_one("#note", Input).value = score.note if score else draft
         self.update_progress()
 
     def update_progress(self) -> None:
@@ -180,7 +185,24 @@ class ScoringScreen(StoreScreen):
             self.notify(exc.message, severity="error", timeout=8)
             return
         self.mine[(self.sample.id, self.criterion.key)] = score
+        self.draft_notes.pop((self.sample.id, self.criterion.key), None)
         self.show_item(sample_changed=False)
+
+    def keep_note(self) -> None:
+        """Before the item changes: a note typed but not yet saved with Enter is saved with the
+        item's score, or, with no level chosen yet, kept for when the rater comes back."""
+        if self.rater_id is None:
+            return
+        value = self.query_one("#note", Input).value
+        score = self.current_score()
+        assert self.sample.id is not None
+        if score is not None:
+            if value.strip() != score.note:
+                self.commit(score.level, value)
+        elif value.strip():
+            self.draft_notes[(self.sample.id, self.criterion.key)] = value
+        else:
+            self.draft_notes.pop((self.sample.id, self.criterion.key), None)
 
     def action_note(self) -> None:
         self.show_pane(rubric=True)
@@ -232,6 +254,7 @@ class ScoringScreen(StoreScreen):
         self.action_next_criterion()
 
     def action_next_criterion(self) -> None:
+        self.keep_note()
         if self.criterion_index + 1 < len(self.context.rubric.criteria):
             self.criterion_index += 1
             self.show_item(sample_changed=False)
@@ -243,6 +266,7 @@ class ScoringScreen(StoreScreen):
             self.notify("That was the last criterion of the last sample.")
 
     def action_previous_criterion(self) -> None:
+        self.keep_note()
         if self.criterion_index > 0:
             self.criterion_index -= 1
             self.show_item(sample_changed=False)
@@ -252,12 +276,14 @@ class ScoringScreen(StoreScreen):
             self.show_item()
 
     def action_next_sample(self) -> None:
+        self.keep_note()
         if self.sample_index + 1 < len(self.context.samples):
             self.sample_index += 1
             self.criterion_index = 0
             self.show_item()
 
     def action_previous_sample(self) -> None:
+        self.keep_note()
         if self.sample_index > 0:
             self.sample_index -= 1
             self.criterion_index = 0
@@ -267,4 +293,5 @@ class ScoringScreen(StoreScreen):
         if self.query_one("#note", Input).has_focus:
             self.query_one(RubricPanel).focus()
             return
+        self.keep_note()
         self.app.pop_screen()
