@@ -43,12 +43,7 @@ def rubric_samples(store: Store, rubric_id: int) -> list[int]:
     for session in store.list_sessions():
         if session.rubric_id in family:
             wanted.update(session.sample_ids)
-    keys = {c.key for c in rubric.criteria}
-    wanted.update(
-        r.sample_id
-        for r in store.reference_scores()
-        if (r.rubric_id is None or r.rubric_id in family) and r.criterion_key in keys
-    )
+    wanted.update(r.sample_id for r in store.reference_scores(rubric_id=rubric_id))
     wanted.update(a.sample_id for a in store.anchors(rubric_id=rubric_id))
     return [s.id for s in store.list_samples() if s.id in wanted]
 
@@ -75,7 +70,6 @@ def kit_from_rubric(
     if not name or "/" in name:
         raise InvalidOperationError("A kit needs a name without “/” (e.g. “Grade 8 argument”).")
     rubric = store.get_rubric(rubric_id)
-    family = {v.id for v in store.rubric_versions(rubric.family_id or rubric_id)}
     if sample_ids is None:
         wanted = set(rubric_samples(store, rubric_id))
         ids = [
@@ -96,13 +90,7 @@ def kit_from_rubric(
     order = {key: n for n, key in enumerate(criteria)}
     position = {s.id: n for n, s in enumerate(samples)}
     master = sorted(
-        (
-            r
-            for r in store.reference_scores(ids)
-            if (r.rubric_id is None or r.rubric_id in family)
-            and r.criterion_key in criteria
-            and r.level in criteria[r.criterion_key].scores
-        ),
+        store.reference_scores(ids, rubric_id=rubric_id),
         key=lambda r: (position[r.sample_id], order[r.criterion_key]),
     )
     anchors: dict[tuple[str, str, int], ScenarioAnchor] = {}

@@ -40,12 +40,7 @@ def master_key_grid(store: Store, rubric_id: int) -> MasterKeyGrid:
     """The grid for rubric version ``rubric_id``: reference scores on its criteria (whichever
     version they were set against). Raises NotFoundError if there is no such rubric."""
     rubric = store.get_rubric(rubric_id)
-    keys = {c.key for c in rubric.criteria}
-    cells = {
-        (r.sample_id, r.criterion_key): r
-        for r in store.reference_scores()
-        if r.criterion_key in keys
-    }
+    cells = {(r.sample_id, r.criterion_key): r for r in store.reference_scores(rubric_id=rubric_id)}
     return MasterKeyGrid(rubric, tuple(store.list_samples()), cells)
 
 

@@ -138,13 +138,8 @@ def load_reveal(store: Store, session_id: int, *, round: int | None = None) -> R
 
 
 def _reference_for(store: Store, context: MeetingContext) -> list[ReferenceScore]:
-    """Master-key scores of this session's samples on this rubric version (or unversioned)."""
-    rubric_id = context.rubric.id
-    return [
-        r
-        for r in store.reference_scores(context.session.sample_ids)
-        if r.rubric_id is None or r.rubric_id == rubric_id
-    ]
+    """Master-key scores of this session's samples that apply to its rubric (any version)."""
+    return store.reference_scores(context.session.sample_ids, rubric_id=context.session.rubric_id)
 
 
 class Band(StrEnum):

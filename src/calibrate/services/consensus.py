@@ -113,7 +113,9 @@ def load_item(store: Store, session_id: int, sample_id: int, criterion_key: str)
         )
     agreed = store.consensus_for(session_id)
     reference = [
-        r.level for r in store.reference_scores([sample_id]) if r.criterion_key == criterion_key
+        r.level
+        for r in store.reference_scores([sample_id], rubric_id=context.session.rubric_id)
+        if r.criterion_key == criterion_key
     ]
     return ConsensusItem(
         context=context,

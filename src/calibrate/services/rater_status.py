@@ -99,7 +99,11 @@ def load_team_records(store: Store, *, rater_id: int | None = None) -> TeamRecor
             SessionRecords(
                 context,
                 tuple(store.scores(session.id, round=ROUND)),
-                tuple(store.reference_scores(context.session.sample_ids)),
+                tuple(
+                    store.reference_scores(
+                        context.session.sample_ids, rubric_id=context.session.rubric_id
+                    )
+                ),
                 tuple(store.consensus_for(session.id)),
             )
         )

@@ -201,7 +201,9 @@ def session_reliability(store: Store, session_id: int) -> SessionReliability:
     return build_session_reliability(
         context,
         store.scores(session_id, round=ROUND),
-        references=store.reference_scores(context.session.sample_ids),
+        references=store.reference_scores(
+            context.session.sample_ids, rubric_id=context.session.rubric_id
+        ),
         consensus=store.consensus_for(session_id),
     )
 
@@ -213,13 +215,11 @@ def build_session_reliability(
     references: Iterable[ReferenceScore] = (),
     consensus: Iterable[Consensus] = (),
 ) -> SessionReliability:
-    """The per-rater figures from plain records (no store needed)."""
-    rubric_id = context.rubric.id
-    keyed = {
-        (r.sample_id, r.criterion_key): r.level
-        for r in references
-        if r.rubric_id is None or r.rubric_id == rubric_id
-    }
+    """The per-rater figures from plain records (no store needed).
+
+    ``references`` are the master-key scores that apply to the session's rubric, as
+    ``Store.reference_scores(..., rubric_id=...)`` chooses them (the reveal uses the same)."""
+    keyed = {(r.sample_id, r.criterion_key): r.level for r in references}
     agreed = {(c.sample_id, c.criterion_key): c.level for c in consensus}
     round_scores = [s for s in scores if s.round == ROUND]
     scale_table = _scale_table(context, round_scores)

@@ -132,7 +132,9 @@ def session_report(store: Store, session_id: int, *, seed: int = 0) -> SessionRe
         store.scores(session_id, round=ROUND),
         round=ROUND,
         consensus=consensus,
-        reference=store.reference_scores(context.session.sample_ids),
+        reference=store.reference_scores(
+            context.session.sample_ids, rubric_id=context.session.rubric_id
+        ),
     )
     if not any(item.n for item in reveal.items):
         raise InvalidOperationError("Nobody has scored in this session yet: there is no report.")

@@ -49,13 +49,7 @@ def export_session(store: Store, session_id: int) -> Scenario:
         ),
     )
     master = sorted(
-        (
-            r
-            for r in store.reference_scores(session.sample_ids)
-            if r.rubric_id in (None, rubric.id)
-            and r.criterion_key in criteria
-            and r.level in criteria[r.criterion_key].scores
-        ),
+        store.reference_scores(session.sample_ids, rubric_id=session.rubric_id),
         key=lambda r: (sample_order[r.sample_id], criterion_order[r.criterion_key]),
     )
     anchors: dict[tuple[str, str, int], ScenarioAnchor] = {}

@@ -46,18 +46,40 @@ class RecordStore(StoreBase):
             assert row is not None
             return _reference(row)
 
-    def reference_scores(self, sample_ids: Iterable[int] | None = None) -> list[ReferenceScore]:
+    def reference_scores(
+        self, sample_ids: Iterable[int] | None = None, *, rubric_id: int | None = None
+    ) -> list[ReferenceScore]:
         """The master-key scores (of the given samples only, if given), by sample then
-        criterion key."""
-        if sample_ids is None:
-            rows = self._rows("SELECT * FROM reference_scores ORDER BY sample_id, criterion_key")
+        criterion key.
+
+        With ``rubric_id``, only those that apply to that rubric version: set against a version
+        of the same rubric (or against none), on one of its criteria, at one of that criterion's
+        levels. A key set for another rubric that happens to share a criterion key, or a level
+        the scale no longer has, never reaches a session's figures.
+        """
+        where: list[str] = ["1"]
+        params: list[str | int] = []
+        if sample_ids is not None:
+            where.append("rs.sample_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(set(sample_ids))))
+        if rubric_id is None:
+            sql = "SELECT rs.* FROM reference_scores rs"
         else:
-            ids = sorted(set(sample_ids))
-            rows = self._rows(
-                "SELECT * FROM reference_scores WHERE sample_id IN"
-                " (SELECT value FROM json_each(?)) ORDER BY sample_id, criterion_key",
-                (json.dumps(ids),),
+            sql = (
+                "SELECT rs.* FROM reference_scores rs"
+                " JOIN criteria c ON c.rubric_id = ? AND c.key = rs.criterion_key"
+                " JOIN levels l ON l.criterion_id = c.id AND l.score = rs.level"
             )
+            params.insert(0, rubric_id)
+            where.append(
+                "(rs.rubric_id IS NULL OR rs.rubric_id IN (SELECT id FROM rubrics WHERE"
+                " family_id = (SELECT family_id FROM rubrics WHERE id = ?)))"
+            )
+            params.append(rubric_id)
+        rows = self._rows(
+            f"{sql} WHERE {' AND '.join(where)} ORDER BY rs.sample_id, rs.criterion_key",
+            tuple(params),
+        )
         return [_reference(row) for row in rows]
 
     # --- anchors ------------------------------------------------------------------------------
