@@ -7,22 +7,39 @@ rules one screen at a time.
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
 from calibrate.services import meeting
 from calibrate.services.rater_history import rater_history
+from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.consensus import ConsensusScreen
 from calibrate.tui.screens.raters import RaterDetailScreen
 from calibrate.tui.screens.reveal import RevealScreen
 from calibrate.tui.screens.rubric_editor import RubricEditorScreen
+from calibrate.tui.screens.scoring import ScoringScreen
 from calibrate.tui.widgets.agreement_panel import AgreementPanel
 from calibrate.tui.widgets.discussion_queue import DiscussionQueue
 from calibrate.tui.widgets.heat_map import HeatMap
+from calibrate.tui.widgets.rubric_panel import RubricPanel
+from calibrate.tui.widgets.sample_view import SampleView
 from calibrate.tui.widgets.timeline_chart import timeline_text
 from tests.tui.conftest import SIZE, Demo, make_app
 from tests.tui.test_reveal import open_reveal, panel_text
 
 SMALL = (80, 24)
+
+
+async def scoring_as_first_rater(
+    demo: Demo, app: CalibrateApp, pilot: Pilot[None]
+) -> ScoringScreen:
+    """The fresh demo session's scoring screen, as its first rater."""
+    rater = meeting.load_context(demo.store, demo.session_id).raters[0].id
+    assert rater is not None
+    screen = ScoringScreen(demo.session_id, rater)
+    await app.push_screen(screen)
+    await pilot.pause()
+    return screen
 
 
 def footer_keys(screen: RevealScreen) -> set[str]:
@@ -152,18 +169,9 @@ async def test_narrow_contract_editor_puts_two_fields_a_row(demo: Demo) -> None:
 
 async def test_slim_scoring_shows_the_sample_then_the_rubric_in_turn(demo: Demo) -> None:
     """Under 70 columns (a phone, a small window) the sample and the rubric take turns."""
-    from calibrate.tui.screens.scoring import ScoringScreen
-    from calibrate.tui.widgets.rubric_panel import RubricPanel
-    from calibrate.tui.widgets.sample_view import SampleView
-
-    ctx = meeting.load_context(demo.store, demo.session_id)
-    rater = ctx.raters[0].id
-    assert rater is not None
     app = make_app(demo)
     async with app.run_test(size=(50, 30)) as pilot:
-        screen = ScoringScreen(demo.session_id, rater)
-        await app.push_screen(screen)
-        await pilot.pause()
+        screen = await scoring_as_first_rater(demo, app, pilot)
         sample, side = screen.query_one(SampleView), screen.query_one("#rubric-side")
         progress = screen.query_one("#progress-text")
         assert screen.has_class("-slim") and sample.display and not side.display
@@ -190,16 +198,9 @@ async def test_slim_scoring_shows_the_sample_then_the_rubric_in_turn(demo: Demo)
 
 
 async def test_wide_scoring_shows_both_sides_and_no_switch(demo: Demo) -> None:
-    from calibrate.tui.screens.scoring import ScoringScreen
-
-    ctx = meeting.load_context(demo.store, demo.session_id)
-    rater = ctx.raters[0].id
-    assert rater is not None
     app = make_app(demo)
     async with app.run_test(size=SMALL) as pilot:
-        screen = ScoringScreen(demo.session_id, rater)
-        await app.push_screen(screen)
-        await pilot.pause()
+        screen = await scoring_as_first_rater(demo, app, pilot)
         assert screen.query_one("#sample").display and screen.query_one("#rubric-side").display
         assert screen.check_action("switch_pane", ()) is False
         assert str(screen.query_one("#progress-text").render()) == "0 of 40 scored"

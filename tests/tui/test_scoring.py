@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from calibrate.services import meeting
+from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.scoring import ScoringScreen
 from calibrate.tui.widgets.rubric_panel import RubricPanel
 from tests.tui.conftest import SIZE, Demo, make_app
@@ -41,13 +43,19 @@ async def test_a_number_key_commits_the_score_at_once(demo: Demo) -> None:
         assert len(chosen) == 1 and "3" in str(chosen.first().render())
 
 
+async def pick_first_rater(app: CalibrateApp, pilot: Pilot[None]) -> ScoringScreen:
+    """Answer "who is scoring?" with the first rater; the scoring screen that follows."""
+    await pilot.pause()
+    await pilot.press("enter")
+    screen = app.screen
+    assert isinstance(screen, ScoringScreen)
+    return screen
+
+
 async def test_note_then_enter_saves_and_moves_on(demo: Demo) -> None:
     app = make_app(demo, open_session=demo.session_id)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")  # first rater
-        screen = app.screen
-        assert isinstance(screen, ScoringScreen)
+        screen = await pick_first_rater(app, pilot)
         await pilot.press("2", "e")
         await pilot.press(*"thesis only at the end")
         await pilot.press("enter")
@@ -67,10 +75,7 @@ async def test_a_typed_note_is_never_dropped_by_moving_on_or_leaving(demo: Demo)
     typed before any level is chosen, it waits on its item until one is."""
     app = make_app(demo, open_session=demo.session_id)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")  # first rater
-        screen = app.screen
-        assert isinstance(screen, ScoringScreen)
+        screen = await pick_first_rater(app, pilot)
         rater_id = screen.context.raters[0].id
         note = screen.query_one("#note", Input)
 

@@ -113,23 +113,31 @@ def test_board_while_blind(snap_compare: Snap, store: Store) -> None:
     assert snap_compare(app_for(store), terminal_size=SIZE, run_before=run)
 
 
-def test_reveal(snap_compare: Snap, store: Store) -> None:
+def open_reveal(store: Store) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """The kit's recorded session, revealed."""
     from calibrate.tui.screens.reveal import RevealScreen
 
     _, recorded = sessions(store)
-    run = settle(lambda app: app.push_screen(RevealScreen(recorded)))
-    assert snap_compare(app_for(store), terminal_size=SIZE, run_before=run)
+    return settle(lambda app: app.push_screen(RevealScreen(recorded)))
 
 
-def test_consensus(snap_compare: Snap, store: Store) -> None:
+def open_consensus(store: Store) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """The consensus screen on the recorded session's last essay, Claim."""
     from calibrate.tui.screens.consensus import ConsensusScreen
 
     _, recorded = sessions(store)
-    ctx = meeting.load_context(store, recorded)
-    essay = ctx.samples[7]
+    essay = meeting.load_context(store, recorded).samples[7]
     assert essay.id is not None
-    run = settle(lambda app: app.push_screen(ConsensusScreen(recorded, essay.id, "claim")))
-    assert snap_compare(app_for(store), terminal_size=SIZE, run_before=run)
+    essay_id = essay.id
+    return settle(lambda app: app.push_screen(ConsensusScreen(recorded, essay_id, "claim")))
+
+
+def test_reveal(snap_compare: Snap, store: Store) -> None:
+    assert snap_compare(app_for(store), terminal_size=SIZE, run_before=open_reveal(store))
+
+
+def test_consensus(snap_compare: Snap, store: Store) -> None:
+    assert snap_compare(app_for(store), terminal_size=SIZE, run_before=open_consensus(store))
 
 
 def test_anchor_library(snap_compare: Snap, store: Store) -> None:
@@ -155,27 +163,13 @@ SMALL = (80, 24)
 
 
 def test_reveal_in_a_small_terminal(snap_compare: Snap, store: Store) -> None:
-    from calibrate.tui.screens.reveal import RevealScreen
-
-    _, recorded = sessions(store)
-    run = settle(lambda app: app.push_screen(RevealScreen(recorded)))
-    assert snap_compare(app_for(store), terminal_size=SMALL, run_before=run)
+    assert snap_compare(app_for(store), terminal_size=SMALL, run_before=open_reveal(store))
 
 
 def test_reveal_figures_in_a_small_terminal(snap_compare: Snap, store: Store) -> None:
-    from calibrate.tui.screens.reveal import RevealScreen
-
-    _, recorded = sessions(store)
-    run = settle(lambda app: app.push_screen(RevealScreen(recorded)))
+    run = open_reveal(store)
     assert snap_compare(app_for(store), press=["f"], terminal_size=SMALL, run_before=run)
 
 
 def test_consensus_in_a_small_terminal(snap_compare: Snap, store: Store) -> None:
-    from calibrate.tui.screens.consensus import ConsensusScreen
-
-    _, recorded = sessions(store)
-    ctx = meeting.load_context(store, recorded)
-    essay = ctx.samples[7]
-    assert essay.id is not None
-    run = settle(lambda app: app.push_screen(ConsensusScreen(recorded, essay.id, "claim")))
-    assert snap_compare(app_for(store), terminal_size=SMALL, run_before=run)
+    assert snap_compare(app_for(store), terminal_size=SMALL, run_before=open_consensus(store))
