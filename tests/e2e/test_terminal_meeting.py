@@ -116,8 +116,14 @@ def test_a_whole_meeting_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> 
     # The demo opens on the fresh session, asking who is scoring.
     screen = term.wait_for("Who is scoring?")
     assert "Amara Okafor" in screen and "0/40 scored" in screen
-    # The app fills the window it was given (its screen's frame reaches the right edge).
-    assert max(len(line) for line in screen.splitlines()) == term.size[0]
+    # The app fills the window it was given: once drawn, its frame reaches the right edge.
+    widest = 0
+    for _ in range(200):
+        widest = max(len(line) for line in term.screen().splitlines())
+        if widest >= term.size[0]:
+            break
+        time.sleep(0.05)
+    assert widest == term.size[0]
     term.keys("Enter")
     screen = term.wait_for("0 of 40 scored")
     time.sleep(0.3)
