@@ -1,6 +1,7 @@
 """The master key a session uses is the same on every screen and in every figure: the reveal,
 the consensus item and each rater's reliability, including a session on a newer version of the
-rubric the key was set against, and never a key set for another rubric."""
+rubric the key was set against, and never a key set for another rubric (which is kept beside
+it, not in its place)."""
 
 from __future__ import annotations
 
@@ -72,15 +73,20 @@ def test_every_figure_uses_the_same_master_key_across_rubric_versions(tmp_path: 
         assert {c.criterion_key: c.reference for c in mine.comparisons} == keyed
         assert {c.kind for c in mine.comparisons} == {ReferenceKind.MASTER_KEY}
 
-        # A key set for another rubric on the same sample and criterion key is not used here:
-        # the figures fall back to no master key for that criterion.
+        # Another rubric keys the same essay on a criterion with the same key: its key is kept
+        # beside this rubric's, and this session's figures still use this rubric's.
         other = store.add_rubric(dataclasses.replace(old, name="Another rubric", id=None))
         assert other.id is not None
+        other_level = 1 if keyed["claim"] != 1 else 2
         store.set_reference_score(
-            ReferenceScore(essay.id, "claim", 1, set_by="someone else", rubric_id=other.id)
+            ReferenceScore(
+                essay.id, "claim", other_level, set_by="someone else", rubric_id=other.id
+            )
         )
         reveal = load_reveal(store, session.id)
-        claim = next(i for i in reveal.items if i.criterion_key == "claim")
-        assert claim.reference is None
+        assert {i.criterion_key: i.reference for i in reveal.items} == keyed
         mine = session_reliability(store, session.id).for_rater(raters[0])
-        assert mine is not None and "claim" not in {c.criterion_key for c in mine.comparisons}
+        assert mine is not None
+        assert {c.criterion_key: c.reference for c in mine.comparisons} == keyed
+        [theirs] = store.reference_scores([essay.id], rubric_id=other.id)
+        assert (theirs.criterion_key, theirs.level) == ("claim", other_level)

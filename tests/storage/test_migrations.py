@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from calibrate.domain.model import ReferenceScore
 from calibrate.storage import database
 from calibrate.storage.database import applied_migrations, migrate, open_database
 from calibrate.storage.store import Store
@@ -26,7 +28,7 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "score_history": "id score_id session_id round sample_id criterion_key rater_id level note"
     " scored_at replaced_at",
     "consensus": "id session_id sample_id criterion_key level rationale decided_at",
-    "reference_scores": "id sample_id criterion_key level set_by set_at rubric_id",
+    "reference_scores": "id sample_id criterion_key level set_by set_at rubric_id family_id",
     "anchors": "id rubric_id criterion_key level sample_id annotation session_id status created_at",
     "contracts": "id student_code student_name teacher teacher_id rubric_id sample_id session_id"
     " status created_at updated_at",
@@ -46,7 +48,13 @@ EXPECTED_COLUMNS: dict[str, str] = {
 }
 
 #: Every migration, in the order it is applied.
-ALL_MIGRATIONS = ["m001_initial", "m002_session_codes", "m003_contracts", "m004_reveal_names"]
+ALL_MIGRATIONS = [
+    "m001_initial",
+    "m002_session_codes",
+    "m003_contracts",
+    "m004_reveal_names",
+    "m005_master_key_per_rubric",
+]
 
 
 def schema(db: sqlite_utils.Database) -> list[tuple[str, str]]:
@@ -92,7 +100,11 @@ def test_final_schema(tmp_path: Path) -> None:
             ("session_id", "round", "sample_id", "criterion_key", "rater_id")
         }
         assert unique_sets(db, "consensus") == {("session_id", "sample_id", "criterion_key")}
-        assert unique_sets(db, "reference_scores") == {("sample_id", "criterion_key")}
+        assert unique_sets(db, "reference_scores") == {("sample_id", "criterion_key", "family_id")}
+        assert foreign_keys(db, "reference_scores") == {
+            ("samples", ("sample_id",)),
+            ("rubrics", ("rubric_id",)),
+        }
         assert ("key",) in unique_sets(db, "samples")
         assert ("name",) in unique_sets(db, "raters")
         assert {("join_code",), ("facilitator_code",)} <= unique_sets(db, "sessions")
@@ -163,6 +175,8 @@ def test_an_m001_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
             stored = store.db.execute(f"SELECT * FROM {table}").fetchall()
             if table == "sessions":
                 rows = [(*row, None, None, 0) for row in rows]  # codes unset, names hidden
+            if table == "reference_scores":
+                rows = [(*row, 1) for row in rows]  # keyed for rubric family 1
             assert stored == rows, table
         session = store.get_session(1)
         assert (session.title, session.rater_ids, session.round) == ("October", (1, 2), 1)
@@ -171,6 +185,46 @@ def test_an_m001_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
         assert [s.level for s in store.scores(1)] == [2]
         assert [h.level for h in store.score_history(1, 1, "claim", 1, 1)] == [1, 2]
         assert store.get_rubric(1).criteria[0].levels[1].label == "Secure"
+
+
+def test_m005_keeps_every_master_key_and_lets_two_rubrics_key_one_sample(tmp_path: Path) -> None:
+    path = tmp_path / "m004.db"
+    db = open_database(path, stop_before="m005_master_key_per_rubric")
+    try:
+        with database.transaction(db.conn):
+            for table, rows in ROWS_AT_M001.items():
+                if table in ("sessions",):
+                    rows = [(*row, None, None, 0) for row in rows]
+                marks = ", ".join("?" * len(rows[0]))
+                db.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            # a second sample keyed against no rubric
+            db.conn.execute(
+                "INSERT INTO samples VALUES (2, 'essay-2', 'Uniforms?', 'Body', 'essay', 'G8-2',"
+                " '8', 'Argue', '[]')"
+            )
+            db.conn.execute(
+                "INSERT INTO reference_scores VALUES"
+                " (2, 2, 'claim', 1, 'Coach', '2026-09-02', NULL)"
+            )
+    finally:
+        db.close()
+
+    with Store.open(path) as store:
+        rows = store.db.execute("SELECT * FROM reference_scores ORDER BY id").fetchall()
+        assert rows == [
+            (1, 1, "claim", 2, "Coach", "2026-09-01T00:00:00+00:00", 1, 1),
+            (2, 2, "claim", 1, "Coach", "2026-09-02", None, 0),
+        ]
+        # Another rubric (its own family) keys essay 1 on "claim": both keys stay.
+        other = dataclasses.replace(store.get_rubric(1), id=None, name="Another rubric")
+        other_id = store.add_rubric(other).id
+        assert other_id is not None
+        store.set_reference_score(
+            ReferenceScore(1, "claim", 1, set_by="District", rubric_id=other_id)
+        )
+        assert [r.level for r in store.reference_scores([1], rubric_id=1)] == [2]
+        assert [r.level for r in store.reference_scores([1], rubric_id=other_id)] == [1]
+        assert len(store.reference_scores([1])) == 2
 
 
 def test_a_failing_migration_changes_nothing(

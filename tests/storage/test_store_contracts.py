@@ -26,7 +26,7 @@ from calibrate.domain.contracts import (
 )
 from calibrate.domain.errors import InvalidOperationError, NotFoundError
 from calibrate.domain.model import Anchor, AnchorStatus
-from calibrate.storage.database import applied_migrations, open_database
+from calibrate.storage.database import applied_migrations, open_database, transaction
 from calibrate.storage.scenario_files import read_scenario
 from calibrate.storage.scenario_store import load_scenario
 from calibrate.storage.store import Store
@@ -293,16 +293,25 @@ def test_list_contracts_filters(store: Store, meeting: Meeting) -> None:
 
 def test_m003_upgrades_an_m002_database_keeping_every_row(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    db = open_database(path, stop_before="m003_contracts")
-    assert applied_migrations(db) == ["m001_initial", "m002_session_codes"]
-    assert "contracts" not in db.table_names()
-    old = Store(db, path)
-    try:
-        load_scenario(old, read_scenario(ROOT / "scenarios" / "grade8-argument.toml"))
-        tables = [t for t in db.table_names() if t != "_sqlite_migrations"]
-        before = {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
-    finally:
-        old.close()
+    # The kit's rows, as an m002 database held them: loaded with today's code into a current
+    # file, then copied column by column into a file migrated up to m002 only.
+    with Store.open(tmp_path / "source.db") as source:
+        load_scenario(source, read_scenario(ROOT / "scenarios" / "grade8-argument.toml"))
+        db = open_database(path, stop_before="m003_contracts")
+        try:
+            assert applied_migrations(db) == ["m001_initial", "m002_session_codes"]
+            assert "contracts" not in db.table_names()
+            tables = [t for t in db.table_names() if t != "_sqlite_migrations"]
+            with transaction(db.conn):
+                for table in tables:
+                    columns = ", ".join(c.name for c in db.table(table).columns)
+                    rows = source.db.execute(f"SELECT {columns} FROM {table} ORDER BY rowid")
+                    for row in rows.fetchall():
+                        marks = ", ".join("?" * len(row))
+                        db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", row)
+            before = {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+        finally:
+            db.close()
     assert sum(len(rows) for rows in before.values()) > 300  # 239 scores alone
 
     with Store.open(path) as store:

@@ -57,9 +57,9 @@ def set_reference(
     )
 
 
-def clear_reference(store: Store, sample_id: int, criterion_key: str) -> bool:
-    """Remove a master-key level; whether there was one."""
-    return store.clear_reference_score(sample_id, criterion_key)
+def clear_reference(store: Store, sample_id: int, criterion_key: str, *, rubric_id: int) -> bool:
+    """Remove the master-key level that applies to the rubric version; whether there was one."""
+    return store.clear_reference_score(sample_id, criterion_key, rubric_id=rubric_id)
 
 
 # --- CSV import -----------------------------------------------------------------------------

@@ -253,3 +253,33 @@ def m004_reveal_names(db: sqlite_utils.Database) -> None:
     """Whether raters joining a live meeting see who gave which level after the reveal (off
     until the facilitator allows it)."""
     db.table("sessions").add_column("reveal_names", int, not_null_default=0)
+
+
+@MIGRATIONS()
+def m005_master_key_per_rubric(db: sqlite_utils.Database) -> None:
+    """A master key per rubric: one sample keyed for two rubrics that share a criterion key
+    keeps both keys (before, the second replaced the first, and the first rubric's sessions
+    silently lost it). ``family_id`` is the rubric family the key was set against; 0 for a key
+    set against no rubric. Every row is kept."""
+    db.execute(
+        """CREATE TABLE reference_scores_m005 (
+        id INTEGER PRIMARY KEY,
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        criterion_key TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        set_by TEXT NOT NULL DEFAULT '',
+        set_at TEXT NOT NULL,
+        rubric_id INTEGER REFERENCES rubrics(id),
+        family_id INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (sample_id, criterion_key, family_id)
+    )"""
+    )
+    db.execute(
+        "INSERT INTO reference_scores_m005 (id, sample_id, criterion_key, level, set_by, set_at,"
+        " rubric_id, family_id)"
+        " SELECT rs.id, rs.sample_id, rs.criterion_key, rs.level, rs.set_by, rs.set_at,"
+        " rs.rubric_id, COALESCE(r.family_id, 0)"
+        " FROM reference_scores rs LEFT JOIN rubrics r ON r.id = rs.rubric_id"
+    )
+    db.execute("DROP TABLE reference_scores")
+    db.execute("ALTER TABLE reference_scores_m005 RENAME TO reference_scores")

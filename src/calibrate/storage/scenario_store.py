@@ -294,7 +294,11 @@ def _reference(
         raise _missing(scenario, "a sample", ref.sample, "the master key")
     sample_id = samples[ref.sample]
     current = next(
-        (r for r in store.reference_scores([sample_id]) if r.criterion_key == ref.criterion),
+        (
+            r
+            for r in store.reference_scores([sample_id], rubric_id=rubric.id)
+            if r.criterion_key == ref.criterion
+        ),
         None,
     )
     if current is not None and (current.level, current.set_by, current.rubric_id) == (

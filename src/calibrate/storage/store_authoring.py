@@ -100,17 +100,6 @@ class AuthoringStore(StoreBase):
             ids = [row[0] for row in self._conn.execute("SELECT id FROM raters")]
         return {i: RaterActivity(sessions.get(i, 0), scores.get(i, 0)) for i in ids}
 
-    def clear_reference_score(self, sample_id: int, criterion_key: str) -> bool:
-        """Remove the master-key level of a sample on a criterion; whether there was one.
-        Raises NotFoundError if there is no such sample."""
-        with self.transaction():
-            self._require("samples", sample_id, "sample")
-            removed = self._write(
-                "DELETE FROM reference_scores WHERE sample_id = ? AND criterion_key = ?",
-                (sample_id, criterion_key),
-            )
-        return removed > 0
-
     # --- internals ----------------------------------------------------------------------------
 
     def _refuse_clashes(self, keep: sqlite3.Row, drop: sqlite3.Row) -> None:

@@ -15,20 +15,23 @@ class RecordStore(StoreBase):
 
     def set_reference_score(self, ref: ReferenceScore) -> ReferenceScore:
         """Store the master-key level of a sample on a criterion, replacing any earlier one for
-        the same sample and criterion; returns what is stored (``set_at`` kept if given).
+        the same sample and criterion on the same rubric (any version of it; a key with no rubric
+        replaces only another with none); returns what is stored (``set_at`` kept if given).
 
         Raises NotFoundError if the sample (or the given rubric) does not exist;
         InvalidOperationError if a rubric is given and the criterion or level is not on it.
         """
         with self.transaction():
             self._require("samples", ref.sample_id, "sample")
+            family = 0
             if ref.rubric_id is not None:
                 self._check_level(ref.rubric_id, ref.criterion_key, ref.level)
+                family = self._family(ref.rubric_id)
             self._write(
                 "INSERT INTO reference_scores (sample_id, criterion_key, level, set_by, set_at,"
-                " rubric_id) VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (sample_id, criterion_key) DO UPDATE SET level = excluded.level,"
-                " set_by = excluded.set_by, set_at = excluded.set_at,"
+                " rubric_id, family_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (sample_id, criterion_key, family_id) DO UPDATE SET"
+                " level = excluded.level, set_by = excluded.set_by, set_at = excluded.set_at,"
                 " rubric_id = excluded.rubric_id",
                 (
                     ref.sample_id,
@@ -37,11 +40,13 @@ class RecordStore(StoreBase):
                     ref.set_by,
                     ref.set_at or self._now(),
                     ref.rubric_id,
+                    family,
                 ),
             )
             row = self._row(
-                "SELECT * FROM reference_scores WHERE sample_id = ? AND criterion_key = ?",
-                (ref.sample_id, ref.criterion_key),
+                "SELECT * FROM reference_scores"
+                " WHERE sample_id = ? AND criterion_key = ? AND family_id = ?",
+                (ref.sample_id, ref.criterion_key, family),
             )
             assert row is not None
             return _reference(row)
@@ -52,10 +57,12 @@ class RecordStore(StoreBase):
         """The master-key scores (of the given samples only, if given), by sample then
         criterion key.
 
-        With ``rubric_id``, only those that apply to that rubric version: set against a version
-        of the same rubric (or against none), on one of its criteria, at one of that criterion's
-        levels. A key set for another rubric that happens to share a criterion key, or a level
-        the scale no longer has, never reaches a session's figures.
+        Without ``rubric_id`` a sample may have several keys on one criterion (one per rubric
+        it was keyed for). With ``rubric_id``, only those that apply to that rubric version, at
+        most one per sample and criterion: set against a version of the same rubric (or, failing
+        that, against none), on one of its criteria, at one of that criterion's levels. A key set
+        for another rubric that happens to share a criterion key, or a level the scale no longer
+        has, never reaches a session's figures.
         """
         where: list[str] = ["1"]
         params: list[str | int] = []
@@ -70,17 +77,49 @@ class RecordStore(StoreBase):
                 " JOIN criteria c ON c.rubric_id = ? AND c.key = rs.criterion_key"
                 " JOIN levels l ON l.criterion_id = c.id AND l.score = rs.level"
             )
+            family = self._family(rubric_id)
             params.insert(0, rubric_id)
             where.append(
-                "(rs.rubric_id IS NULL OR rs.rubric_id IN (SELECT id FROM rubrics WHERE"
-                " family_id = (SELECT family_id FROM rubrics WHERE id = ?)))"
+                "(rs.family_id = ? OR (rs.family_id = 0 AND NOT EXISTS (SELECT 1 FROM"
+                " reference_scores o WHERE o.sample_id = rs.sample_id"
+                " AND o.criterion_key = rs.criterion_key AND o.family_id = ?)))"
             )
-            params.append(rubric_id)
+            params += [family, family]
         rows = self._rows(
             f"{sql} WHERE {' AND '.join(where)} ORDER BY rs.sample_id, rs.criterion_key",
             tuple(params),
         )
         return [_reference(row) for row in rows]
+
+    def clear_reference_score(
+        self, sample_id: int, criterion_key: str, *, rubric_id: int | None = None
+    ) -> bool:
+        """Remove the master-key level of a sample on a criterion: the one that applies to
+        ``rubric_id`` (see ``reference_scores``), or, without it, the one set against no rubric.
+        Whether there was one. Raises NotFoundError if there is no such sample."""
+        with self.transaction():
+            self._require("samples", sample_id, "sample")
+            if rubric_id is None:
+                doomed = self._rows(
+                    "SELECT id FROM reference_scores"
+                    " WHERE sample_id = ? AND criterion_key = ? AND family_id = 0",
+                    (sample_id, criterion_key),
+                )
+                ids = [row["id"] for row in doomed]
+            else:
+                ids = [
+                    r.id
+                    for r in self.reference_scores([sample_id], rubric_id=rubric_id)
+                    if r.criterion_key == criterion_key and r.id is not None
+                ]
+            for ref_id in ids:
+                self._write("DELETE FROM reference_scores WHERE id = ?", (ref_id,))
+        return bool(ids)
+
+    def _family(self, rubric_id: int) -> int:
+        """The rubric family of a version (NotFoundError if there is no such rubric)."""
+        row = self._require("rubrics", rubric_id, "rubric")
+        return int(row["family_id"] or rubric_id)
 
     # --- anchors ------------------------------------------------------------------------------
 

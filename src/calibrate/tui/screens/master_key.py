@@ -175,7 +175,7 @@ class MasterKeyScreen(StoreScreen):
         where = self.cell()
         if where is None or self.grid is None or self.grid.rubric.id is None:
             return
-        master.clear_reference(self.store, *where)
+        master.clear_reference(self.store, *where, rubric_id=self.grid.rubric.id)
         self.load(self.grid.rubric.id)
 
     def action_import_csv(self) -> None:
