@@ -9,6 +9,7 @@ targets and their anchors filled in; edit it in the app). Each is one call into
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -31,27 +32,36 @@ def contract() -> None:
 
 @contract.command("list", cls=RecordCommand)
 @click.option("--teacher", help="Only this teacher's contracts.")
+@click.option("--class", "class_name", help="Only the contracts of this class (e.g. 8B).")
 @click.option(
     "--status", type=click.Choice([s.value for s in ContractStatus]), help="Only this status."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @db_after_command
 def list_contracts(
-    teacher: str | None, status: str | None, as_json: bool, command_db: Path | None
+    teacher: str | None,
+    class_name: str | None,
+    status: str | None,
+    as_json: bool,
+    command_db: Path | None,
 ) -> None:
-    """List the contracts, newest first: id, student code, teacher, rubric, status, version,
-    targets and the next checkpoint."""
+    """List the contracts, newest first: id, student code, class, teacher, rubric, status,
+    version, targets and the next checkpoint."""
     from calibrate.services.contracts import contract_summaries
 
     with records(command_db) as store:
         summaries = contract_summaries(
-            store, teacher=teacher, status=None if status is None else ContractStatus(status)
+            store,
+            teacher=teacher,
+            status=None if status is None else ContractStatus(status),
+            class_name=class_name,
         )
     if as_json:
         data = [
             {
                 "id": s.id,
                 "student_code": s.contract.student_code,
+                "class": s.contract.class_name,
                 "teacher": s.contract.teacher,
                 "rubric_id": s.rubric.id,
                 "rubric": s.rubric.name,
@@ -79,11 +89,22 @@ def list_contracts(
     if not summaries:
         click.echo("No contracts yet. Start one with: calibrate contract new --help")
         return
-    header = ("id", "student", "teacher", "rubric", "status", "version", "targets", "next check")
+    header = (
+        "id",
+        "student",
+        "class",
+        "teacher",
+        "rubric",
+        "status",
+        "version",
+        "targets",
+        "next check",
+    )
     rows = [
         (
             str(s.id),
             s.contract.student_code,
+            s.contract.class_name or "-",
             s.contract.teacher,
             f"{s.rubric.name} v{s.rubric.version}",
             str(s.contract.status),
@@ -96,7 +117,7 @@ def list_contracts(
         )
         for s in summaries
     ]
-    click.echo(text_table(header, rows, right={0, 5}))
+    click.echo(text_table(header, rows, right={0, 6}))
 
 
 @contract.command(cls=RecordCommand)
@@ -161,6 +182,7 @@ def export(
     "--targets", type=click.IntRange(1, 3), default=2, show_default=True, help="How many."
 )
 @click.option("--student-name", default="", help="A display name, kept on this computer only.")
+@click.option("--class", "class_name", default="", help="The student's class (e.g. 8B).")
 @click.option("--start", help="The start date, YYYY-MM-DD (default: today).")
 @db_after_command
 def new(
@@ -170,6 +192,7 @@ def new(
     source: str,
     targets: int,
     student_name: str,
+    class_name: str,
     start: str | None,
     command_db: Path | None,
 ) -> None:
@@ -209,7 +232,7 @@ def new(
                 f"there is nothing to suggest for “{sample}”: it has no consensus or score by "
                 f"{teacher} below the top level"
             )
-        stored = create_contract(store, draft.contract)
+        stored = create_contract(store, replace(draft.contract, class_name=class_name))
     plan = ", ".join(
         f"{t.criterion_key} {t.current_level} → {t.target_level} "
         f"({len(t.anchor_ids)} anchor{'' if len(t.anchor_ids) == 1 else 's'})"

@@ -105,6 +105,7 @@ def test_list_shows_the_contracts(db: Path) -> None:
     assert header.split() == [
         "id",
         "student",
+        "class",
         "teacher",
         "rubric",
         "status",
@@ -114,7 +115,7 @@ def test_list_shows_the_contracts(db: Path) -> None:
         "check",
     ]
     assert re.match(
-        r"\s*1\s+G8-A-031\s+Amara Okafor\s+Grade 8 argument writing v1\s+draft\s+1\s+"
+        r"\s*1\s+G8-A-031\s+-\s+Amara Okafor\s+Grade 8 argument writing v1\s+draft\s+1\s+"
         r"organization 2→3, claim 3→4\s+2026-11-16$",
         row,
     ), row
@@ -134,6 +135,21 @@ def test_list_shows_the_contracts(db: Path) -> None:
     assert "student_name" not in item
     code, out, _ = run("contract", "list", "--status", "active", "--json", db=db)
     assert (code, json.loads(out)) == (0, [])
+
+
+def test_contracts_are_listed_and_filtered_by_class(db: Path) -> None:
+    args = list(NEW)
+    run(*args, "--class", "8B", db=db)
+    args[args.index("--sample") + 1] = "essay-1"
+    run(*args, "--class", "8C", db=db)
+    code, out, _ = run("contract", "list", "--json", db=db)
+    assert code == 0
+    assert sorted(item["class"] for item in json.loads(out)) == ["8B", "8C"]
+    code, out, _ = run("contract", "list", "--class", "8C", "--json", db=db)
+    [only] = json.loads(out)
+    assert (only["class"], only["student_code"]) == ("8C", "G8-A-017")
+    code, out, _ = run("contract", "list", "--class", "8C", db=db)
+    assert out.splitlines()[1].split()[1:3] == ["G8-A-017", "8C"]
 
 
 @pytest.mark.parametrize("fmt", CONTRACT_FORMATS)

@@ -72,7 +72,8 @@ def make_contract(store: Store, *, finish: bool = True) -> int:
         ),
     )
     contract = svc.create_contract(
-        store, replace(draft.contract, current=current, student_name="Sam Rivera")
+        store,
+        replace(draft.contract, current=current, student_name="Sam Rivera", class_name="8C"),
     )
     assert contract.id is not None
     svc.activate(store, contract.id)
@@ -198,6 +199,14 @@ def test_the_display_name_only_when_asked(store: Store) -> None:
     for fmt in ContractFormat:
         assert "Sam Rivera" not in export_contract(store, contract_id, fmt)
         assert "Sam Rivera" in export_contract(store, contract_id, fmt, include_name=True)
+
+
+def test_the_class_is_in_every_format(store: Store) -> None:
+    contract_id = make_contract(store)
+    assert "**Class:** 8C" in export_contract(store, contract_id, ContractFormat.MD)
+    assert "8C" in export_contract(store, contract_id, ContractFormat.HTML)
+    data = json.loads(export_contract(store, contract_id, ContractFormat.JSON))
+    assert data["class"] == "8C"
 
 
 def test_json_holds_the_full_data(store: Store) -> None:

@@ -31,7 +31,7 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "reference_scores": "id sample_id criterion_key level set_by set_at rubric_id family_id",
     "anchors": "id rubric_id criterion_key level sample_id annotation session_id status created_at",
     "contracts": "id student_code student_name teacher teacher_id rubric_id sample_id session_id"
-    " status created_at updated_at",
+    " status created_at updated_at class_name",
     "contract_versions": "id contract_id version start_date supports resources"
     " teacher_feedback_days teacher_note student_practice student_keeps_log review_every_days"
     " accessibility_needs evidence_formats flexible_deadlines note created_at",
@@ -54,6 +54,7 @@ ALL_MIGRATIONS = [
     "m003_contracts",
     "m004_reveal_names",
     "m005_master_key_per_rubric",
+    "m006_contract_class",
 ]
 
 

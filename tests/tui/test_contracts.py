@@ -1,10 +1,11 @@
 """Learning contracts in the app: a contract from the demo's scored sample (levels, suggested
 targets and their anchors filled in), saved whole or not at all, agreed, progress logged, a
 checkpoint reviewed, amended into a new version shown side by side, exported by a worker, and
-the list filtered by teacher and status."""
+the list filtered by teacher, class and status."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -52,7 +53,9 @@ def problems(screen: Widget) -> dict[str, str]:
     return {slot.field: shown(slot) for slot in screen.query(FieldError) if slot.display}
 
 
-def new_contract(demo: Demo, *, sample_id: int = ESSAY_6, teacher_id: int = 1) -> int:
+def new_contract(
+    demo: Demo, *, sample_id: int = ESSAY_6, teacher_id: int = 1, class_name: str = ""
+) -> int:
     """A draft contract made through the services (for tests that start from one)."""
     draft = contracts.draft_from_sample(
         demo.store,
@@ -62,7 +65,7 @@ def new_contract(demo: Demo, *, sample_id: int = ESSAY_6, teacher_id: int = 1) -
         source=LevelSource.TEACHER,
         today=TODAY,
     )
-    saved = contracts.create_contract(demo.store, draft.contract)
+    saved = contracts.create_contract(demo.store, replace(draft.contract, class_name=class_name))
     assert saved.id is not None
     return saved.id
 
@@ -110,6 +113,12 @@ async def test_a_contract_from_the_demo_sample_then_progress_and_a_checkpoint(de
         assert "What success looks like" in anchor_text
         assert claim_anchors[0].student_wording in anchor_text.replace("\n", " ")
         assert claim_anchors[0].sample.title in anchor_text
+        # the class, typed before or after picking the sample, is kept
+        editor.query_one("#ct-class", Input).focus()
+        await pilot.press("8", "C")
+        await pick(pilot, editor, "#ct-levels-from", LevelSource.CONSENSUS)
+        await pick(pilot, editor, "#ct-levels-from", LevelSource.TEACHER)
+        assert editor.query_one("#ct-class", Input).value == "8C"
         await pilot.press("ctrl+s")
         await pilot.pause()
         detail = app.screen
@@ -117,8 +126,9 @@ async def test_a_contract_from_the_demo_sample_then_progress_and_a_checkpoint(de
 
         [stored] = store.list_contracts()
         assert stored.id == detail.contract_id
-        assert (stored.student_code, stored.teacher, stored.status) == (
+        assert (stored.student_code, stored.class_name, stored.teacher, stored.status) == (
             "G8-C-008",
+            "8C",
             "Amara Okafor",
             ContractStatus.DRAFT,
         )
@@ -195,6 +205,7 @@ async def test_a_contract_from_the_demo_sample_then_progress_and_a_checkpoint(de
         row = dict(zip(header, (str(c) for c in table.get_row(str(stored.id))), strict=True))
         assert row == {
             "Teacher": "Amara Okafor",
+            "Class": "8C",
             "Student": "G8-C-008",
             "Rubric": "Grade 8 argument writing v1",
             "Status": "active · v1",
@@ -385,19 +396,25 @@ async def test_export_writes_the_document_in_a_worker(demo: Demo, tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    ("teacher", "status", "expected"),
+    ("teacher", "class_name", "status", "expected"),
     [
-        (None, None, ["G8-C-008", "G8-A-026"]),
-        ("Erik Lindqvist", None, ["G8-A-026"]),
-        (None, ContractStatus.ACTIVE, ["G8-C-008"]),
-        ("Erik Lindqvist", ContractStatus.ACTIVE, []),
+        (None, None, None, ["G8-C-008", "G8-A-026"]),
+        ("Erik Lindqvist", None, None, ["G8-A-026"]),
+        (None, "8C", None, ["G8-C-008"]),
+        (None, None, ContractStatus.ACTIVE, ["G8-C-008"]),
+        ("Erik Lindqvist", None, ContractStatus.ACTIVE, []),
+        ("Erik Lindqvist", "8C", None, []),
     ],
 )
-async def test_the_list_filters_by_teacher_and_status(
-    demo: Demo, teacher: str | None, status: ContractStatus | None, expected: list[str]
+async def test_the_list_filters_by_teacher_class_and_status(
+    demo: Demo,
+    teacher: str | None,
+    class_name: str | None,
+    status: ContractStatus | None,
+    expected: list[str],
 ) -> None:
-    amara = new_contract(demo)  # essay 6, Amara Okafor
-    new_contract(demo, sample_id=7, teacher_id=2)  # essay 7 (G8-A-026), Erik Lindqvist
+    amara = new_contract(demo, class_name="8C")  # essay 6, Amara Okafor
+    new_contract(demo, sample_id=7, teacher_id=2, class_name="8B")  # essay 7 (G8-A-026), Erik
     contracts.activate(demo.store, amara)
     app = app_for(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -407,12 +424,19 @@ async def test_the_list_filters_by_teacher_and_status(
         await pilot.pause()
         if teacher is not None:
             screen.query_one("#ct-filter-teacher", Select).value = teacher
+        if class_name is not None:
+            screen.query_one("#ct-filter-class", Select).value = class_name
         if status is not None:
             screen.query_one("#ct-filter-status", Select).value = status
         await pilot.pause()
         table = screen.query_one("#ct-list", DataTable)
-        students = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
-        assert students == expected
+        header = [str(c.label) for c in table.columns.values()]
+        rows = [
+            dict(zip(header, map(str, table.get_row_at(i)), strict=True))
+            for i in range(table.row_count)
+        ]
+        assert [row["Student"] for row in rows] == expected
+        assert {row["Class"] for row in rows} <= {"8B", "8C"}
         if not expected:
             assert "No contract matches" in shown(screen.query_one("#ct-empty", Static))
 

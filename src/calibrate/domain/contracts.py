@@ -159,6 +159,7 @@ class Contract:
     teacher: str
     current: ContractVersion
     student_name: str = ""
+    class_name: str = ""  # the student's class or group (e.g. "8B", "Period 3 ELA"), if given
     teacher_id: int | None = None  # the teacher as a rater, if they are one
     sample_id: int | None = None  # the scored sample it was built from, if any
     session_id: int | None = None  # the session that scored it, if any

@@ -66,6 +66,7 @@ def tidy_contract(contract: Contract) -> Contract:
         contract,
         student_code=contract.student_code.strip(),
         student_name=contract.student_name.strip(),
+        class_name=" ".join(contract.class_name.split()),
         teacher=contract.teacher.strip(),
         current=tidy_version(contract.current),
     )

@@ -145,6 +145,7 @@ def title_lines(doc: ContractDocument, *, include_name: bool) -> tuple[str, list
     student = c.student_code + (f" ({c.student_name})" if include_name and c.student_name else "")
     facts = [
         ("Student", student),
+        *([("Class", c.class_name)] if c.class_name else []),
         ("Teacher", c.teacher),
         ("Rubric", f"{doc.rubric.name}, version {doc.rubric.version}"),
         ("Contract", f"version {c.version}, {c.status}"),
@@ -365,6 +366,7 @@ def contract_json(doc: ContractDocument, *, include_name: bool) -> dict[str, Any
         "id": c.id,
         "student_code": c.student_code,
         **({"student_name": c.student_name} if include_name else {}),
+        "class": c.class_name,
         "teacher": c.teacher,
         "teacher_id": c.teacher_id,
         "rubric": {"id": doc.rubric.id, "name": doc.rubric.name, "version": doc.rubric.version},

@@ -7,6 +7,8 @@ amend. Plain data in and out; the store is used on the caller's thread.
 
 from __future__ import annotations
 
+import re
+
 from calibrate.domain.contracts import (
     Contract,
     ContractFieldError,
@@ -71,13 +73,35 @@ def contract_teachers(store: Store) -> list[str]:
     return sorted({c.teacher for c in store.list_contracts()}, key=str.casefold)
 
 
+def contract_classes(store: Store) -> list[str]:
+    """Every class that has a contract, in natural order ("8B" before "8C", "Period 2" before
+    "Period 10")."""
+    return sorted({c.class_name for c in store.list_contracts() if c.class_name}, key=_natural)
+
+
 def summaries_by_teacher(
-    store: Store, *, teacher: str | None = None, status: ContractStatus | None = None
+    store: Store,
+    *,
+    teacher: str | None = None,
+    status: ContractStatus | None = None,
+    class_name: str | None = None,
 ) -> list[ContractSummary]:
-    """The contracts (of one teacher or status, if given) grouped by teacher (alphabetically),
-    newest first within each teacher."""
-    summaries = contract_summaries(store, teacher=teacher, status=status)
-    return sorted(summaries, key=lambda s: s.contract.teacher.casefold())  # stable: keeps newest
+    """The contracts (of one teacher, status or class, if given) grouped by teacher
+    (alphabetically), then by class, newest first within each class."""
+    summaries = contract_summaries(store, teacher=teacher, status=status, class_name=class_name)
+    # sorted() is stable: within a teacher and class the newest stays first
+    return sorted(
+        summaries, key=lambda s: (s.contract.teacher.casefold(), _natural(s.contract.class_name))
+    )
+
+
+def _natural(text: str) -> tuple[tuple[int, str], ...]:
+    """A sort key that orders the numbers inside names by value: "Period 2" < "Period 10"."""
+    return tuple(
+        (0, part.zfill(12)) if part.isdigit() else (1, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
 
 
 # --- anchors -------------------------------------------------------------------------------------

@@ -357,13 +357,17 @@ def close_contract(
 
 
 def contract_summaries(
-    store: Store, *, teacher: str | None = None, status: ContractStatus | None = None
+    store: Store,
+    *,
+    teacher: str | None = None,
+    status: ContractStatus | None = None,
+    class_name: str | None = None,
 ) -> list[ContractSummary]:
-    """The contracts (of one teacher or status, if given), newest first, each with its rubric,
-    next checkpoint, number of progress entries and latest review."""
+    """The contracts (of one teacher, status or class, if given), newest first, each with its
+    rubric, next checkpoint, number of progress entries and latest review."""
     rubrics: dict[int, Rubric] = {}
     out = []
-    for contract in store.list_contracts(teacher=teacher, status=status):
+    for contract in store.list_contracts(teacher=teacher, status=status, class_name=class_name):
         assert contract.id is not None
         if contract.rubric_id not in rubrics:
             rubrics[contract.rubric_id] = store.get_rubric(contract.rubric_id)

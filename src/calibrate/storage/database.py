@@ -283,3 +283,10 @@ def m005_master_key_per_rubric(db: sqlite_utils.Database) -> None:
     )
     db.execute("DROP TABLE reference_scores")
     db.execute("ALTER TABLE reference_scores_m005 RENAME TO reference_scores")
+
+
+@MIGRATIONS()
+def m006_contract_class(db: sqlite_utils.Database) -> None:
+    """The class (or group) a learning contract's student is in, so a teacher with several
+    classes can list them class by class. Empty for contracts written before."""
+    db.table("contracts").add_column("class_name", str, not_null_default="")

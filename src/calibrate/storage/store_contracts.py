@@ -50,12 +50,13 @@ class ContractStore(ContractVersionStore):
                 self._require("raters", contract.teacher_id, "teacher")
             now = contract.created_at or self._now()
             contract_id = self._insert(
-                "INSERT INTO contracts (student_code, student_name, teacher, teacher_id,"
-                " rubric_id, sample_id, session_id, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO contracts (student_code, student_name, class_name, teacher,"
+                " teacher_id, rubric_id, sample_id, session_id, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     contract.student_code,
                     contract.student_name,
+                    contract.class_name,
                     contract.teacher,
                     contract.teacher_id,
                     contract.rubric_id,
@@ -108,12 +109,15 @@ class ContractStore(ContractVersionStore):
         teacher: str | None = None,
         status: ContractStatus | None = None,
         rubric_id: int | None = None,
+        class_name: str | None = None,
     ) -> list[Contract]:
-        """Contracts (of one teacher, status or rubric version, if given), newest first."""
+        """Contracts (of one teacher, status, rubric version or class, if given), newest
+        first."""
         with self._snapshot():
             rows = self._rows(
                 "SELECT id FROM contracts WHERE (? IS NULL OR teacher = ?)"
                 " AND (? IS NULL OR status = ?) AND (? IS NULL OR rubric_id = ?)"
+                " AND (? IS NULL OR class_name = ?)"
                 " ORDER BY created_at DESC, id DESC",
                 (
                     teacher,
@@ -122,6 +126,8 @@ class ContractStore(ContractVersionStore):
                     None if status is None else str(status),
                     rubric_id,
                     rubric_id,
+                    class_name,
+                    class_name,
                 ),
             )
             return [self.get_contract(row["id"]) for row in rows]
@@ -331,6 +337,7 @@ def _contract(row: sqlite3.Row, current: ContractVersion) -> Contract:
         teacher=row["teacher"],
         current=current,
         student_name=row["student_name"],
+        class_name=row["class_name"],
         teacher_id=row["teacher_id"],
         sample_id=row["sample_id"],
         session_id=row["session_id"],

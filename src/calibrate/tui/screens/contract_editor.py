@@ -44,7 +44,12 @@ SOURCES = [
     (Text("the team's consensus (else the teacher's score)"), LevelSource.CONSENSUS),
     (Text("the teacher's own score"), LevelSource.TEACHER),
 ]
-STUDENT = {"ct-code": "student_code", "ct-name": "student_name", "ct-teacher": "teacher"}
+STUDENT = {
+    "ct-code": "student_code",
+    "ct-name": "student_name",
+    "ct-class": "class_name",
+    "ct-teacher": "teacher",
+}
 
 
 class ContractEditorScreen(StoreScreen):
@@ -85,6 +90,7 @@ class ContractEditorScreen(StoreScreen):
                 for widget_id, label in (
                     ("ct-code", "Student code (pseudonymous)"),
                     ("ct-name", "Display name (stays on this computer)"),
+                    ("ct-class", "Class (optional, e.g. 8B)"),
                     ("ct-teacher", "Teacher"),
                     ("ct-start", "Start date (YYYY-MM-DD)"),
                 ):
@@ -117,7 +123,7 @@ class ContractEditorScreen(StoreScreen):
             else:
                 contract = self.store.get_contract(self.contract_id)
                 self.sub_title = f"{contract.student_code}: amend (now version {contract.version})"
-                for widget_id in ("ct-code", "ct-name", "ct-teacher"):
+                for widget_id in STUDENT:
                     self.query_one(f"#{widget_id}", Input).disabled = True
                 await self.fill(contract)
         except CalibrateError as exc:
@@ -201,6 +207,8 @@ class ContractEditorScreen(StoreScreen):
         for widget_id, value in (
             ("ct-code", contract.student_code),
             ("ct-name", contract.student_name),
+            # a draft from a sample knows no class: keep what was typed
+            ("ct-class", contract.class_name or self.query_one("#ct-class", Input).value),
             ("ct-teacher", contract.teacher),
             ("ct-start", v.start_date),
         ):
@@ -345,6 +353,7 @@ class ContractEditorScreen(StoreScreen):
             self.base,
             student_code=self.query_one("#ct-code", Input).value,
             student_name=self.query_one("#ct-name", Input).value,
+            class_name=self.query_one("#ct-class", Input).value,
             teacher=teacher,
             teacher_id=teacher_id,
             current=version,

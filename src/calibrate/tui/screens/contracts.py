@@ -1,5 +1,5 @@
-"""Contracts: the learning contracts, listed per teacher, with their status and next checkpoint.
-Filter by teacher or status; open one; write a new one from a scored sample."""
+"""Contracts: the learning contracts, listed per teacher and class, with their status and next
+checkpoint. Filter by teacher, class or status; open one; write a new one from a scored sample."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
 from calibrate.domain.contracts import ContractStatus
 from calibrate.domain.model import Rubric
-from calibrate.services.contract_forms import contract_teachers, summaries_by_teacher
+from calibrate.services.contract_forms import (
+    contract_classes,
+    contract_teachers,
+    summaries_by_teacher,
+)
 from calibrate.tui.base import StoreScreen
 
 STATUSES = [(Text(str(s)), s) for s in ContractStatus]
@@ -25,6 +29,7 @@ class ContractsScreen(StoreScreen):
         Binding("n", "new", "New contract"),
         Binding("e", "amend", "Amend"),
         Binding("t", "filter('#ct-filter-teacher')", "Teacher filter"),
+        Binding("c", "filter('#ct-filter-class')", "Class filter"),
         Binding("f", "filter('#ct-filter-status')", "Status filter"),
         Binding("escape", "leave", "Back"),
     ]
@@ -36,6 +41,9 @@ class ContractsScreen(StoreScreen):
                 yield Label("Teacher")
                 yield Select[str]([], id="ct-filter-teacher", prompt="every teacher")
             with Vertical(classes="ct-cell"):
+                yield Label("Class")
+                yield Select[str]([], id="ct-filter-class", prompt="every class")
+            with Vertical(classes="ct-cell"):
                 yield Label("Status")
                 yield Select(STATUSES, id="ct-filter-status", prompt="any status")
         yield Static("", id="ct-empty")
@@ -45,6 +53,7 @@ class ContractsScreen(StoreScreen):
     def on_mount(self) -> None:
         self.query_one("#ct-list", DataTable).add_columns(
             "Teacher",
+            "Class",
             "Student",
             "Status",
             "Targets",
@@ -61,29 +70,32 @@ class ContractsScreen(StoreScreen):
 
     # ------------------------------------------------------------------ showing
     def refresh_data(self) -> None:
-        teachers = self.query_one("#ct-filter-teacher", Select)
-        chosen = teachers.value
-        names = contract_teachers(self.store)
-        with teachers.prevent(Select.Changed):
-            teachers.set_options((Text(name), name) for name in names)
-            teachers.value = chosen if chosen in names else Select.NULL
-        teacher = teachers.value if isinstance(teachers.value, str) else None
+        teacher = _refill(
+            self.query_one("#ct-filter-teacher", Select), contract_teachers(self.store)
+        )
+        class_name = _refill(
+            self.query_one("#ct-filter-class", Select), contract_classes(self.store)
+        )
         status_value = self.query_one("#ct-filter-status", Select).value
         status = status_value if isinstance(status_value, ContractStatus) else None
 
         table = self.query_one("#ct-list", DataTable)
         cursor = table.cursor_row
         table.clear()
-        summaries = summaries_by_teacher(self.store, teacher=teacher, status=status)
-        previous = None
+        summaries = summaries_by_teacher(
+            self.store, teacher=teacher, status=status, class_name=class_name
+        )
+        previous: tuple[str, str] | None = None
         for s in summaries:
             c = s.contract
             targets = ", ".join(
                 f"{_name(s.rubric, t.criterion_key)} {t.current_level}→{t.target_level}"
                 for t in c.current.targets
             )
+            group = (c.teacher, c.class_name)  # a name shows once, at the top of its group
             table.add_row(
-                c.teacher if c.teacher != previous else "",
+                c.teacher if previous is None or c.teacher != previous[0] else "",
+                c.class_name if group != previous else "",
                 c.student_code,
                 f"{c.status} · v{c.version}",
                 targets,
@@ -93,10 +105,10 @@ class ContractsScreen(StoreScreen):
                 f"{s.rubric.name} v{s.rubric.version}",
                 key=str(s.id),
             )
-            previous = c.teacher
+            previous = group
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
-        filtered = teacher is not None or status is not None
+        filtered = teacher is not None or status is not None or class_name is not None
         self.query_one("#ct-empty", Static).update(
             ""
             if table.row_count
@@ -150,6 +162,15 @@ class ContractsScreen(StoreScreen):
 
     def action_leave(self) -> None:
         self.app.pop_screen()
+
+
+def _refill(select: Select[str], names: list[str]) -> str | None:
+    """New options for a filter, keeping the choice if it is still there; the choice."""
+    chosen = select.value
+    with select.prevent(Select.Changed):
+        select.set_options((Text(name), name) for name in names)
+        select.value = chosen if chosen in names else Select.NULL
+    return select.value if isinstance(select.value, str) else None
 
 
 def _name(rubric: Rubric, key: str) -> str:
