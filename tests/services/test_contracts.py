@@ -301,3 +301,23 @@ def test_a_contract_whose_targets_are_all_reached_is_met(store: Store) -> None:
     assert met.status is ContractStatus.MET
     assert svc.contract_summaries(store, status=ContractStatus.MET)[0].id == cid(contract)
     assert svc.contract_summaries(store, status=ContractStatus.ACTIVE) == []
+
+
+def test_classes_are_listed_in_natural_order_and_filter_the_summaries(store: Store) -> None:
+    from calibrate.services.contract_forms import contract_classes, summaries_by_teacher
+
+    essay6 = agree_essay6(store)
+    draft = svc.draft_from_sample(store, SESSION, essay6, teacher_id=AMARA, today=TODAY)
+    for name in ("Period 10", "Period 2", "8B", "", "  Period  2 "):
+        svc.create_contract(store, replace(draft.contract, class_name=name))
+    # names are tidied ("  Period  2 " is "Period 2"); numbers sort by value; no empty class
+    assert contract_classes(store) == ["8B", "Period 2", "Period 10"]
+    listed = summaries_by_teacher(store)
+    assert [s.contract.class_name for s in listed] == [
+        "",
+        "8B",
+        "Period 2",
+        "Period 2",
+        "Period 10",
+    ]
+    assert len(summaries_by_teacher(store, class_name="Period 2")) == 2
