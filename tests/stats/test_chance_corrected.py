@@ -23,6 +23,7 @@ from calibrate.domain.ratings import Measurement, RatingTable
 from calibrate.stats.chance_corrected import FUNCTIONS, NAMES
 from calibrate.stats.result import AgreementResult, Family
 from calibrate.stats.weights import weight_matrix
+from tests.stats.shared import GWET_4RATERS
 
 # --------------------------------------------------------------------------- data
 # Fleiss (1971, Psychological Bulletin 76:378-382): 30 patients, 6 psychiatrists, 5 diagnoses
@@ -35,23 +36,6 @@ _DIAGNOSES_TEXT = (
 )
 DIAGNOSES = _DIAGNOSES_TEXT.split()
 
-# Gwet (2014, Handbook of Inter-Rater Reliability, 4th ed., p. 120), shipped as irrCAC's
-# `cac.raw4raters`: 12 units, 4 raters, levels 1-5, None = not rated.
-N = None
-RAW4RATERS = [
-    [1, 1, N, 1],
-    [2, 2, 3, 2],
-    [3, 3, 3, 3],
-    [3, 3, 3, 3],
-    [2, 2, 2, 2],
-    [1, 2, 3, 4],
-    [4, 4, 4, 4],
-    [1, 1, 2, 1],
-    [2, 2, 2, 2],
-    [N, 5, 5, 5],
-    [N, N, 1, 1],
-    [N, N, 3, N],
-]
 
 WEIGHTING = {name: "identity" for name in NAMES}
 WEIGHTING.update({n: "linear" for n in NAMES if n.endswith("_linear")})
@@ -60,7 +44,7 @@ KIND = {n: n.split("_")[0] for n in NAMES}  # fleiss | conger | gwet | brennan
 
 
 def raw4raters() -> RatingTable:
-    return RatingTable.from_values(RAW4RATERS, categories=[1, 2, 3, 4, 5], level="ordinal")
+    return RatingTable.from_values(GWET_4RATERS, categories=[1, 2, 3, 4, 5], level="ordinal")
 
 
 def ordinal(codes: np.ndarray, q: int) -> RatingTable:

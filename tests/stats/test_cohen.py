@@ -9,7 +9,6 @@ import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import cohens_kappa
 
@@ -22,6 +21,7 @@ from calibrate.stats.cohen import (
     weighted_kappa_quadratic,
 )
 from calibrate.stats.result import AgreementResult, Family
+from tests.stats.shared import assert_same_result, rating_tables
 
 ALL = (cohen_kappa, weighted_kappa_linear, weighted_kappa_quadratic)
 WEIGHTED = (weighted_kappa_linear, weighted_kappa_quadratic)
@@ -293,33 +293,13 @@ def test_exports() -> None:
 
 
 # ----------------------------------------------------------------- properties
-@st.composite
-def two_rater_tables(draw: st.DrawFn) -> RatingTable:
-    q = draw(st.integers(2, 6))
-    n = draw(st.integers(0, 30))
-    codes = draw(arrays(np.int64, (n, 2), elements=st.integers(MISSING, q - 1)))
-    level = draw(st.sampled_from([Measurement.NOMINAL, Measurement.ORDINAL]))
-    cats: tuple[float | str, ...] = (
-        tuple(f"c{k}" for k in range(q))
-        if level is Measurement.NOMINAL
-        else tuple(float(k + 1) for k in range(q))
-    )
-    return RatingTable(codes, cats, level)
+def two_rater_tables() -> st.SearchStrategy[RatingTable]:
+    return rating_tables(raters=(2, 2), max_units=30)
 
 
 def _same(a: AgreementResult, b: AgreementResult) -> None:
-    assert a.defined == b.defined
-    assert a.reason == b.reason
-    for x, y in (
-        (a.statistic, b.statistic),
-        (a.standard_error, b.standard_error),
-        (a.ci_low, b.ci_low),
-        (a.ci_high, b.ci_high),
-    ):
-        assert (x is None) == (y is None)
-        if x is not None and y is not None:
-            # The ASE subtracts nearly equal terms on near-degenerate tables: allow rounding noise.
-            assert x == pytest.approx(y, rel=1e-9, abs=1e-10)
+    # The ASE subtracts nearly equal terms on near-degenerate tables: allow rounding noise.
+    assert_same_result(a, b, rel=1e-9, abs=1e-10)
 
 
 @settings(max_examples=150, deadline=None)

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 from irrCAC.raw import CAC
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
@@ -26,6 +25,7 @@ from calibrate.stats.percent import (
     wilson_interval,
 )
 from calibrate.stats.result import AgreementResult, Family
+from tests.stats.shared import GWET_4RATERS, assert_same_result, rating_tables
 
 ALL = (percent_exact, percent_adjacent, percent_exact_all_raters, percent_adjacent_all_raters)
 LEVELS = (1.0, 2.0, 3.0, 4.0, 5.0)
@@ -38,22 +38,7 @@ def ordinal(
 
 
 # ----------------------------------------------------------------- published examples
-# Gwet (2014), Handbook of Inter-Rater Reliability, 4th ed.: 4 raters, 12 units, 5 categories,
-# with missing ratings (the "raw 4 raters" example; irrCAC ships it as raw_4raters).
-GWET_4RATERS: list[list[float | None]] = [
-    [1, 1, None, 1],
-    [2, 2, 3, 2],
-    [3, 3, 3, 3],
-    [3, 3, 3, 3],
-    [2, 2, 2, 2],
-    [1, 2, 3, 4],
-    [4, 4, 4, 4],
-    [1, 1, 2, 1],
-    [2, 2, 2, 2],
-    [None, 5, 5, 5],
-    [None, None, 1, 1],
-    [None, None, 3, None],
-]
+# Gwet (2014)'s "raw 4 raters" example: tests/stats/shared.py.
 
 
 def test_gwet_2014_four_raters_percent_agreement() -> None:
@@ -288,32 +273,12 @@ def test_exports() -> None:
 
 
 # ----------------------------------------------------------------- properties
-@st.composite
-def tables(draw: st.DrawFn) -> RatingTable:
-    q = draw(st.integers(2, 6))
-    r = draw(st.integers(1, 5))
-    n = draw(st.integers(0, 25))
-    codes = draw(arrays(np.int64, (n, r), elements=st.integers(MISSING, q - 1)))
-    level = draw(st.sampled_from([Measurement.NOMINAL, Measurement.ORDINAL]))
-    cats: tuple[float | str, ...] = (
-        tuple(f"c{k}" for k in range(q))
-        if level is Measurement.NOMINAL
-        else tuple(float(k + 1) for k in range(q))
-    )
-    return RatingTable(codes, cats, level)
+def tables() -> st.SearchStrategy[RatingTable]:
+    return rating_tables(raters=(1, 5), max_units=25)
 
 
 def _same(a: AgreementResult, b: AgreementResult) -> None:
-    assert a.reason == b.reason
-    for x, y in (
-        (a.statistic, b.statistic),
-        (a.standard_error, b.standard_error),
-        (a.ci_low, b.ci_low),
-        (a.ci_high, b.ci_high),
-    ):
-        assert (x is None) == (y is None)
-        if x is not None and y is not None:
-            assert x == pytest.approx(y, abs=1e-12)
+    assert_same_result(a, b, abs=1e-12)
 
 
 @settings(max_examples=150, deadline=None)
