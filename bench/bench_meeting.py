@@ -147,7 +147,7 @@ def summary(times: list[float]) -> str:
 
 
 def main() -> None:
-    from calibrate.services.records import prepare_demo
+    from calibrate.services.records.database import prepare_demo
     from calibrate.storage.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="calibrate-bench-"))

@@ -29,7 +29,7 @@ RATERS, SAMPLES, CRITERIA = 40, 30, 6
 def build(db: Path) -> int:
     """A revealed session of RATERS × SAMPLES × CRITERIA with noisy 1–4 scores; returns its id."""
     from calibrate.domain.model import Criterion, Level, Rater, Rubric, Sample
-    from calibrate.services import meeting
+    from calibrate.services.meeting import sessions as meeting
     from calibrate.storage.store import Store
 
     rng = random.Random(1)
@@ -70,7 +70,7 @@ def build(db: Path) -> int:
 
 
 def build_times(db: Path, session_id: int, runs: int = 5) -> list[float]:
-    from calibrate.services.board import load_reveal
+    from calibrate.services.meeting.board import load_reveal
     from calibrate.storage.store import Store
 
     times = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -58,3 +59,68 @@ def test_no_module_is_a_big_room() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450
     }
     assert big == {}
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Which calibrate modules each calibrate module imports, anywhere in it: function-level
+    imports count (a circle is a circle even when it only bites later); names imported only for
+    type hints (under ``if TYPE_CHECKING:``) do not, since they are never imported."""
+    modules = {
+        ".".join(("calibrate", *p.relative_to(SRC).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        ): p
+        for p in SRC.rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets: set[str] = set()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        hints = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+            for inner in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if id(node) in hints:
+                continue
+            found: list[str] = []
+            if isinstance(node, ast.Import):
+                found = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for target in found:
+                if target in modules and target != name:
+                    targets.add(target)
+        graph[name] = targets
+    return graph
+
+
+def test_no_import_cycle_anywhere() -> None:
+    graph = _import_graph()
+    assert len(graph) > 100
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert cycles == []
+
+
+def test_every_package_says_what_it_is_for() -> None:
+    undocumented = [
+        str(init.relative_to(SRC))
+        for init in SRC.rglob("__init__.py")
+        if not (ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or "").strip()
+    ]
+    assert undocumented == []

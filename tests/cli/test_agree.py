@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from calibrate.cli import cli
+from calibrate.cli.main import cli
 from calibrate.stats.report import NAMES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from calibrate.cli import cli
-from calibrate.cli_contracts import CONTRACT_FORMATS
+from calibrate.cli.contracts import CONTRACT_FORMATS
+from calibrate.cli.main import cli
 from calibrate.domain.contracts import ContractStatus
-from calibrate.services.contract_export import ContractFormat
-from calibrate.services.records import prepare_demo
+from calibrate.services.contracts.export import ContractFormat
+from calibrate.services.records.database import prepare_demo
 from calibrate.storage.store import Store
 
 NO_ENV: dict[str, str | None] = {"CALIBRATE_DB": None, "CALIBRATE_HOME": None}

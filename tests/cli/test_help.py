@@ -8,7 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from calibrate.cli import cli
+from calibrate.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from calibrate.cli import cli
-from calibrate.cli_records import EXPORT_FORMATS, EXPORT_KINDS
+from calibrate.cli.main import cli
+from calibrate.cli.records import EXPORT_FORMATS, EXPORT_KINDS
 from calibrate.domain.model import Rater
-from calibrate.services.exports import ExportFormat, ExportKind
-from calibrate.services.records import prepare_demo
+from calibrate.services.records.database import prepare_demo
+from calibrate.services.records.exports import ExportFormat, ExportKind
 from calibrate.storage.scenario_files import dump_scenario, read_scenario
 from calibrate.storage.store import Store
 

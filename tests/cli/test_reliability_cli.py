@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from calibrate.cli import cli
-from calibrate.services import meeting
-from calibrate.services.records import load_scenario_file
+from calibrate.cli.main import cli
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.records.database import load_scenario_file
 from calibrate.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

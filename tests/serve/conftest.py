@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from calibrate.domain.model import Rater
-from calibrate.services import meeting
-from calibrate.services.records import prepare_demo
-from calibrate.services.serve import ensure_codes
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.records.database import prepare_demo
+from calibrate.services.room.access import ensure_codes
 from calibrate.storage.store import SessionCodes
 from calibrate.storage.store_serve import ServedStore
 

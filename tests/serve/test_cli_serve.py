@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from calibrate.cli import cli
-from calibrate.cli_serve import is_loopback, public_address
+from calibrate.cli.main import cli
+from calibrate.cli.serve import is_loopback, public_address
 from calibrate.domain.model import Phase
 from calibrate.serve.server import CalibrateServer
-from calibrate.services import serve
+from calibrate.services.room import access as serve
 from tests.serve.conftest import Served
 
 

@@ -10,7 +10,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from calibrate.domain.model import Phase
-from calibrate.services import meeting, serve
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.room import access as serve
 from calibrate.storage.store_serve import ServedStore
 from calibrate.tui.screens.board import BoardScreen
 from calibrate.tui.screens.join import JoinScreen, RaterPickScreen

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from calibrate.domain.errors import InvalidOperationError, NotFoundError
 from calibrate.domain.model import Phase
-from calibrate.services import meeting, serve
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.room import access as serve
 from calibrate.storage.database import applied_migrations, migrate
 from calibrate.storage.store_serve import ServedStore
 from calibrate.storage.store_sessions import CODE_ALPHABET

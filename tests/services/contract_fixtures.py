@@ -13,9 +13,9 @@ from pathlib import Path
 
 from calibrate.domain.contracts import Contract
 from calibrate.domain.model import Anchor, AnchorStatus
-from calibrate.services import contracts as svc
-from calibrate.services.meeting import set_consensus
-from calibrate.services.records import prepare_demo
+from calibrate.services.contracts import plans as svc
+from calibrate.services.meeting.sessions import set_consensus
+from calibrate.services.records.database import prepare_demo
 from calibrate.storage.store import Store
 from tests.storage.conftest import fixed_clock
 

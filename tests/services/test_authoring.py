@@ -17,18 +17,7 @@ from calibrate.domain.errors import (
     ScoreImportError,
 )
 from calibrate.domain.model import Consensus, Phase, RubricKind, SampleKind
-from calibrate.services import meeting
-from calibrate.services.authoring import (
-    ChangeKind,
-    DraftError,
-    compare_versions,
-    copy_draft,
-    draft_from_rubric,
-    new_draft,
-    save_draft,
-    version_history,
-)
-from calibrate.services.authoring_drafts import (
+from calibrate.services.authoring.drafts import (
     CriterionDraft,
     FieldProblem,
     LevelDraft,
@@ -42,20 +31,20 @@ from calibrate.services.authoring_drafts import (
     remove_level,
     suggest_key,
 )
-from calibrate.services.authoring_kits import (
+from calibrate.services.authoring.kits import (
     export_kit_file,
     kit_from_rubric,
     kit_from_session,
     load_kit_file,
 )
-from calibrate.services.authoring_master_key import (
+from calibrate.services.authoring.master_key import (
     import_master_key_csv,
     master_key_grid,
     promote_consensus,
     set_reference,
 )
-from calibrate.services.authoring_privacy import privacy_flags
-from calibrate.services.authoring_raters import (
+from calibrate.services.authoring.privacy import privacy_flags
+from calibrate.services.authoring.raters import (
     RaterForm,
     add_rater,
     check_rater_form,
@@ -64,7 +53,17 @@ from calibrate.services.authoring_raters import (
     rater_rows,
     set_active,
 )
-from calibrate.services.authoring_samples import (
+from calibrate.services.authoring.rubrics import (
+    ChangeKind,
+    DraftError,
+    compare_versions,
+    copy_draft,
+    draft_from_rubric,
+    new_draft,
+    save_draft,
+    version_history,
+)
+from calibrate.services.authoring.samples import (
     SampleFileError,
     SampleForm,
     add_sample,
@@ -74,7 +73,8 @@ from calibrate.services.authoring_samples import (
     title_from_text,
     update_sample,
 )
-from calibrate.services.records import load_scenario_file
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.records.database import load_scenario_file
 from calibrate.storage.scenario_files import dump_scenario, parse_scenario, read_scenario
 from calibrate.storage.store import Store
 

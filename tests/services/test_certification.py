@@ -14,15 +14,15 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from calibrate.services.certification import (
+from calibrate.services.records.database import load_scenario_file
+from calibrate.services.reliability.certification import (
     Verdict,
     certify,
     default_policy,
     scores_needed,
 )
-from calibrate.services.rater_history import team_histories
-from calibrate.services.records import load_scenario_file
-from calibrate.services.reliability import Comparison, RaterSession, ReferenceKind
+from calibrate.services.reliability.comparison import Comparison, RaterSession, ReferenceKind
+from calibrate.services.reliability.history import team_histories
 from calibrate.storage.policy_files import PolicyError, parse_policy, read_policy
 from calibrate.storage.store import Store
 

@@ -19,7 +19,7 @@ from calibrate.domain.contracts import (
     Target,
 )
 from calibrate.domain.model import AnchorStatus
-from calibrate.services import contracts as svc
+from calibrate.services.contracts import plans as svc
 from calibrate.storage.store import Store
 from tests.services.contract_fixtures import (
     AMARA,

@@ -29,9 +29,9 @@ from calibrate.domain.contracts import (
 )
 from calibrate.domain.errors import InvalidOperationError, NotFoundError
 from calibrate.domain.model import AnchorStatus, Criterion, Level, Rubric
-from calibrate.services import contracts as svc
-from calibrate.services.contract_anchors import excerpt
-from calibrate.services.contract_compare import compare_versions
+from calibrate.services.contracts import plans as svc
+from calibrate.services.contracts.anchors import excerpt
+from calibrate.services.contracts.compare import compare_versions
 from calibrate.storage.store import Store
 from tests.services.contract_fixtures import (
     AMARA,
@@ -304,7 +304,7 @@ def test_a_contract_whose_targets_are_all_reached_is_met(store: Store) -> None:
 
 
 def test_classes_are_listed_in_natural_order_and_filter_the_summaries(store: Store) -> None:
-    from calibrate.services.contract_forms import contract_classes, summaries_by_teacher
+    from calibrate.services.contracts.forms import contract_classes, summaries_by_teacher
 
     essay6 = agree_essay6(store)
     draft = svc.draft_from_sample(store, SESSION, essay6, teacher_id=AMARA, today=TODAY)

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from calibrate.domain.errors import NotFoundError
 from calibrate.domain.model import AnchorStatus
-from calibrate.services.exports import (
+from calibrate.services.records.database import load_scenario_file
+from calibrate.services.records.exports import (
     ANCHOR_COLUMNS,
     SCORE_COLUMNS,
     ExportFormat,
@@ -26,7 +27,6 @@ from calibrate.services.exports import (
     rows_as_toml,
     score_rows,
 )
-from calibrate.services.records import load_scenario_file
 from calibrate.storage.scenario_files import read_scenario
 from calibrate.storage.store import Store
 

@@ -10,10 +10,11 @@ from datetime import date
 from pathlib import Path
 
 from calibrate.domain.model import ReferenceScore
-from calibrate.services import consensus, meeting
-from calibrate.services.board import load_reveal
-from calibrate.services.records import prepare_demo
-from calibrate.services.reliability import ReferenceKind, session_reliability
+from calibrate.services.meeting import consensus
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.meeting.board import load_reveal
+from calibrate.services.records.database import prepare_demo
+from calibrate.services.reliability.comparison import ReferenceKind, session_reliability
 from calibrate.storage.store import Store
 
 

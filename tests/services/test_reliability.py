@@ -15,10 +15,10 @@ from statsmodels.stats.proportion import proportion_confint
 
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.domain.model import Consensus
-from calibrate.services import meeting
-from calibrate.services.rater_history import rater_history, team_histories
-from calibrate.services.records import load_scenario_file
-from calibrate.services.reliability import ReferenceKind, session_reliability
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.records.database import load_scenario_file
+from calibrate.services.reliability.comparison import ReferenceKind, session_reliability
+from calibrate.services.reliability.history import rater_history, team_histories
 from calibrate.stats.rater_effects import Lean, lean_of
 from calibrate.storage.store import Store
 

@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 
 from calibrate.domain.errors import InvalidOperationError
-from calibrate.services import meeting
-from calibrate.services.records import load_scenario_file
-from calibrate.services.report_html import private_html, rater_html, session_html
-from calibrate.services.report_markdown import private_markdown, rater_markdown, session_markdown
-from calibrate.services.reports import (
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.records.database import load_scenario_file
+from calibrate.services.reports.gather import (
     SessionReport,
     private_page_json,
     rater_report,
@@ -24,6 +22,8 @@ from calibrate.services.reports import (
     session_report,
     session_report_json,
 )
+from calibrate.services.reports.html import private_html, rater_html, session_html
+from calibrate.services.reports.markdown import private_markdown, rater_markdown, session_markdown
 from calibrate.storage.scenario_store import stored_key
 from calibrate.storage.store import Store
 

@@ -7,7 +7,7 @@ from itertools import combinations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calibrate.services.reveal import _pairwise_disagreement
+from calibrate.services.meeting.reveal import _pairwise_disagreement
 
 
 def pair_by_pair(levels: list[int]) -> float:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from calibrate.domain.model import Phase
-from calibrate.services.records import prepare_demo
+from calibrate.services.records.database import prepare_demo
 from calibrate.storage.store import Store
 from calibrate.tui.app import CalibrateApp
 

@@ -6,7 +6,8 @@ from textual.widgets import Markdown, Static
 from textual.widgets.tree import TreeNode
 
 from calibrate.domain.model import Anchor, AnchorStatus
-from calibrate.services import anchors, meeting
+from calibrate.services.meeting import anchors
+from calibrate.services.meeting import sessions as meeting
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.anchors import AnchorLibraryScreen
 from calibrate.tui.screens.modals import ConfirmModal

@@ -13,9 +13,9 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from calibrate.domain.model import RubricKind
-from calibrate.services import meeting
-from calibrate.services.authoring_kits import kit_from_rubric, load_kit_file
-from calibrate.services.authoring_raters import RaterForm, add_rater
+from calibrate.services.authoring.kits import kit_from_rubric, load_kit_file
+from calibrate.services.authoring.raters import RaterForm, add_rater
+from calibrate.services.meeting import sessions as meeting
 from calibrate.storage.scenario_files import dump_scenario, read_scenario
 from calibrate.storage.store import Store
 from calibrate.tui.app import CalibrateApp

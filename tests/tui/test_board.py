@@ -8,8 +8,8 @@ import re
 from textual.widgets import Static
 
 from calibrate.domain.model import Phase
-from calibrate.services import meeting
-from calibrate.services.board import board
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.meeting.board import board
 from calibrate.storage.store import Store
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.board import BoardScreen

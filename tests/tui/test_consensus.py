@@ -6,8 +6,9 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from calibrate.domain.model import AnchorStatus, Phase
-from calibrate.services import consensus, meeting
-from calibrate.services.reveal import build_reveal
+from calibrate.services.meeting import consensus
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.meeting.reveal import build_reveal
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.consensus import ConsensusScreen
 from calibrate.tui.screens.modals import ConfirmModal, TextModal

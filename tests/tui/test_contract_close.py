@@ -30,15 +30,15 @@ from calibrate.domain.contracts import (
     Reassessment,
     TargetResult,
 )
-from calibrate.services import contracts
-from calibrate.services.contract_closing import (
+from calibrate.services.contracts import plans as contracts
+from calibrate.services.contracts.closing import (
     ClosingRow,
     check_closing,
     close_from_form,
     closing_rows,
     expected_status,
 )
-from calibrate.services.contract_export import ContractFormat, export_contract
+from calibrate.services.contracts.export import ContractFormat, export_contract
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.contract_detail import CLOSE_QUESTION, ContractDetailScreen
 from calibrate.tui.screens.modals import ConfirmModal

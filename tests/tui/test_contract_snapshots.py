@@ -17,8 +17,8 @@ from textual.widgets import Select
 
 from calibrate.domain.contracts import LevelSource, ReviewOutcome
 from calibrate.domain.model import Phase
-from calibrate.services import contracts
-from calibrate.services.records import prepare_demo
+from calibrate.services.contracts import plans as contracts
+from calibrate.services.records.database import prepare_demo
 from calibrate.storage.store import Store
 from calibrate.tui.app import CalibrateApp
 

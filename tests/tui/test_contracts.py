@@ -20,10 +20,10 @@ from calibrate.domain.contracts import (
     LevelSource,
     ReviewOutcome,
 )
-from calibrate.services import contracts
-from calibrate.services.contract_anchors import matching_anchors
-from calibrate.services.contract_export import ContractFormat
-from calibrate.services.contract_files import export_destination
+from calibrate.services.contracts import plans as contracts
+from calibrate.services.contracts.anchors import matching_anchors
+from calibrate.services.contracts.export import ContractFormat
+from calibrate.services.contracts.files import export_destination
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.contract_detail import ContractDetailScreen
 from calibrate.tui.screens.contract_editor import ContractEditorScreen

@@ -10,8 +10,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
-from calibrate.services import meeting
-from calibrate.services.rater_history import rater_history
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.reliability.history import rater_history
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.consensus import ConsensusScreen
 from calibrate.tui.screens.raters import RaterDetailScreen

@@ -16,10 +16,10 @@ from statsmodels.stats.proportion import proportion_confint
 from textual.widgets import Static
 
 from calibrate.domain.model import Rater
-from calibrate.services import meeting
-from calibrate.services.certification import certify, default_policy
-from calibrate.services.rater_history import team_histories
-from calibrate.services.rater_status import (
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.reliability.certification import certify, default_policy
+from calibrate.services.reliability.history import team_histories
+from calibrate.services.reliability.status import (
     PRIVACY_NOTICE,
     TeamRecords,
     load_team_records,

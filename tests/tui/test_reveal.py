@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from textual.widgets import Static
 
 from calibrate.domain.model import Consensus, Criterion, Level, Phase
-from calibrate.services import meeting
-from calibrate.services.agreement_text import format_interval, format_value
-from calibrate.services.board import (
+from calibrate.services.agreement.text import format_interval, format_value
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.meeting.board import (
     Band,
     band,
     cell_text,
@@ -23,7 +23,7 @@ from calibrate.services.board import (
     load_reveal,
     why_text,
 )
-from calibrate.services.reveal import ItemSpread
+from calibrate.services.meeting.reveal import ItemSpread
 from calibrate.stats.report import LABELS, NAMES, agreement_report
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.home import HomeScreen

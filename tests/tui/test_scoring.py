@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from calibrate.services import meeting
+from calibrate.services.meeting import sessions as meeting
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.scoring import ScoringScreen
 from calibrate.tui.widgets.rubric_panel import RubricPanel

@@ -7,7 +7,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
 from calibrate.domain.model import Phase
-from calibrate.services import setup
+from calibrate.services.meeting import setup
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.home import HomeScreen
 from calibrate.tui.screens.modals import ConfirmModal

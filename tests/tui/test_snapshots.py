@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from calibrate.domain.model import Phase
-from calibrate.services import meeting
-from calibrate.services.records import prepare_demo
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.records.database import prepare_demo
 from calibrate.storage.store import Store
 from calibrate.tui.app import CalibrateApp
 

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from calibrate.domain.model import AnchorStatus, Phase
-from calibrate.services import meeting
+from calibrate.services.meeting import sessions as meeting
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.board import BoardScreen
 from calibrate.tui.screens.consensus import ConsensusScreen

@@ -15,7 +15,22 @@ Benchmarks:
 
 from __future__ import annotations
 
-from calibrate.stats.result import AgreementResult, Family
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calibrate.stats.result import AgreementResult
+
+
+class Family(StrEnum):
+    """Which benchmark scale reads a coefficient."""
+
+    PERCENT = "percent"  # proportions of agreement, 0..1
+    KAPPA = "kappa"  # chance-corrected agreement (Landis & Koch 1977)
+    ALPHA = "alpha"  # Krippendorff's alpha (.667 / .800)
+    ICC = "icc"  # intraclass correlation (Koo & Li 2016)
+    CONCORDANCE = "concordance"  # Kendall's W (Schmidt 1997)
+
 
 # (lower bound, name) in ascending order; a value belongs to the last band whose bound it reaches.
 LANDIS_KOCH: tuple[tuple[float, str], ...] = (

@@ -9,18 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import NamedTuple
 
-
-class Family(StrEnum):
-    """Which benchmark scale reads a coefficient."""
-
-    PERCENT = "percent"  # proportions of agreement, 0..1
-    KAPPA = "kappa"  # chance-corrected agreement (Landis & Koch 1977)
-    ALPHA = "alpha"  # Krippendorff's alpha (.667 / .800)
-    ICC = "icc"  # intraclass correlation (Koo & Li 2016)
-    CONCORDANCE = "concordance"  # Kendall's W (Schmidt 1997)
+# Family is re-exported: every coefficient module names it from here.
+from calibrate.stats.readings import Family as Family
+from calibrate.stats.readings import read
 
 
 class ConfidenceInterval(NamedTuple):
@@ -94,8 +87,6 @@ def defined(
     A standard error or interval that came out non-finite (e.g. a zero variance) is dropped,
     and ``reason_no_ci`` (or a generic sentence) says why there is no interval.
     """
-    from calibrate.stats.readings import read
-
     se = standard_error if standard_error is not None and math.isfinite(standard_error) else None
     low = high = None
     if ci is not None and all(math.isfinite(x) for x in ci):

@@ -4,7 +4,7 @@ reassessment.
 The store keeps the records whole and consistent (the rubric, sample, session, teacher and
 anchors exist; criteria and levels are on the contract's rubric version; a contract that is met
 or closed no longer changes). What makes a *good* contract (one to three targets, a target above
-the current level, dates, …) is checked by ``calibrate.services.contracts``.
+the current level, dates, …) is checked by ``calibrate.services.contracts.plans``.
 """
 
 from __future__ import annotations

@@ -58,6 +58,25 @@ class CalibrateApp(App[None]):
 
             self.push_screen(ScoringScreen(self.open_session))
 
+    # Screens that lead to each other (an editor and its viewer) go through the app, so that no
+    # screen module imports one that imports it back.
+
+    def edit_rubric(self, rubric_id: int | None) -> None:
+        """Open the rubric editor on a rubric version (``None``: a new rubric)."""
+        from calibrate.tui.screens.rubric_editor import RubricEditorScreen
+
+        self.push_screen(RubricEditorScreen(rubric_id))
+
+    def show_contract(self, contract_id: int, *, replace: bool = False) -> None:
+        """Open a learning contract's page; ``replace`` swaps it for the current screen."""
+        from calibrate.tui.screens.contract_detail import ContractDetailScreen
+
+        screen = ContractDetailScreen(contract_id)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
     def action_help(self) -> None:
         from calibrate.tui.screens.help import HelpScreen
 

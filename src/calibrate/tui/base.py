@@ -17,9 +17,7 @@ class StoreScreen(Screen[None]):
 
     @property
     def calibrate_app(self) -> CalibrateApp:
-        from calibrate.tui.app import CalibrateApp
-
-        return cast(CalibrateApp, self.app)
+        return cast("CalibrateApp", self.app)
 
     @property
     def store(self) -> Store:

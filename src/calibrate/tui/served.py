@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from calibrate.services.serve import Seat
+from calibrate.services.room.access import Seat
 from calibrate.storage.store_serve import ServedStore
 from calibrate.tui.app import CalibrateApp
 

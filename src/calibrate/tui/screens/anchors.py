@@ -11,8 +11,8 @@ from textual.widgets import Footer, Header, Static, Tree
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import AnchorStatus
-from calibrate.services import anchors
-from calibrate.services.anchors import AnchorEntry
+from calibrate.services.meeting import anchors
+from calibrate.services.meeting.anchors import AnchorEntry
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
 from calibrate.tui.widgets.anchor_card import AnchorCard

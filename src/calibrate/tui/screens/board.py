@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Phase
-from calibrate.services import meeting
-from calibrate.services.board import Board, board
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.meeting.board import Board, board
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
 from calibrate.tui.widgets.progress_grid import TOTAL, ProgressGrid

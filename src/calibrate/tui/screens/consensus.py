@@ -14,8 +14,9 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from calibrate.domain.errors import CalibrateError
-from calibrate.services import consensus, meeting
-from calibrate.services.consensus import ConsensusItem
+from calibrate.services.meeting import consensus
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.meeting.consensus import ConsensusItem
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal, TextModal
 from calibrate.tui.widgets.rater_notes import RaterNotesTable

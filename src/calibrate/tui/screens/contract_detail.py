@@ -35,16 +35,16 @@ from calibrate.domain.contracts import (
     review_dates,
 )
 from calibrate.domain.errors import CalibrateError
-from calibrate.services.contract_closing import (
+from calibrate.services.contracts.closing import (
     check_closing,
     close_from_form,
     closing_rows,
     closing_summary,
 )
-from calibrate.services.contract_compare import compare_versions
-from calibrate.services.contract_export import ContractDocument, ContractFormat, contract_document
-from calibrate.services.contract_files import default_file_name, render_document, write_document
-from calibrate.services.contracts import activate, log_progress, review
+from calibrate.services.contracts.compare import compare_versions
+from calibrate.services.contracts.export import ContractDocument, ContractFormat, contract_document
+from calibrate.services.contracts.files import default_file_name, render_document, write_document
+from calibrate.services.contracts.plans import activate, log_progress, review
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
 from calibrate.tui.widgets.contract_close import CloseForm

@@ -30,9 +30,9 @@ from calibrate.domain.contracts import (
 )
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Rubric
-from calibrate.services import contract_forms as forms
-from calibrate.services.contract_anchors import matching_anchors
-from calibrate.services.contracts import draft_from_sample, suggest_targets
+from calibrate.services.contracts import forms
+from calibrate.services.contracts.anchors import matching_anchors
+from calibrate.services.contracts.plans import draft_from_sample, suggest_targets
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
 from calibrate.tui.widgets.contract_fields import FieldError, clear_problems, show_problem
@@ -375,10 +375,8 @@ class ContractEditorScreen(StoreScreen):
             return
         assert saved.id is not None
         if self.contract_id is None:
-            from calibrate.tui.screens.contract_detail import ContractDetailScreen
-
             self.notify(f"Saved a draft contract for {saved.student_code}.")
-            self.app.switch_screen(ContractDetailScreen(saved.id))
+            self.calibrate_app.show_contract(saved.id, replace=True)
         else:
             self.notify(f"Saved version {saved.version} of {saved.student_code}'s contract.")
             self.app.pop_screen()

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
 from calibrate.domain.contracts import ContractStatus
 from calibrate.domain.model import Rubric
-from calibrate.services.contract_forms import (
+from calibrate.services.contracts.forms import (
     contract_classes,
     contract_teachers,
     summaries_by_teacher,

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Phase
-from calibrate.services import catalog
+from calibrate.services.records import catalog
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.widgets.home_tables import RaterTable, RubricTable, SessionTable
 
@@ -192,7 +192,7 @@ class HomeScreen(StoreScreen):
         )
 
     def action_load_scenarios(self) -> None:
-        from calibrate.services.records import load_scenario_file
+        from calibrate.services.records.database import load_scenario_file
 
         loaded = []
         for path in catalog.bundled_scenarios():

@@ -20,7 +20,8 @@ from textual.widgets.option_list import Option
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Phase
-from calibrate.services import meeting, serve
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.room import access as serve
 from calibrate.tui.base import StoreScreen
 
 if TYPE_CHECKING:
@@ -42,9 +43,7 @@ class JoinScreen(StoreScreen):
 
     @property
     def served(self) -> ServedApp:
-        from calibrate.tui.served import ServedApp
-
-        return cast(ServedApp, self.app)
+        return cast("ServedApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

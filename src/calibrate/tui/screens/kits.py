@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from calibrate.domain.errors import CalibrateError
-from calibrate.services import authoring_kits as kits
+from calibrate.services.authoring import kits
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.widgets.path_picker import PathPickerModal
 

@@ -15,8 +15,8 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from calibrate.domain.errors import CalibrateError
-from calibrate.services import authoring_master_key as master
-from calibrate.services.authoring_master_key import MasterKeyGrid
+from calibrate.services.authoring import master_key as master
+from calibrate.services.authoring.master_key import MasterKeyGrid
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ChoiceModal
 from calibrate.tui.widgets.path_picker import PathPickerModal

@@ -15,8 +15,8 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Rater
-from calibrate.services import authoring_raters as raters
-from calibrate.services.authoring_raters import RaterForm
+from calibrate.services.authoring import raters
+from calibrate.services.authoring.raters import RaterForm
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ChoiceModal, ConfirmModal
 

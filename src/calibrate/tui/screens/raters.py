@@ -20,9 +20,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from calibrate.domain.errors import CalibrateError
-from calibrate.services.certification import default_policy
-from calibrate.services.rater_history import anchor_checks
-from calibrate.services.rater_status import (
+from calibrate.services.reliability.certification import default_policy
+from calibrate.services.reliability.history import anchor_checks
+from calibrate.services.reliability.status import (
     PRIVACY_NOTICE,
     RaterStatus,
     TeamRecords,

@@ -19,9 +19,9 @@ from textual.widgets import Footer, Header, Static
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.ratings import RatingTable
-from calibrate.services import meeting
-from calibrate.services.board import load_reveal, round_changes, same_raters
-from calibrate.services.reveal import Reveal
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.meeting.board import load_reveal, round_changes, same_raters
+from calibrate.services.meeting.reveal import Reveal
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
 from calibrate.tui.widgets.agreement_panel import AgreementPanel

@@ -16,9 +16,9 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import RubricKind
-from calibrate.services import authoring
-from calibrate.services import authoring_drafts as drafts
-from calibrate.services.authoring_drafts import CriterionDraft, FieldProblem
+from calibrate.services.authoring import drafts
+from calibrate.services.authoring import rubrics as authoring
+from calibrate.services.authoring.drafts import CriterionDraft, FieldProblem
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ChoiceModal, ConfirmModal
 from calibrate.tui.widgets.criterion_form import CriterionForm

@@ -28,9 +28,9 @@ from textual.widgets import (
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import SampleKind
-from calibrate.services import authoring_samples as samples
-from calibrate.services.authoring_privacy import privacy_warning
-from calibrate.services.authoring_samples import SampleForm
+from calibrate.services.authoring import samples
+from calibrate.services.authoring.privacy import privacy_warning
+from calibrate.services.authoring.samples import SampleForm
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
 from calibrate.tui.widgets.path_picker import PathPickerModal

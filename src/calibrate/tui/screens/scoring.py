@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Criterion, Phase, Sample, Score
-from calibrate.services import meeting
+from calibrate.services.meeting import sessions as meeting
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ChoiceModal
 from calibrate.tui.widgets.rubric_panel import RubricPanel

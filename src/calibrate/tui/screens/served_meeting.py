@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Phase
-from calibrate.services import serve
+from calibrate.services.room import access as serve
 from calibrate.storage.store_serve import ServedStore
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.scoring import ScoringScreen
@@ -29,9 +29,7 @@ POLL_SECONDS = 0.5
 
 
 def _served_store(screen: StoreScreen) -> ServedStore:
-    from calibrate.tui.served import ServedApp
-
-    return cast(ServedApp, screen.app).served_store
+    return cast("ServedApp", screen.app).served_store
 
 
 class ServedScoringScreen(ScoringScreen):
@@ -233,7 +231,7 @@ class FacilitatorScreen(StoreScreen):
             self.refresh_status()
 
     def refresh_status(self) -> None:
-        from calibrate.services.board import board
+        from calibrate.services.meeting.board import board
 
         self._version = self.store.data_version()
         store = _served_store(self)

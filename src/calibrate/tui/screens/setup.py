@@ -24,8 +24,8 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from calibrate.domain.errors import CalibrateError
-from calibrate.services import setup
-from calibrate.services.setup import SessionForm
+from calibrate.services.meeting import setup
+from calibrate.services.meeting.setup import SessionForm
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
 

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from calibrate.domain.errors import CalibrateError
-from calibrate.services import authoring
-from calibrate.services.authoring import ChangeKind, VersionUse
+from calibrate.services.authoring import rubrics as authoring
+from calibrate.services.authoring.rubrics import ChangeKind, VersionUse
 from calibrate.tui.base import StoreScreen
 
 
@@ -75,11 +75,9 @@ class VersionHistoryScreen(StoreScreen):
         self.query_one("#vh-uses", Static).update(uses_text(v))
 
     def action_edit(self) -> None:
-        from calibrate.tui.screens.rubric_editor import RubricEditorScreen
-
         row = self.query_one("#vh-versions", DataTable).cursor_row
         if 0 <= row < len(self.versions):
-            self.app.push_screen(RubricEditorScreen(self.versions[row].rubric.id))
+            self.calibrate_app.edit_rubric(self.versions[row].rubric.id)
 
     def action_leave(self) -> None:
         self.app.pop_screen()

@@ -82,7 +82,7 @@ class AgreementPanel(VerticalScroll):
 
 
 def _entries(out: Text, results: list[AgreementResult]) -> None:
-    from calibrate.services.agreement_text import format_interval, format_value
+    from calibrate.services.agreement.text import format_interval, format_value
     from calibrate.stats.report import LABELS
 
     for result in results:

@@ -14,7 +14,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from calibrate.domain.model import AnchorStatus
-from calibrate.services.anchors import AnchorEntry, CriterionShelf, LevelShelf, RubricShelf
+from calibrate.services.meeting.anchors import AnchorEntry, CriterionShelf, LevelShelf, RubricShelf
 
 STATUS_STYLE = {
     AnchorStatus.PROPOSED: "italic",

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from calibrate.services.contract_closing import ClosingRow, closing_outlook
+from calibrate.services.contracts.closing import ClosingRow, closing_outlook
 from calibrate.tui.widgets.contract_fields import FieldError, clear_problems
 
 INTRO = (

@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from calibrate.domain.contracts import ContractFieldError
-from calibrate.services.contract_export import ContractFormat
-from calibrate.services.contract_files import export_destination
+from calibrate.services.contracts.export import ContractFormat
+from calibrate.services.contracts.files import export_destination
 from calibrate.tui.widgets.contract_fields import FieldError, show_problem
 
 

@@ -20,8 +20,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from calibrate.domain.contracts import Target
 from calibrate.domain.model import Rubric
-from calibrate.services.contract_anchors import AnchorQuote
-from calibrate.services.contract_forms import level_choices, next_level
+from calibrate.services.contracts.anchors import AnchorQuote
+from calibrate.services.contracts.forms import level_choices, next_level
 from calibrate.tui.widgets.contract_fields import FieldError
 
 PARTS = ("criterion_key", "current_level", "target_level", "due_date", "indicator", "anchor_ids")

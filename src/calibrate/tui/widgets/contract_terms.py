@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from calibrate.domain.contracts import Accommodations, Commitments, ContractVersion
-from calibrate.services.contract_forms import lines, parse_days
+from calibrate.services.contracts.forms import lines, parse_days
 from calibrate.tui.widgets.contract_fields import FieldError
 
 FEEDBACK = "commitments.teacher_feedback_days"

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Label, Select, Static
 from textual.widgets.data_table import ColumnKey
 
-from calibrate.services.contract_compare import VersionComparison
+from calibrate.services.contracts.compare import VersionComparison
 
 FIELD_WIDTH = 30
 TEXT_WIDTH = 40

@@ -17,8 +17,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from calibrate.services import authoring_drafts as drafts
-from calibrate.services.authoring_drafts import CriterionDraft, suggest_key
+from calibrate.services.authoring import drafts
+from calibrate.services.authoring.drafts import CriterionDraft, suggest_key
 from calibrate.tui.widgets.level_editor import LevelEditor
 
 INPUTS = {

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from calibrate.services.board import why_text
-from calibrate.services.meeting import MeetingContext
-from calibrate.services.reveal import ItemSpread
+from calibrate.services.meeting.board import why_text
+from calibrate.services.meeting.reveal import ItemSpread
+from calibrate.services.meeting.sessions import MeetingContext
 
 
 class DiscussionQueue(OptionList):

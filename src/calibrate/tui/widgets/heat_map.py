@@ -16,8 +16,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from calibrate.domain.model import Criterion
-from calibrate.services.board import Band, band, cell_text, level_header
-from calibrate.services.reveal import ItemSpread, Reveal
+from calibrate.services.meeting.board import Band, band, cell_text, level_header
+from calibrate.services.meeting.reveal import ItemSpread, Reveal
 
 BAND_STYLES: dict[Band, str] = {
     Band.NONE: "",

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Static, TextArea
 
-from calibrate.services.authoring_drafts import LevelDraft
+from calibrate.services.authoring.drafts import LevelDraft
 
 FIELDS = ("score", "label", "descriptor", "student_wording")
 

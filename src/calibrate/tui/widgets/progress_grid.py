@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from calibrate.services.board import Board
+from calibrate.services.meeting.board import Board
 
 TOTAL = "total"
 FINISHED = "finished"

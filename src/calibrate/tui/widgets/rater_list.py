@@ -11,7 +11,7 @@ from textual import on
 from textual.message import Message
 from textual.widgets import DataTable
 
-from calibrate.services.rater_status import VERDICT_MARKS, RaterStatus, TeamStatus
+from calibrate.services.reliability.status import VERDICT_MARKS, RaterStatus, TeamStatus
 from calibrate.stats.rater_effects import Lean
 from calibrate.tui.widgets.verdict_card import VERDICT_STYLES
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import DataTable
 
-from calibrate.services.consensus import RaterLine
+from calibrate.services.meeting.consensus import RaterLine
 
 NOTE_WIDTH = 70
 

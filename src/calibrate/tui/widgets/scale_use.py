@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from calibrate.services.reliability import RaterSession
+from calibrate.services.reliability.comparison import RaterSession
 
 WIDTH = 20  # cells for a share of 100%
 

@@ -18,8 +18,8 @@ from textual import on
 from textual.message import Message
 from textual.widgets import DataTable
 
-from calibrate.services.rater_history import RaterHistory
-from calibrate.services.reliability import SessionReliability
+from calibrate.services.reliability.comparison import SessionReliability
+from calibrate.services.reliability.history import RaterHistory
 from calibrate.stats.rater_effects import Estimate, Lean, lean_of
 
 LEGEND = (

@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from calibrate.domain.model import Criterion
-from calibrate.services.board import bars, disagreement_text
-from calibrate.services.reveal import ItemSpread
+from calibrate.services.meeting.board import bars, disagreement_text
+from calibrate.services.meeting.reveal import ItemSpread
 
 BAR_WIDTH = 24
 

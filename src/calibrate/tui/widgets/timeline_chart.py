@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from calibrate.services.rater_history import TimelinePoint
+from calibrate.services.reliability.history import TimelinePoint
 
 BAR = 20  # cells of the exact-match bar (5% each)
 HALF = 5  # cells on each side of the lean's centre line (0.2 levels each)

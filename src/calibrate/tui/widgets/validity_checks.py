@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from calibrate.services.rater_history import AnchorCheck
+from calibrate.services.reliability.history import AnchorCheck
 
 
 def validity_text(checks: Sequence[AnchorCheck]) -> Text:

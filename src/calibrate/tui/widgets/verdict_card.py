@@ -6,8 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from calibrate.services.certification import Certification, RuleCheck, Verdict
-from calibrate.services.rater_status import VERDICT_MARKS, VERDICT_READINGS
+from calibrate.services.reliability.certification import Certification, RuleCheck, Verdict
+from calibrate.services.reliability.status import VERDICT_MARKS, VERDICT_READINGS
 
 VERDICT_STYLES: dict[Verdict, str] = {
     Verdict.CERTIFIED: "bold green",

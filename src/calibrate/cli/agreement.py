@@ -1,0 +1,69 @@
+"""``calibrate agree``: agreement statistics for a ratings CSV collected anywhere.
+
+Nothing heavy is imported until the command runs (statistics load numpy and scipy).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from calibrate.cli._common import fail
+from calibrate.domain.errors import CalibrateError
+from calibrate.domain.ratings import Measurement
+
+
+@click.command()
+@click.argument("ratings", type=click.Path(path_type=Path))
+@click.option(
+    "--level",
+    type=click.Choice([m.value for m in Measurement]),
+    required=True,
+    help="Level of measurement of the scores (rubric levels are usually ordinal).",
+)
+@click.option(
+    "--categories",
+    help="The rubric's levels, comma-separated (e.g. 1,2,3,4), including levels nobody used.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["wide", "long"]),
+    help="wide: unit,<rater>,…  long: unit,rater,score. Detected from the header if not given.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed for bootstrap intervals."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def agree(
+    ratings: Path,
+    level: str,
+    categories: str | None,
+    layout: str | None,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Agreement statistics for a ratings CSV, each with a plain-language reading."""
+    from calibrate.services.agreement.figures import agree_file
+    from calibrate.services.agreement.text import render_report
+    from calibrate.storage.ratings_csv import Layout
+
+    try:
+        report = agree_file(
+            ratings,
+            level=Measurement(level),
+            categories=None if categories is None else categories.split(","),
+            layout=None if layout is None else Layout(layout),
+            seed=seed,
+        )
+    except CalibrateError as exc:
+        fail(exc.message)
+        return
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2))
+        return
+    click.echo(render_report(report, title=str(ratings)))
+
+
+AGREEMENT_COMMANDS = (agree,)

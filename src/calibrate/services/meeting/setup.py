@@ -1,0 +1,122 @@
+"""Setting up a new session from a form: the choices offered, each field checked in plain words,
+then :func:`calibrate.services.meeting.sessions.create_session`. Plain data in and out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from calibrate.domain.errors import InvalidOperationError
+from calibrate.domain.model import Rubric, Session
+from calibrate.services.meeting import sessions as meeting
+from calibrate.storage.store import Store
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class SessionForm:
+    """What the setup form holds. Sample and rater ids are in the order they were listed."""
+
+    title: str
+    date: str
+    rubric_id: int | None
+    sample_ids: tuple[int, ...]
+    rater_ids: tuple[int, ...]
+    cut_score: int | None = None
+    blind: bool = True
+    facilitator: str = ""
+
+
+def rubric_choices(store: Store) -> list[tuple[str, int]]:
+    """Every rubric version as ``("name vN", id)``, by name then version."""
+    return [(f"{r.name} v{r.version}", _id(r)) for r in store.list_rubrics(all_versions=True)]
+
+
+def default_rubric(store: Store) -> int | None:
+    """The newest version of the first rubric by name (None when there is no rubric)."""
+    newest = store.list_rubrics()
+    return _id(newest[0]) if newest else None
+
+
+def cut_choices(rubric: Rubric) -> list[tuple[str, int]]:
+    """The level scores a "meets standard" cut can sit at, as ``("3 · Proficient", 3)``.
+
+    A label is shown when every criterion that has the level gives it the same label.
+    """
+    labels: dict[int, set[str]] = {}
+    for criterion in rubric.criteria:
+        for level in criterion.levels:
+            labels.setdefault(level.score, set()).add(level.label)
+    out = []
+    for score in sorted(labels):
+        names = labels[score]
+        text = f"{score} · {next(iter(names))}" if len(names) == 1 else str(score)
+        out.append((f"at or above {text}", score))
+    return out
+
+
+def check_form(store: Store, form: SessionForm) -> dict[str, str]:
+    """The problems of each field, keyed by field name (``title``, ``date``, ``rubric``,
+    ``cut``, ``samples``, ``raters``); empty when the form can be saved."""
+    problems: dict[str, str] = {}
+    if not form.title.strip():
+        problems["title"] = "Give the session a title, e.g. “November calibration: essays”."
+    if (msg := date_problem(form.date)) is not None:
+        problems["date"] = msg
+    if form.rubric_id is None:
+        problems["rubric"] = "Choose the rubric version the team scores against."
+    elif form.cut_score is not None:
+        rubric = store.get_rubric(form.rubric_id)
+        if all(form.cut_score not in c.scores for c in rubric.criteria):
+            problems["cut"] = f"{form.cut_score} is not a level of {rubric.name}."
+    if not form.sample_ids:
+        problems["samples"] = "Choose at least one sample to score (space ticks one)."
+    if len(form.rater_ids) < 2:
+        problems["raters"] = "Choose at least two raters: agreement needs two people."
+    return problems
+
+
+def date_problem(text: str) -> str | None:
+    """None if ``text`` is a real date written year-month-day, else what is wrong."""
+    text = text.strip()
+    example = "e.g. 2026-11-23"
+    if not text:
+        return f"Write the meeting date as year-month-day, {example}."
+    if not _ISO_DATE.fullmatch(text):
+        return f"Write the date as year-month-day with dashes, {example}."
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return f"{text} is not a date in the calendar."
+    return None
+
+
+def start_session(store: Store, form: SessionForm) -> Session:
+    """Check the form and create the session, open for scoring.
+
+    Raises InvalidOperationError (the first problem found) and saves nothing if a field is
+    wrong; see :func:`check_form` for all of them at once.
+    """
+    problems = check_form(store, form)
+    if problems:
+        raise InvalidOperationError(next(iter(problems.values())))
+    assert form.rubric_id is not None
+    return meeting.create_session(
+        store,
+        title=form.title,
+        date=form.date.strip(),
+        rubric_id=form.rubric_id,
+        sample_ids=form.sample_ids,
+        rater_ids=form.rater_ids,
+        facilitator=form.facilitator.strip(),
+        blind=form.blind,
+        cut_score=form.cut_score,
+        start=True,
+    )
+
+
+def _id(rubric: Rubric) -> int:
+    assert rubric.id is not None
+    return rubric.id

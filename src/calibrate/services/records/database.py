@@ -1,0 +1,165 @@
+"""Use cases on the records: load a workshop kit, set up the demo, back up the database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from calibrate.domain.errors import CalibrateError, InvalidOperationError, NotFoundError
+from calibrate.domain.model import Rubric
+from calibrate.services.meeting import sessions as meeting
+from calibrate.services.records.catalog import bundled_scenario_dir
+from calibrate.storage.scenario_files import read_scenario
+from calibrate.storage.scenario_store import LoadReport, load_scenario, stored_key
+from calibrate.storage.score_import import import_scores_csv
+from calibrate.storage.store import Store
+
+DEMO_KIT = "grade8-argument.toml"
+
+
+@dataclass(frozen=True)
+class LoadedKit:
+    name: str
+    report: LoadReport
+
+
+def load_scenario_file(store: Store, path: Path) -> LoadedKit:
+    """Validate a scenario file and store it, all or nothing (loading twice adds nothing)."""
+    scenario = read_scenario(path)
+    return LoadedKit(scenario.name, load_scenario(store, scenario))
+
+
+def prepare_demo(store: Store, *, today: date | None = None) -> int:
+    """Load the grade-8 kit and open a fresh session on it, ready to score; returns its id."""
+    path = bundled_scenario_dir() / DEMO_KIT
+    if not path.exists():
+        raise NotFoundError(f"The demo kit {path} is missing from this installation.")
+    scenario = read_scenario(path)
+    report = load_scenario(store, scenario)
+    sample_ids = []
+    for sample in scenario.samples:
+        stored = store.sample_by_key(stored_key(scenario.name, sample.key))
+        assert stored is not None and stored.id is not None
+        sample_ids.append(stored.id)
+    rater_ids = []
+    for rater in scenario.raters:
+        stored_rater = store.rater_by_name(rater.name)
+        assert stored_rater is not None and stored_rater.id is not None
+        rater_ids.append(stored_rater.id)
+    cut = scenario.session.cut_score if scenario.session else None
+    session = meeting.create_session(
+        store,
+        title=f"Demo meeting: {scenario.name}",
+        date=(today or date.today()).isoformat(),
+        rubric_id=report.rubric_id,
+        sample_ids=sample_ids,
+        rater_ids=rater_ids,
+        facilitator=scenario.session.facilitator if scenario.session else "",
+        cut_score=cut,
+    )
+    assert session.id is not None
+    return session.id
+
+
+def load_summary(kit: LoadedKit) -> str:
+    """One line saying what loading ``kit`` created and what was already stored."""
+    r = kit.report
+    where = f" (session id {r.session_id})" if r.session_id is not None else ""
+    if r.created == 0:
+        return f'"{kit.name}"{where}: already loaded, nothing changed.'
+    created = _counted(
+        [
+            (r.rubrics_created, "rubric"),
+            (r.samples_created, "sample"),
+            (r.raters_created, "rater"),
+            (r.sessions_created, "session"),
+            (r.scores_recorded, "score"),
+            (r.reference_scores_set, "master-key score"),
+            (r.anchors_created, "anchor"),
+        ]
+    )
+    there = _counted(
+        [
+            (r.rubrics_reused, "rubric"),
+            (r.samples_reused, "sample"),
+            (r.raters_reused, "rater"),
+            (r.sessions_reused, "session"),
+            (r.scores_unchanged, "score"),
+            (r.reference_scores_unchanged, "master-key score"),
+            (r.anchors_reused, "anchor"),
+        ]
+    )
+    return f'Loaded "{kit.name}"{where}: created {created}; already there: {there}.'
+
+
+def _counted(counts: list[tuple[int, str]]) -> str:
+    parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n]
+    return ", ".join(parts) if parts else "nothing"
+
+
+def import_scores_file(store: Store, path: Path, session_id: int) -> int:
+    """Record the scores in the CSV file ``path`` in session ``session_id``, all or nothing;
+    returns how many. Raises ScoreImportError naming the line and column of the first problem."""
+    return import_scores_csv(store, path, session_id)
+
+
+def backup_database(store: Store, dest: Path, *, force: bool = False) -> Path:
+    """Copy the whole database to ``dest`` (SQLite's online backup: safe while the app or
+    other processes use it); returns ``dest``.
+
+    The copy is written beside ``dest`` and moved into place only once complete, so a failed
+    backup never damages an earlier one. Raises CalibrateError if ``dest`` exists (unless
+    ``force``), is the database itself or a folder, or its folder does not exist, or the copy
+    cannot be written.
+    """
+    if dest.is_dir():
+        raise InvalidOperationError(f"{dest} is a folder; give the name of the backup file.")
+    if dest.exists() and dest.resolve() == store.path.resolve():
+        raise InvalidOperationError("A backup cannot overwrite the database it copies.")
+    if dest.exists() and not force:
+        raise InvalidOperationError(
+            f"{dest} already exists; choose another name, or add --force to replace it."
+        )
+    if not dest.parent.is_dir():
+        raise NotFoundError(f"The folder {dest.parent} does not exist.")
+    try:
+        fd, partial = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+        os.close(fd)
+    except OSError as exc:
+        raise CalibrateError(f"{dest}: cannot be written ({exc.strerror or exc}).") from None
+    try:
+        store.backup(partial)
+        os.replace(partial, dest)
+    except (OSError, sqlite3.Error) as exc:
+        raise CalibrateError(f"{dest}: the backup could not be written ({exc}).") from None
+    finally:
+        Path(partial).unlink(missing_ok=True)
+    return dest
+
+
+@dataclass(frozen=True)
+class RubricSummary:
+    rubric: Rubric
+    n_sessions: int  # sessions scored with this version
+    n_anchors: int  # anchors of this version, every status
+
+    @property
+    def n_levels(self) -> int:
+        """The most levels any criterion has."""
+        return max((len(c.levels) for c in self.rubric.criteria), default=0)
+
+
+def list_rubrics(store: Store, *, all_versions: bool = False) -> list[RubricSummary]:
+    """The newest version of each rubric (every version with ``all_versions``), by name, with
+    how many sessions and anchors use it."""
+    sessions = Counter(s.rubric_id for s in store.list_sessions())
+    anchors = Counter(a.rubric_id for a in store.anchors())
+    return [
+        RubricSummary(rubric, sessions[rubric.id or 0], anchors[rubric.id or 0])
+        for rubric in store.list_rubrics(all_versions=all_versions)
+    ]

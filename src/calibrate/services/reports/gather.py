@@ -1,0 +1,396 @@
+"""Reports: the team's session report, each rater's private page, and a coach's report on one
+rater over time. This module gathers the data and writes JSON; ``markdown`` and
+``html`` render the same data as Markdown and as a self-contained HTML page.
+
+Who sees what: the *team* part of a session report has the team's agreement (overall and per
+criterion, from the blind round), the discussion items (how many raters chose each level, never
+who), the consensus decisions and the anchors agreed, and the team's accuracy against the
+master key pooled over everyone. It names no rater. Each rater's own figures and scores are in
+a separate *private page*, written to its own file, for that rater and their coach only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calibrate.domain.errors import InvalidOperationError
+from calibrate.domain.model import Criterion, Rater
+from calibrate.services.meeting.reveal import Reveal, build_reveal
+from calibrate.services.meeting.sessions import MeetingContext
+from calibrate.services.reliability.certification import Certification, certify, default_policy
+from calibrate.services.reliability.comparison import (
+    ROUND,
+    RaterSession,
+    SessionReliability,
+    session_reliability,
+)
+from calibrate.services.reliability.history import RaterHistory, rater_history
+from calibrate.stats.rater_effects import Estimate, proportion
+from calibrate.stats.report import AgreementReport, agreement_report
+from calibrate.storage.policy_files import CertificationPolicy
+from calibrate.storage.store import Store
+
+
+@dataclass(frozen=True)
+class CriterionAgreement:
+    criterion: Criterion
+    report: AgreementReport
+
+
+@dataclass(frozen=True)
+class DiscussionItem:
+    sample: str
+    criterion: str
+    counts: dict[int, int]  # level -> how many raters chose it (every level of the criterion)
+    straddles_cut: bool
+    disagreement: float  # share of rater pairs that differ
+    reference: int | None  # the master-key level, if any
+    agreed: int | None  # the consensus level, if agreed
+
+
+@dataclass(frozen=True)
+class Decision:
+    sample: str
+    criterion: str
+    level: int
+    label: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class AgreedAnchor:
+    sample: str
+    criterion: str
+    level: int
+    label: str
+    annotation: str
+    status: str
+
+
+@dataclass(frozen=True)
+class TeamAccuracy:
+    """Everyone's compared scores pooled: no rater is singled out."""
+
+    n_raters: int
+    exact: Estimate
+    adjacent: Estimate
+    n_far: int
+    same_decision: Estimate | None
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    sample: str
+    criterion: str
+    level: int
+    reference: int | None
+    kind: str  # "master key", "consensus" or "" (none yet)
+    note: str
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.reference is None else self.level - self.reference
+
+
+@dataclass(frozen=True)
+class PrivatePage:
+    """One rater's own results in one session: for that rater and their coach."""
+
+    rater: Rater
+    result: RaterSession
+    lines: tuple[ScoreLine, ...]
+
+
+@dataclass(frozen=True)
+class SessionReport:
+    context: MeetingContext
+    round: int  # the round the agreement figures are computed on (the blind one)
+    overall: AgreementReport
+    criteria: tuple[CriterionAgreement, ...]
+    team: TeamAccuracy
+    discussion: tuple[DiscussionItem, ...]
+    decisions: tuple[Decision, ...]
+    anchors: tuple[AgreedAnchor, ...]
+    private: tuple[PrivatePage, ...]
+
+
+@dataclass(frozen=True)
+class RaterReport:
+    history: RaterHistory
+    certification: Certification
+
+
+# ----------------------------------------------------------------- building
+def session_report(store: Store, session_id: int, *, seed: int = 0) -> SessionReport:
+    """Everything a session report shows. Raises InvalidOperationError while a blind session is
+    still being scored; NotFoundError if there is no such session."""
+    reliability = session_reliability(store, session_id)
+    context = reliability.context
+    consensus = store.consensus_for(session_id)
+    reveal = build_reveal(
+        context,
+        store.scores(session_id, round=ROUND),
+        round=ROUND,
+        consensus=consensus,
+        reference=store.reference_scores(
+            context.session.sample_ids, rubric_id=context.session.rubric_id
+        ),
+    )
+    if not any(item.n for item in reveal.items):
+        raise InvalidOperationError("Nobody has scored in this session yet: there is no report.")
+    anchors = [a for a in store.anchors(rubric_id=context.rubric.id) if a.session_id == session_id]
+    return SessionReport(
+        context=context,
+        round=ROUND,
+        overall=agreement_report(reveal.overall_table(), rng=seed),
+        criteria=tuple(
+            CriterionAgreement(c, agreement_report(reveal.criterion_table(c.key), rng=seed))
+            for c in context.rubric.criteria
+        ),
+        team=_team(reliability),
+        discussion=tuple(_discussion(reveal)),
+        decisions=tuple(
+            Decision(
+                _sample(context, c.sample_id),
+                _criterion(context, c.criterion_key).name,
+                c.level,
+                _label(context, c.criterion_key, c.level),
+                c.rationale,
+            )
+            for c in consensus
+        ),
+        anchors=tuple(
+            AgreedAnchor(
+                _sample(context, a.sample_id),
+                _criterion(context, a.criterion_key).name,
+                a.level,
+                _label(context, a.criterion_key, a.level),
+                a.annotation,
+                str(a.status),
+            )
+            for a in anchors
+            if a.sample_id in context.session.sample_ids
+        ),
+        private=tuple(_private(context, r) for r in reliability.raters if r.scores),
+    )
+
+
+def rater_report(
+    store: Store, rater_id: int, *, policy: CertificationPolicy | None = None
+) -> RaterReport:
+    """A coach's report on one rater over time. Raises NotFoundError for an unknown rater."""
+    history = rater_history(store, rater_id)
+    return RaterReport(history, certify(history.rater, history.results, policy or default_policy()))
+
+
+def _team(reliability: SessionReliability) -> TeamAccuracy:
+    comparisons = [c for r in reliability.raters for c in r.comparisons]
+    n = len(comparisons)
+    cut = reliability.context.session.cut_score
+    decision = None
+    if cut is not None:
+        decision = proportion(
+            "same_decision",
+            sum(bool(c.same_decision) for c in comparisons),
+            n,
+            what=f"made the same call at the cut score {cut} as the reference",
+        )
+    return TeamAccuracy(
+        n_raters=sum(1 for r in reliability.raters if r.comparisons),
+        exact=proportion(
+            "exact", sum(c.exact for c in comparisons), n, what="matched the reference exactly"
+        ),
+        adjacent=proportion(
+            "adjacent",
+            sum(c.adjacent for c in comparisons),
+            n,
+            what="were within one level of the reference",
+        ),
+        n_far=sum(c.far for c in comparisons),
+        same_decision=decision,
+    )
+
+
+def _discussion(reveal: Reveal) -> list[DiscussionItem]:
+    ctx = reveal.context
+    return [
+        DiscussionItem(
+            sample=_sample(ctx, item.sample_id),
+            criterion=_criterion(ctx, item.criterion_key).name,
+            counts=dict(item.counts),
+            straddles_cut=item.straddles_cut,
+            disagreement=item.disagreement,
+            reference=item.reference,
+            agreed=item.consensus.level if item.consensus else None,
+        )
+        for item in reveal.discussion_queue()
+    ]
+
+
+def _private(context: MeetingContext, result: RaterSession) -> PrivatePage:
+    compared = {(c.sample_id, c.criterion_key): c for c in result.comparisons}
+    lines = []
+    for score in result.scores:
+        c = compared.get((score.sample_id, score.criterion_key))
+        lines.append(
+            ScoreLine(
+                sample=_sample(context, score.sample_id),
+                criterion=_criterion(context, score.criterion_key).name,
+                level=score.level,
+                reference=c.reference if c else None,
+                kind=c.kind.value if c else "",
+                note=score.note,
+            )
+        )
+    return PrivatePage(result.rater, result, tuple(lines))
+
+
+def _sample(context: MeetingContext, sample_id: int) -> str:
+    return context.sample(sample_id).title
+
+
+def _criterion(context: MeetingContext, key: str) -> Criterion:
+    criterion = context.rubric.criterion(key)
+    return criterion if criterion is not None else Criterion(key=key, name=key)
+
+
+def _label(context: MeetingContext, key: str, level: int) -> str:
+    found = _criterion(context, key).level(level)
+    return found.label if found else ""
+
+
+# ----------------------------------------------------------------- JSON
+CERTIFICATION_COLUMNS = ("Requirement", "Scale", "Count", "n", "Lower bound", "Bar", "Outcome")
+
+
+def certification_rows(cert: Certification) -> list[tuple[object, ...]]:
+    """One row per requirement of a verdict, as both the Markdown and the HTML report show it."""
+    return [
+        (
+            c.measure,
+            c.scale,
+            c.count,
+            c.n,
+            "" if c.lower_bound is None else f"{100 * c.lower_bound:.0f}%",
+            f"{100 * c.bar:.0f}%" if c.measure != "two_away" else f"≤ {c.bar:.0f}",
+            c.outcome,
+        )
+        for c in cert.checks
+    ]
+
+
+def rater_session_json(result: RaterSession) -> dict[str, object]:
+    """One rater's figures in one session (private)."""
+    return {
+        "session": {
+            "id": result.session.id,
+            "title": result.session.title,
+            "date": result.session.date,
+        },
+        "rater": result.rater.name,
+        "status": result.status,
+        "scores": len(result.scores),
+        "compared": result.n_compared,
+        "compared_with_master_key": sum(c.kind.value == "master key" for c in result.comparisons),
+        "exact": result.exact.as_json(),
+        "adjacent": result.adjacent.as_json(),
+        "two_or_more_away": result.n_far,
+        "weighted_kappa_quadratic": result.weighted_kappa.as_json(),
+        "same_decision_at_cut": result.same_decision.as_json(),
+        "severity": result.severity.as_json(),
+        "severity_by_criterion": {k: e.as_json() for k, e in result.severity_by_criterion.items()},
+        "central_tendency": result.central_tendency.as_json(),
+        "level_use": [u.as_json() for u in result.level_use],
+    }
+
+
+def session_report_json(report: SessionReport) -> dict[str, object]:
+    """The team part of a session report: no rater is named."""
+    ctx = report.context
+    s = ctx.session
+    return {
+        "session": {
+            "id": s.id,
+            "title": s.title,
+            "date": s.date,
+            "facilitator": s.facilitator,
+            "phase": str(s.phase),
+            "rounds": s.round,
+            "cut_score": s.cut_score,
+            "rubric": ctx.rubric.name,
+            "rubric_version": ctx.rubric.version,
+            "samples": len(ctx.samples),
+            "raters": len(ctx.raters),
+        },
+        "round": report.round,
+        "agreement": report.overall.as_json(),
+        "agreement_warnings": list(report.overall.warnings),
+        "by_criterion": {c.criterion.key: c.report.as_json() for c in report.criteria},
+        "team_against_reference": {
+            "raters": report.team.n_raters,
+            "exact": report.team.exact.as_json(),
+            "adjacent": report.team.adjacent.as_json(),
+            "two_or_more_away": report.team.n_far,
+            "same_decision_at_cut": (
+                None if report.team.same_decision is None else report.team.same_decision.as_json()
+            ),
+        },
+        "discussion": [
+            {
+                "sample": d.sample,
+                "criterion": d.criterion,
+                "counts": {str(k): v for k, v in d.counts.items()},
+                "straddles_cut": d.straddles_cut,
+                "disagreement": d.disagreement,
+                "master_key": d.reference,
+                "agreed": d.agreed,
+            }
+            for d in report.discussion
+        ],
+        "consensus": [d.__dict__ for d in report.decisions],
+        "anchors": [a.__dict__ for a in report.anchors],
+        "private_pages": len(report.private),
+    }
+
+
+def private_page_json(report: SessionReport, page: PrivatePage) -> dict[str, object]:
+    return {
+        "private": "for this rater and their coach only",
+        "session": {"id": report.context.session.id, "title": report.context.session.title},
+        **rater_session_json(page.result),
+        "score_lines": [{**line.__dict__, "difference": line.difference} for line in page.lines],
+    }
+
+
+def rater_report_json(report: RaterReport) -> dict[str, object]:
+    h = report.history
+    return {
+        "private": "for this rater and their coach only",
+        "rater": h.rater.name,
+        "certification": report.certification.as_json(),
+        "timeline": [
+            {
+                **rater_session_json(p.result),
+                "drift_severity": None if p.drift_severity is None else p.drift_severity.as_json(),
+                "drift_exact": None if p.drift_exact is None else p.drift_exact.as_json(),
+            }
+            for p in h.points
+        ],
+        "drift_flags": h.drift_flags,
+        "severity_by_criterion": [
+            {"rubric": c.rubric_name, "criterion": c.criterion.key, **c.estimate.as_json()}
+            for c in h.by_criterion
+        ],
+        "anchor_checks": [
+            {
+                "sample": c.sample.title,
+                "criterion": c.anchor.criterion_key,
+                "anchor_level": c.anchor.level,
+                "session": c.session.title,
+                "date": c.session.date,
+                "level": c.level,
+                "matched": c.matched,
+            }
+            for c in h.anchor_checks
+        ],
+    }
