@@ -62,7 +62,7 @@ async def key_to_screen(db: Path, session_id: int, *, presses: int = 40) -> list
     """Milliseconds from a level key to the score committed and the screen repainted."""
     from calibrate.storage.store import Store
     from calibrate.tui.app import CalibrateApp
-    from calibrate.tui.screens.scoring import ScoringScreen
+    from calibrate.tui.screens.meeting.scoring import ScoringScreen
 
     store = Store.open(db)
     app = CalibrateApp(store, open_session=session_id)

@@ -86,7 +86,7 @@ async def paint_times(db: Path, session_id: int) -> tuple[float, float]:
     """Milliseconds from pushing the reveal screen to its first paint, and to the report."""
     from calibrate.storage.store import Store
     from calibrate.tui.app import CalibrateApp
-    from calibrate.tui.screens.reveal import RevealScreen
+    from calibrate.tui.screens.meeting.reveal import RevealScreen
 
     painted: dict[str, float] = {}
 

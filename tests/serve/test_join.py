@@ -13,10 +13,10 @@ from calibrate.domain.model import Phase
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.room import access as serve
 from calibrate.storage.store_serve import ServedStore
-from calibrate.tui.screens.board import BoardScreen
-from calibrate.tui.screens.join import JoinScreen, RaterPickScreen
-from calibrate.tui.screens.scoring import ScoringScreen
-from calibrate.tui.screens.served_meeting import (
+from calibrate.tui.screens.meeting.board import BoardScreen
+from calibrate.tui.screens.meeting.scoring import ScoringScreen
+from calibrate.tui.screens.room.join import JoinScreen, RaterPickScreen
+from calibrate.tui.screens.room.served_meeting import (
     FacilitatorScreen,
     RaterRevealScreen,
     ServedScoringScreen,

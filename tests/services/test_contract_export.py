@@ -6,6 +6,7 @@ recorded session, with targets on reasoning (2 → 3) and claim (3 → 4) carryi
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -111,11 +112,7 @@ def test_every_section_is_in_the_document(store: Store, fmt: ContractFormat) -> 
     heading = "## {}" if fmt is ContractFormat.MD else "<h2>{}</h2>"
     positions = [text.index(heading.format(title)) for title in SECTION_TITLES]
     assert positions == sorted(positions)  # in reading order
-    plain = (
-        re.sub(r"<[^>]+>", "", text.replace("</dt><dd>", ": "))
-        .replace("&#x27;", "'")
-        .replace("**", "")
-    )
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text.replace("</dt><dd>", ": "))).replace("**", "")
     for words in (
         "Student: G8-C-008",
         "Teacher: Amara Okafor",

@@ -102,6 +102,28 @@ def test_markdown_session_report_has_every_section(report: SessionReport) -> Non
         assert " ".join(anchor["annotation"].split())[:60] in text
 
 
+def test_html_escapes_what_teachers_typed(tmp_path: Path) -> None:
+    """The templates autoescape: a rationale that looks like markup is shown, never run."""
+    store = Store.open(tmp_path / "escape.db", clock=clock)
+    load_scenario_file(store, GRADE8)
+    session = store.list_sessions()[0]
+    assert session.id is not None
+    essay7 = store.sample_by_key(stored_key(KIT["scenario"]["name"], "essay-7"))
+    assert essay7 is not None and essay7.id is not None
+    meeting.set_consensus(
+        store,
+        session.id,
+        sample_id=essay7.id,
+        criterion_key="evidence",
+        level=2,
+        rationale='Quotes <img src=x onerror="alert(1)"> & no source',
+    )
+    html = session_html(session_report(store, session.id))
+    assert "<img" not in html
+    assert "Quotes &lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; no source" in html
+    store.close()
+
+
 def test_html_session_report_is_self_contained_and_complete(report: SessionReport) -> None:
     html = session_html(report)
     assert html.startswith("<!DOCTYPE html>")

@@ -9,9 +9,9 @@ from calibrate.domain.model import Anchor, AnchorStatus
 from calibrate.services.meeting import anchors
 from calibrate.services.meeting import sessions as meeting
 from calibrate.tui.app import CalibrateApp
-from calibrate.tui.screens.anchors import AnchorLibraryScreen
+from calibrate.tui.screens.meeting.anchors import AnchorLibraryScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.widgets.anchor_tree import AnchorTree, Place
+from calibrate.tui.widgets.meeting.anchor_tree import AnchorTree, Place
 from tests.tui.conftest import SIZE, Demo, make_app
 
 

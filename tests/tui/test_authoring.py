@@ -19,15 +19,15 @@ from calibrate.services.meeting import sessions as meeting
 from calibrate.storage.scenario_files import dump_scenario, read_scenario
 from calibrate.storage.store import Store
 from calibrate.tui.app import CalibrateApp
+from calibrate.tui.screens.authoring.kits import KitScreen
+from calibrate.tui.screens.authoring.master_key import MasterKeyScreen
+from calibrate.tui.screens.authoring.rater_admin import RaterAdminScreen, RaterFormModal
+from calibrate.tui.screens.authoring.rubric_editor import RubricEditorScreen
+from calibrate.tui.screens.authoring.samples import SamplesScreen
+from calibrate.tui.screens.authoring.version_history import VersionHistoryScreen
 from calibrate.tui.screens.home import HomeScreen
-from calibrate.tui.screens.kits import KitScreen
-from calibrate.tui.screens.master_key import MasterKeyScreen
 from calibrate.tui.screens.modals import ChoiceModal, ConfirmModal
-from calibrate.tui.screens.rater_admin import RaterAdminScreen, RaterFormModal
-from calibrate.tui.screens.rubric_editor import RubricEditorScreen
-from calibrate.tui.screens.samples import SamplesScreen
-from calibrate.tui.screens.version_history import VersionHistoryScreen
-from calibrate.tui.widgets.level_editor import LevelEditor
+from calibrate.tui.widgets.authoring.level_editor import LevelEditor
 from tests.tui.conftest import SIZE, Demo, make_app
 
 

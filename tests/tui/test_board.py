@@ -12,11 +12,11 @@ from calibrate.services.meeting import sessions as meeting
 from calibrate.services.meeting.board import board
 from calibrate.storage.store import Store
 from calibrate.tui.app import CalibrateApp
-from calibrate.tui.screens.board import BoardScreen
 from calibrate.tui.screens.home import HomeScreen
+from calibrate.tui.screens.meeting.board import BoardScreen
+from calibrate.tui.screens.meeting.reveal import RevealScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.screens.reveal import RevealScreen
-from calibrate.tui.widgets.progress_grid import FINISHED, TOTAL, ProgressGrid
+from calibrate.tui.widgets.meeting.progress_grid import FINISHED, TOTAL, ProgressGrid
 from tests.tui.conftest import SIZE, Demo, make_app
 
 #: What a board cell may show: finished, not started, or "criteria scored / criteria".

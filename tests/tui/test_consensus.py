@@ -10,9 +10,9 @@ from calibrate.services.meeting import consensus
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.meeting.reveal import build_reveal
 from calibrate.tui.app import CalibrateApp
-from calibrate.tui.screens.consensus import ConsensusScreen
+from calibrate.tui.screens.meeting.consensus import ConsensusScreen
 from calibrate.tui.screens.modals import ConfirmModal, TextModal
-from calibrate.tui.widgets.rater_notes import RaterNotesTable
+from calibrate.tui.widgets.meeting.rater_notes import RaterNotesTable
 from calibrate.tui.widgets.rubric_panel import RubricPanel
 from tests.tui.conftest import SIZE, Demo, make_app
 

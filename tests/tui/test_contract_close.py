@@ -40,11 +40,11 @@ from calibrate.services.contracts.closing import (
 )
 from calibrate.services.contracts.export import ContractFormat, export_contract
 from calibrate.tui.app import CalibrateApp
-from calibrate.tui.screens.contract_detail import CLOSE_QUESTION, ContractDetailScreen
+from calibrate.tui.screens.contracts.detail import CLOSE_QUESTION, ContractDetailScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.widgets.contract_close import CloseForm, ClosingTarget
-from calibrate.tui.widgets.contract_fields import FieldError
-from calibrate.tui.widgets.contract_logs import ProgressForm, ReviewForm
+from calibrate.tui.widgets.contracts.close import CloseForm, ClosingTarget
+from calibrate.tui.widgets.contracts.fields import FieldError
+from calibrate.tui.widgets.contracts.logs import ProgressForm, ReviewForm
 from tests.tui.conftest import SIZE, Demo
 
 TODAY = date(2026, 11, 23)

@@ -91,7 +91,7 @@ def settle(
 
 def test_contract_document(snap_compare: Snap, store: Store) -> None:
     """The contract as the student reads it: where they are, the targets with the anchors."""
-    from calibrate.tui.screens.contract_detail import ContractDetailScreen
+    from calibrate.tui.screens.contracts.detail import ContractDetailScreen
 
     contract_id = a_running_contract(store)
     run = settle(lambda app: app.push_screen(ContractDetailScreen(contract_id)))
@@ -100,7 +100,7 @@ def test_contract_document(snap_compare: Snap, store: Store) -> None:
 
 def test_contracts_list(snap_compare: Snap, store: Store) -> None:
     """Listed per teacher, with status and the next checkpoint."""
-    from calibrate.tui.screens.contracts import ContractsScreen
+    from calibrate.tui.screens.contracts.overview import ContractsScreen
 
     a_running_contract(store)
     run = settle(lambda app: app.push_screen(ContractsScreen()))
@@ -109,7 +109,7 @@ def test_contracts_list(snap_compare: Snap, store: Store) -> None:
 
 def test_contract_editor_filled_from_a_sample(snap_compare: Snap, store: Store) -> None:
     """A new contract from essay 6 and Amara's own scores: levels, targets, anchors quoted."""
-    from calibrate.tui.screens.contract_editor import ContractEditorScreen
+    from calibrate.tui.screens.contracts.editor import ContractEditorScreen
 
     async def run(pilot: Pilot[None]) -> None:
         app = pilot.app

@@ -25,15 +25,15 @@ from calibrate.services.contracts.anchors import matching_anchors
 from calibrate.services.contracts.export import ContractFormat
 from calibrate.services.contracts.files import export_destination
 from calibrate.tui.app import CalibrateApp
-from calibrate.tui.screens.contract_detail import ContractDetailScreen
-from calibrate.tui.screens.contract_editor import ContractEditorScreen
-from calibrate.tui.screens.contracts import ContractsScreen
+from calibrate.tui.screens.contracts.detail import ContractDetailScreen
+from calibrate.tui.screens.contracts.editor import ContractEditorScreen
+from calibrate.tui.screens.contracts.overview import ContractsScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.widgets.contract_export_modal import ExportModal
-from calibrate.tui.widgets.contract_fields import FieldError
-from calibrate.tui.widgets.contract_logs import ReviewForm
-from calibrate.tui.widgets.contract_target import TargetEditor
-from calibrate.tui.widgets.contract_versions import VersionCompare
+from calibrate.tui.widgets.contracts.export_modal import ExportModal
+from calibrate.tui.widgets.contracts.fields import FieldError
+from calibrate.tui.widgets.contracts.logs import ReviewForm
+from calibrate.tui.widgets.contracts.target import TargetEditor
+from calibrate.tui.widgets.contracts.versions import VersionCompare
 from tests.tui.conftest import SIZE, Demo
 
 TODAY = date(2026, 11, 23)

@@ -10,8 +10,8 @@ from calibrate.storage.store import Store
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.help import HelpScreen
 from calibrate.tui.screens.home import HomeScreen
+from calibrate.tui.screens.meeting.scoring import ScoringScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.screens.scoring import ScoringScreen
 from tests.tui.conftest import SIZE, Demo, make_app
 
 

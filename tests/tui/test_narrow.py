@@ -13,17 +13,17 @@ from textual.widgets import Button, Input
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.reliability.history import rater_history
 from calibrate.tui.app import CalibrateApp
-from calibrate.tui.screens.consensus import ConsensusScreen
-from calibrate.tui.screens.raters import RaterDetailScreen
-from calibrate.tui.screens.reveal import RevealScreen
-from calibrate.tui.screens.rubric_editor import RubricEditorScreen
-from calibrate.tui.screens.scoring import ScoringScreen
-from calibrate.tui.widgets.agreement_panel import AgreementPanel
-from calibrate.tui.widgets.discussion_queue import DiscussionQueue
-from calibrate.tui.widgets.heat_map import HeatMap
+from calibrate.tui.screens.authoring.rubric_editor import RubricEditorScreen
+from calibrate.tui.screens.meeting.consensus import ConsensusScreen
+from calibrate.tui.screens.meeting.reveal import RevealScreen
+from calibrate.tui.screens.meeting.scoring import ScoringScreen
+from calibrate.tui.screens.reliability.raters import RaterDetailScreen
+from calibrate.tui.widgets.meeting.agreement_panel import AgreementPanel
+from calibrate.tui.widgets.meeting.discussion_queue import DiscussionQueue
+from calibrate.tui.widgets.meeting.heat_map import HeatMap
+from calibrate.tui.widgets.reliability.timeline_chart import timeline_text
 from calibrate.tui.widgets.rubric_panel import RubricPanel
 from calibrate.tui.widgets.sample_view import SampleView
-from calibrate.tui.widgets.timeline_chart import timeline_text
 from tests.tui.conftest import SIZE, Demo, make_app
 from tests.tui.test_reveal import open_reveal, panel_text
 
@@ -153,7 +153,7 @@ async def test_narrow_timeline_lines_fit_80_columns(demo: Demo) -> None:
 
 
 async def test_narrow_contract_editor_puts_two_fields_a_row(demo: Demo) -> None:
-    from calibrate.tui.screens.contract_editor import ContractEditorScreen
+    from calibrate.tui.screens.contracts.editor import ContractEditorScreen
 
     app = make_app(demo)
     async with app.run_test(size=SMALL) as pilot:

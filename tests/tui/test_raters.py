@@ -29,13 +29,19 @@ from calibrate.stats.rater_effects import Estimate
 from calibrate.storage.store import Store
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.home import HomeScreen
-from calibrate.tui.screens.raters import RaterDetailScreen, RatersScreen
-from calibrate.tui.widgets.rater_list import RaterList
-from calibrate.tui.widgets.scale_use import ScaleUse
-from calibrate.tui.widgets.severity_map import SeverityMap, cell_text
-from calibrate.tui.widgets.timeline_chart import BAR, HALF, TimelineChart, exact_bar, lean_bar
-from calibrate.tui.widgets.validity_checks import ValidityChecks
-from calibrate.tui.widgets.verdict_card import VerdictCard
+from calibrate.tui.screens.reliability.raters import RaterDetailScreen, RatersScreen
+from calibrate.tui.widgets.reliability.rater_list import RaterList
+from calibrate.tui.widgets.reliability.scale_use import ScaleUse
+from calibrate.tui.widgets.reliability.severity_map import SeverityMap, cell_text
+from calibrate.tui.widgets.reliability.timeline_chart import (
+    BAR,
+    HALF,
+    TimelineChart,
+    exact_bar,
+    lean_bar,
+)
+from calibrate.tui.widgets.reliability.validity_checks import ValidityChecks
+from calibrate.tui.widgets.reliability.verdict_card import VerdictCard
 from tests.services import test_reliability as reliability_tests
 from tests.tui.conftest import SIZE, Demo, make_app
 

@@ -27,12 +27,12 @@ from calibrate.services.meeting.reveal import ItemSpread
 from calibrate.stats.report import LABELS, NAMES, agreement_report
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.home import HomeScreen
+from calibrate.tui.screens.meeting.reveal import RevealScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.screens.reveal import RevealScreen
-from calibrate.tui.widgets.agreement_panel import AgreementPanel
-from calibrate.tui.widgets.discussion_queue import DiscussionQueue
-from calibrate.tui.widgets.heat_map import HeatMap
-from calibrate.tui.widgets.spread_bars import SpreadBars
+from calibrate.tui.widgets.meeting.agreement_panel import AgreementPanel
+from calibrate.tui.widgets.meeting.discussion_queue import DiscussionQueue
+from calibrate.tui.widgets.meeting.heat_map import HeatMap
+from calibrate.tui.widgets.meeting.spread_bars import SpreadBars
 from tests.tui.conftest import SIZE, Demo, make_app
 
 
@@ -315,10 +315,10 @@ async def test_a_partial_rescore_compares_the_same_raters(demo: Demo) -> None:
 
 
 @pytest.mark.skipif(
-    not has_module("calibrate.tui.screens.consensus"), reason="consensus screen not present"
+    not has_module("calibrate.tui.screens.meeting.consensus"), reason="consensus screen not present"
 )
 async def test_consensus_opens_for_the_cursor_item_and_markers_refresh(demo: Demo) -> None:
-    from calibrate.tui.screens.consensus import ConsensusScreen
+    from calibrate.tui.screens.meeting.consensus import ConsensusScreen
 
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -369,10 +369,10 @@ async def test_consensus_opens_for_the_cursor_item_and_markers_refresh(demo: Dem
 
 
 @pytest.mark.skipif(
-    not has_module("calibrate.tui.screens.anchors"), reason="anchor library not present"
+    not has_module("calibrate.tui.screens.meeting.anchors"), reason="anchor library not present"
 )
 async def test_anchors_key_opens_the_library(demo: Demo) -> None:
-    from calibrate.tui.screens.anchors import AnchorLibraryScreen
+    from calibrate.tui.screens.meeting.anchors import AnchorLibraryScreen
 
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:

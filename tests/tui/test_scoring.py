@@ -7,7 +7,7 @@ from textual.widgets import Input, OptionList, Static
 
 from calibrate.services.meeting import sessions as meeting
 from calibrate.tui.app import CalibrateApp
-from calibrate.tui.screens.scoring import ScoringScreen
+from calibrate.tui.screens.meeting.scoring import ScoringScreen
 from calibrate.tui.widgets.rubric_panel import RubricPanel
 from tests.tui.conftest import SIZE, Demo, make_app
 

@@ -10,8 +10,8 @@ from calibrate.domain.model import Phase
 from calibrate.services.meeting import setup
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.home import HomeScreen
+from calibrate.tui.screens.meeting.setup import SetupScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.screens.setup import SetupScreen
 from tests.tui.conftest import SIZE, Demo, make_app
 
 

@@ -93,7 +93,7 @@ def test_scoring_with_a_level_chosen(snap_compare: Snap, store: Store) -> None:
 
 
 def test_board_while_blind(snap_compare: Snap, store: Store) -> None:
-    from calibrate.tui.screens.board import BoardScreen
+    from calibrate.tui.screens.meeting.board import BoardScreen
 
     fresh, _ = sessions(store)
     ctx = meeting.load_context(store, fresh)
@@ -115,7 +115,7 @@ def test_board_while_blind(snap_compare: Snap, store: Store) -> None:
 
 def open_reveal(store: Store) -> Callable[[Pilot[None]], Awaitable[None]]:
     """The kit's recorded session, revealed."""
-    from calibrate.tui.screens.reveal import RevealScreen
+    from calibrate.tui.screens.meeting.reveal import RevealScreen
 
     _, recorded = sessions(store)
     return settle(lambda app: app.push_screen(RevealScreen(recorded)))
@@ -123,7 +123,7 @@ def open_reveal(store: Store) -> Callable[[Pilot[None]], Awaitable[None]]:
 
 def open_consensus(store: Store) -> Callable[[Pilot[None]], Awaitable[None]]:
     """The consensus screen on the recorded session's last essay, Claim."""
-    from calibrate.tui.screens.consensus import ConsensusScreen
+    from calibrate.tui.screens.meeting.consensus import ConsensusScreen
 
     _, recorded = sessions(store)
     essay = meeting.load_context(store, recorded).samples[7]
@@ -141,14 +141,14 @@ def test_consensus(snap_compare: Snap, store: Store) -> None:
 
 
 def test_anchor_library(snap_compare: Snap, store: Store) -> None:
-    from calibrate.tui.screens.anchors import AnchorLibraryScreen
+    from calibrate.tui.screens.meeting.anchors import AnchorLibraryScreen
 
     run = settle(lambda app: app.push_screen(AnchorLibraryScreen()))
     assert snap_compare(app_for(store), terminal_size=SIZE, run_before=run)
 
 
 def test_session_setup(snap_compare: Snap, store: Store) -> None:
-    from calibrate.tui.screens.setup import SetupScreen
+    from calibrate.tui.screens.meeting.setup import SetupScreen
 
     run = settle(lambda app: app.push_screen(SetupScreen()))
     assert snap_compare(app_for(store), terminal_size=SIZE, run_before=run)

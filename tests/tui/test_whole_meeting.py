@@ -13,12 +13,12 @@ from textual.widgets import DataTable
 from calibrate.domain.model import AnchorStatus, Phase
 from calibrate.services.meeting import sessions as meeting
 from calibrate.tui.app import CalibrateApp
-from calibrate.tui.screens.board import BoardScreen
-from calibrate.tui.screens.consensus import ConsensusScreen
 from calibrate.tui.screens.home import HomeScreen
+from calibrate.tui.screens.meeting.board import BoardScreen
+from calibrate.tui.screens.meeting.consensus import ConsensusScreen
+from calibrate.tui.screens.meeting.reveal import RevealScreen
+from calibrate.tui.screens.meeting.scoring import ScoringScreen
 from calibrate.tui.screens.modals import ConfirmModal, TextModal
-from calibrate.tui.screens.reveal import RevealScreen
-from calibrate.tui.screens.scoring import ScoringScreen
 from tests.tui.conftest import SIZE, Demo, make_app
 
 # Each rater's level for the five criteria of each of the eight essays: rater 2 is a little

@@ -24,8 +24,8 @@ def run_tab(db_path: Path, *, session_id: int | None = None, spare: bool = False
     try:
         app = ServedApp(store, session_id=session_id)
         if spare:
-            import calibrate.tui.screens.join
-            import calibrate.tui.screens.served_meeting  # noqa: F401
+            import calibrate.tui.screens.room.join
+            import calibrate.tui.screens.room.served_meeting  # noqa: F401
             from calibrate.serve.spares import wait_for_tab
 
             wait_for_tab()

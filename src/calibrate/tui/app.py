@@ -54,7 +54,7 @@ class CalibrateApp(App[None]):
 
         self.push_screen(HomeScreen())
         if self.open_session is not None:
-            from calibrate.tui.screens.scoring import ScoringScreen
+            from calibrate.tui.screens.meeting.scoring import ScoringScreen
 
             self.push_screen(ScoringScreen(self.open_session))
 
@@ -63,13 +63,13 @@ class CalibrateApp(App[None]):
 
     def edit_rubric(self, rubric_id: int | None) -> None:
         """Open the rubric editor on a rubric version (``None``: a new rubric)."""
-        from calibrate.tui.screens.rubric_editor import RubricEditorScreen
+        from calibrate.tui.screens.authoring.rubric_editor import RubricEditorScreen
 
         self.push_screen(RubricEditorScreen(rubric_id))
 
     def show_contract(self, contract_id: int, *, replace: bool = False) -> None:
         """Open a learning contract's page; ``replace`` swaps it for the current screen."""
-        from calibrate.tui.screens.contract_detail import ContractDetailScreen
+        from calibrate.tui.screens.contracts.detail import ContractDetailScreen
 
         screen = ContractDetailScreen(contract_id)
         if replace:

@@ -41,7 +41,7 @@ class ServedApp(CalibrateApp):
 
     @on(events.Mount)
     def join_first(self, event: events.Mount) -> None:
-        from calibrate.tui.screens.join import JoinScreen
+        from calibrate.tui.screens.room.join import JoinScreen
 
         event.prevent_default()  # not CalibrateApp's Home screen
         self.push_screen(JoinScreen(self.served_session))

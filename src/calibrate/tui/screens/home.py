@@ -138,7 +138,7 @@ class HomeScreen(StoreScreen):
             self.action_reveal()
 
     def action_score(self) -> None:
-        from calibrate.tui.screens.scoring import ScoringScreen
+        from calibrate.tui.screens.meeting.scoring import ScoringScreen
 
         if (session_id := self.selected_session()) is not None:
             session = self.store.get_session(session_id)
@@ -148,13 +148,13 @@ class HomeScreen(StoreScreen):
             self.app.push_screen(ScoringScreen(session_id))
 
     def action_board(self) -> None:
-        from calibrate.tui.screens.board import BoardScreen
+        from calibrate.tui.screens.meeting.board import BoardScreen
 
         if (session_id := self.selected_session()) is not None:
             self.app.push_screen(BoardScreen(session_id))
 
     def action_reveal(self) -> None:
-        from calibrate.tui.screens.reveal import RevealScreen
+        from calibrate.tui.screens.meeting.reveal import RevealScreen
 
         if (session_id := self.selected_session()) is not None:
             phase = self.store.get_session(session_id).phase
@@ -164,12 +164,12 @@ class HomeScreen(StoreScreen):
             self.app.push_screen(RevealScreen(session_id))
 
     def action_new_session(self) -> None:
-        from calibrate.tui.screens.setup import SetupScreen
+        from calibrate.tui.screens.meeting.setup import SetupScreen
 
         self.app.push_screen(SetupScreen())
 
     def action_anchors(self) -> None:
-        from calibrate.tui.screens.anchors import AnchorLibraryScreen
+        from calibrate.tui.screens.meeting.anchors import AnchorLibraryScreen
 
         self.app.push_screen(AnchorLibraryScreen())
 
@@ -208,8 +208,8 @@ class HomeScreen(StoreScreen):
 
     # ------------------------------------------------------------------ authoring (A8)
     def action_edit_rubric(self) -> None:
+        from calibrate.tui.screens.authoring.rubric_editor import RubricEditorScreen
         from calibrate.tui.screens.modals import ChoiceModal
-        from calibrate.tui.screens.rubric_editor import RubricEditorScreen
 
         table = self.query_one("#rubrics", DataTable)
         if self.query_one("#home-tabs", TabbedContent).active == "tab-rubrics" and table.row_count:
@@ -227,31 +227,31 @@ class HomeScreen(StoreScreen):
         self.app.push_screen(ChoiceModal("Edit which rubric?", options), chosen)
 
     def action_work_samples(self) -> None:
-        from calibrate.tui.screens.samples import SamplesScreen
+        from calibrate.tui.screens.authoring.samples import SamplesScreen
 
         self.app.push_screen(SamplesScreen())
 
     def action_raters_admin(self) -> None:
-        from calibrate.tui.screens.rater_admin import RaterAdminScreen
+        from calibrate.tui.screens.authoring.rater_admin import RaterAdminScreen
 
         self.app.push_screen(RaterAdminScreen())
 
     def action_master_key(self) -> None:
-        from calibrate.tui.screens.master_key import MasterKeyScreen
+        from calibrate.tui.screens.authoring.master_key import MasterKeyScreen
 
         self.app.push_screen(MasterKeyScreen())
 
     def action_kits(self) -> None:
-        from calibrate.tui.screens.kits import KitScreen
+        from calibrate.tui.screens.authoring.kits import KitScreen
 
         self.app.push_screen(KitScreen())
 
     def action_raters(self) -> None:
-        from calibrate.tui.screens.raters import RatersScreen
+        from calibrate.tui.screens.reliability.raters import RatersScreen
 
         self.app.push_screen(RatersScreen())
 
     def action_contracts(self) -> None:
-        from calibrate.tui.screens.contracts import ContractsScreen
+        from calibrate.tui.screens.contracts.overview import ContractsScreen
 
         self.app.push_screen(ContractsScreen())

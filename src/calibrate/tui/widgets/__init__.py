@@ -1,1 +1,2 @@
-"""calibrate.tui.widgets."""
+"""Widgets with their messages: those of one capability in its folder (``meeting/``,
+``authoring/``, ``contracts/``, ``reliability/``), those shared by several screens here."""

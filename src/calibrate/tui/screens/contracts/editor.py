@@ -35,10 +35,10 @@ from calibrate.services.contracts.anchors import matching_anchors
 from calibrate.services.contracts.plans import draft_from_sample, suggest_targets
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.widgets.contract_fields import FieldError, clear_problems, show_problem
-from calibrate.tui.widgets.contract_plan import ActivityList, DiagnosticEditor
-from calibrate.tui.widgets.contract_target import TargetDraft, TargetEditor
-from calibrate.tui.widgets.contract_terms import TermsForm
+from calibrate.tui.widgets.contracts.fields import FieldError, clear_problems, show_problem
+from calibrate.tui.widgets.contracts.plan import ActivityList, DiagnosticEditor
+from calibrate.tui.widgets.contracts.target import TargetDraft, TargetEditor
+from calibrate.tui.widgets.contracts.terms import TermsForm
 
 SOURCES = [
     (Text("the team's consensus (else the teacher's score)"), LevelSource.CONSENSUS),

@@ -24,10 +24,10 @@ from calibrate.services.meeting.board import load_reveal, round_changes, same_ra
 from calibrate.services.meeting.reveal import Reveal
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.widgets.agreement_panel import AgreementPanel
-from calibrate.tui.widgets.discussion_queue import DiscussionQueue
-from calibrate.tui.widgets.heat_map import HeatMap
-from calibrate.tui.widgets.spread_bars import SpreadBars
+from calibrate.tui.widgets.meeting.agreement_panel import AgreementPanel
+from calibrate.tui.widgets.meeting.discussion_queue import DiscussionQueue
+from calibrate.tui.widgets.meeting.heat_map import HeatMap
+from calibrate.tui.widgets.meeting.spread_bars import SpreadBars
 
 if TYPE_CHECKING:  # loads scipy: the worker imports it at run time
     from calibrate.stats.report import AgreementReport
@@ -336,7 +336,7 @@ class RevealScreen(StoreScreen):
         if here is None:
             return
         try:
-            from calibrate.tui.screens.consensus import ConsensusScreen
+            from calibrate.tui.screens.meeting.consensus import ConsensusScreen
         except ModuleNotFoundError:
             self.notify("The consensus screen is not installed.", severity="error")
             return
@@ -344,7 +344,7 @@ class RevealScreen(StoreScreen):
 
     def action_anchors(self) -> None:
         try:
-            from calibrate.tui.screens.anchors import AnchorLibraryScreen
+            from calibrate.tui.screens.meeting.anchors import AnchorLibraryScreen
         except ModuleNotFoundError:
             self.notify("The anchor library is not installed.", severity="error")
             return

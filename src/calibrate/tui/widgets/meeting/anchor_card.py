@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
-from calibrate.tui.widgets.anchor_tree import Place
+from calibrate.tui.widgets.meeting.anchor_tree import Place
 
 
 class AnchorCard(VerticalScroll):

@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from calibrate.domain.contracts import Accommodations, Commitments, ContractVersion
 from calibrate.services.contracts.forms import lines, parse_days
-from calibrate.tui.widgets.contract_fields import FieldError
+from calibrate.tui.widgets.contracts.fields import FieldError
 
 FEEDBACK = "commitments.teacher_feedback_days"
 REVIEWS = "commitments.review_every_days"

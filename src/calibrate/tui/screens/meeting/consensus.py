@@ -19,7 +19,7 @@ from calibrate.services.meeting import sessions as meeting
 from calibrate.services.meeting.consensus import ConsensusItem
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal, TextModal
-from calibrate.tui.widgets.rater_notes import RaterNotesTable
+from calibrate.tui.widgets.meeting.rater_notes import RaterNotesTable
 from calibrate.tui.widgets.rubric_panel import RubricPanel
 from calibrate.tui.widgets.sample_view import SampleView
 

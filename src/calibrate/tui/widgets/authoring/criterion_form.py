@@ -1,5 +1,6 @@
 """One criterion being edited: its name, key and wording, then its levels (one
-:class:`~calibrate.tui.widgets.level_editor.LevelEditor` each), every problem under its field.
+:class:`~calibrate.tui.widgets.authoring.level_editor.LevelEditor` each), every problem under
+its field.
 
 What is typed goes straight into the :class:`CriterionDraft` shown; the form then posts
 :class:`CriterionForm.Edited`. A key left empty (or still the one suggested) follows the name.
@@ -19,7 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from calibrate.services.authoring import drafts
 from calibrate.services.authoring.drafts import CriterionDraft, suggest_key
-from calibrate.tui.widgets.level_editor import LevelEditor
+from calibrate.tui.widgets.authoring.level_editor import LevelEditor
 
 INPUTS = {
     "re-ckey": "key",

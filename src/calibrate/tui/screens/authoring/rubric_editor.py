@@ -21,8 +21,8 @@ from calibrate.services.authoring import rubrics as authoring
 from calibrate.services.authoring.drafts import CriterionDraft, FieldProblem
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ChoiceModal, ConfirmModal
-from calibrate.tui.widgets.criterion_form import CriterionForm
-from calibrate.tui.widgets.level_editor import LevelEditor
+from calibrate.tui.widgets.authoring.criterion_form import CriterionForm
+from calibrate.tui.widgets.authoring.level_editor import LevelEditor
 
 RUBRIC_INPUTS = {"re-name": "name", "re-subject": "subject", "re-grade_band": "grade_band"}
 RUBRIC_ERRORS = ("name", "kind", "criteria")
@@ -336,7 +336,7 @@ class RubricEditorScreen(StoreScreen):
         self.app.push_screen(ChoiceModal("Start from a copy of which rubric?", options), chosen)
 
     def action_history(self) -> None:
-        from calibrate.tui.screens.version_history import VersionHistoryScreen
+        from calibrate.tui.screens.authoring.version_history import VersionHistoryScreen
 
         if self.draft.source_id is None:
             self.notify("Save this rubric first: a new rubric has no versions yet.")

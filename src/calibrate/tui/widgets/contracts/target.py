@@ -22,7 +22,7 @@ from calibrate.domain.contracts import Target
 from calibrate.domain.model import Rubric
 from calibrate.services.contracts.anchors import AnchorQuote
 from calibrate.services.contracts.forms import level_choices, next_level
-from calibrate.tui.widgets.contract_fields import FieldError
+from calibrate.tui.widgets.contracts.fields import FieldError
 
 PARTS = ("criterion_key", "current_level", "target_level", "due_date", "indicator", "anchor_ids")
 

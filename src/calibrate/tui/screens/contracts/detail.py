@@ -47,11 +47,11 @@ from calibrate.services.contracts.files import default_file_name, render_documen
 from calibrate.services.contracts.plans import activate, log_progress, review
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.widgets.contract_close import CloseForm
-from calibrate.tui.widgets.contract_export_modal import ExportChoice, ExportModal
-from calibrate.tui.widgets.contract_fields import show_problem
-from calibrate.tui.widgets.contract_logs import ProgressForm, ReviewForm
-from calibrate.tui.widgets.contract_versions import VersionCompare
+from calibrate.tui.widgets.contracts.close import CloseForm
+from calibrate.tui.widgets.contracts.export_modal import ExportChoice, ExportModal
+from calibrate.tui.widgets.contracts.fields import show_problem
+from calibrate.tui.widgets.contracts.logs import ProgressForm, ReviewForm
+from calibrate.tui.widgets.contracts.versions import VersionCompare
 
 T = TypeVar("T")
 
@@ -250,7 +250,7 @@ class ContractDetailScreen(StoreScreen):
         )
 
     def action_amend(self) -> None:
-        from calibrate.tui.screens.contract_editor import ContractEditorScreen
+        from calibrate.tui.screens.contracts.editor import ContractEditorScreen
 
         self.app.push_screen(ContractEditorScreen(self.contract_id))
 

@@ -138,11 +138,11 @@ class JoinScreen(StoreScreen):
         if seat is None or self.app.screen is not self:
             return
         if seat.facilitator:
-            from calibrate.tui.screens.served_meeting import FacilitatorScreen
+            from calibrate.tui.screens.room.served_meeting import FacilitatorScreen
 
             self.app.push_screen(FacilitatorScreen(seat))
             return
-        from calibrate.tui.screens.served_meeting import RaterRevealScreen, ServedScoringScreen
+        from calibrate.tui.screens.room.served_meeting import RaterRevealScreen, ServedScoringScreen
 
         try:
             phase = self.store.get_session(seat.session_id).phase

@@ -2,7 +2,7 @@
 reached (pre-filled with where they were), the date, the student's culminating reflection and
 the teacher's note. While levels are chosen it says whether the contract would be met or closed.
 It posts what was typed (:class:`CloseForm.Submitted`); whoever owns the store asks, closes the
-contract, and shows a problem at its field with :func:`~calibrate.tui.widgets.contract_fields.
+contract, and shows a problem at its field with :func:`~calibrate.tui.widgets.contracts.fields.
 show_problem`."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from calibrate.services.contracts.closing import ClosingRow, closing_outlook
-from calibrate.tui.widgets.contract_fields import FieldError, clear_problems
+from calibrate.tui.widgets.contracts.fields import FieldError, clear_problems
 
 INTRO = (
     "At the end of the contract, look again at each target together: choose the level the "

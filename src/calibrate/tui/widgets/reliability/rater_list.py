@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 
 from calibrate.services.reliability.status import VERDICT_MARKS, RaterStatus, TeamStatus
 from calibrate.stats.rater_effects import Lean
-from calibrate.tui.widgets.verdict_card import VERDICT_STYLES
+from calibrate.tui.widgets.reliability.verdict_card import VERDICT_STYLES
 
 COLUMNS = ("Rater", "Verdict", "n", "Lower bound", "Last session", "Lean", "Flags")
 

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Select, Static
 from calibrate.domain.contracts import Activity, CurrentLevel, LevelSource, Stage
 from calibrate.domain.model import Rubric
 from calibrate.services.contracts.forms import level_choices
-from calibrate.tui.widgets.contract_fields import FieldError
+from calibrate.tui.widgets.contracts.fields import FieldError
 
 
 class DiagnosticEditor(Vertical):

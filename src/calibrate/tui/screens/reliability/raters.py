@@ -32,18 +32,18 @@ from calibrate.services.reliability.status import (
 )
 from calibrate.storage.policy_files import CertificationPolicy
 from calibrate.tui.base import StoreScreen
-from calibrate.tui.widgets.rater_list import LEGEND as LIST_LEGEND
-from calibrate.tui.widgets.rater_list import RaterList
-from calibrate.tui.widgets.scale_use import ScaleUse
-from calibrate.tui.widgets.severity_map import LEGEND as MAP_LEGEND
-from calibrate.tui.widgets.severity_map import (
+from calibrate.tui.widgets.reliability.rater_list import LEGEND as LIST_LEGEND
+from calibrate.tui.widgets.reliability.rater_list import RaterList
+from calibrate.tui.widgets.reliability.scale_use import ScaleUse
+from calibrate.tui.widgets.reliability.severity_map import LEGEND as MAP_LEGEND
+from calibrate.tui.widgets.reliability.severity_map import (
     SeverityMap,
     history_layout,
     session_layout,
 )
-from calibrate.tui.widgets.timeline_chart import TimelineChart
-from calibrate.tui.widgets.validity_checks import ValidityChecks
-from calibrate.tui.widgets.verdict_card import VerdictCard
+from calibrate.tui.widgets.reliability.timeline_chart import TimelineChart
+from calibrate.tui.widgets.reliability.validity_checks import ValidityChecks
+from calibrate.tui.widgets.reliability.verdict_card import VerdictCard
 
 WORKING = "Working out everyone's figures from every revealed session…"
 

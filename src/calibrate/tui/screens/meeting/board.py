@@ -18,7 +18,7 @@ from calibrate.services.meeting import sessions as meeting
 from calibrate.services.meeting.board import Board, board
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.widgets.progress_grid import TOTAL, ProgressGrid
+from calibrate.tui.widgets.meeting.progress_grid import TOTAL, ProgressGrid
 
 POLL_SECONDS = 0.5
 
@@ -151,7 +151,7 @@ class BoardScreen(StoreScreen):
         )
 
     def open_reveal(self) -> None:
-        from calibrate.tui.screens.reveal import RevealScreen
+        from calibrate.tui.screens.meeting.reveal import RevealScreen
 
         self.app.switch_screen(RevealScreen(self.session_id))
 

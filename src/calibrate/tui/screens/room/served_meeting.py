@@ -19,7 +19,7 @@ from calibrate.domain.model import Phase
 from calibrate.services.room import access as serve
 from calibrate.storage.store_serve import ServedStore
 from calibrate.tui.base import StoreScreen
-from calibrate.tui.screens.scoring import ScoringScreen
+from calibrate.tui.screens.meeting.scoring import ScoringScreen
 from calibrate.tui.widgets.rubric_panel import RubricPanel
 
 if TYPE_CHECKING:
@@ -255,12 +255,12 @@ class FacilitatorScreen(StoreScreen):
         )
 
     def action_board(self) -> None:
-        from calibrate.tui.screens.board import BoardScreen
+        from calibrate.tui.screens.meeting.board import BoardScreen
 
         self.app.push_screen(BoardScreen(self.seat.session_id))
 
     def action_reveal(self) -> None:
-        from calibrate.tui.screens.reveal import RevealScreen
+        from calibrate.tui.screens.meeting.reveal import RevealScreen
 
         phase = self.store.get_session(self.seat.session_id).phase
         if phase is Phase.SCORING:

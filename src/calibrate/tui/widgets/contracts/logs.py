@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from calibrate.domain.contracts import ReviewOutcome
-from calibrate.tui.widgets.contract_fields import FieldError, clear_problems
+from calibrate.tui.widgets.contracts.fields import FieldError, clear_problems
 
 
 def _field(

@@ -17,7 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from calibrate.domain.contracts import ContractFieldError
 from calibrate.services.contracts.export import ContractFormat
 from calibrate.services.contracts.files import export_destination
-from calibrate.tui.widgets.contract_fields import FieldError, show_problem
+from calibrate.tui.widgets.contracts.fields import FieldError, show_problem
 
 
 @dataclass(frozen=True)

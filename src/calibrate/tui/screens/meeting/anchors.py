@@ -15,8 +15,8 @@ from calibrate.services.meeting import anchors
 from calibrate.services.meeting.anchors import AnchorEntry
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.widgets.anchor_card import AnchorCard
-from calibrate.tui.widgets.anchor_tree import AnchorTree, Place
+from calibrate.tui.widgets.meeting.anchor_card import AnchorCard
+from calibrate.tui.widgets.meeting.anchor_tree import AnchorTree, Place
 
 
 class AnchorLibraryScreen(StoreScreen):

@@ -135,18 +135,18 @@ class ContractsScreen(StoreScreen):
         self.action_open()
 
     def action_open(self) -> None:
-        from calibrate.tui.screens.contract_detail import ContractDetailScreen
+        from calibrate.tui.screens.contracts.detail import ContractDetailScreen
 
         if (contract_id := self.selected()) is not None:
             self.app.push_screen(ContractDetailScreen(contract_id))
 
     def action_new(self) -> None:
-        from calibrate.tui.screens.contract_editor import ContractEditorScreen
+        from calibrate.tui.screens.contracts.editor import ContractEditorScreen
 
         self.app.push_screen(ContractEditorScreen())
 
     def action_amend(self) -> None:
-        from calibrate.tui.screens.contract_editor import ContractEditorScreen
+        from calibrate.tui.screens.contracts.editor import ContractEditorScreen
 
         if (contract_id := self.selected()) is None:
             return

@@ -1,0 +1,1 @@
+"""Authoring screens: rubrics and their versions, samples, raters, master key, kits."""

@@ -1,0 +1,1 @@
+"""Learning contracts: the overview, one contract's page, the editor."""

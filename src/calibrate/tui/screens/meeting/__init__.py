@@ -1,0 +1,1 @@
+"""The meeting's screens: new session, board, scoring, reveal, consensus, anchors."""

@@ -1,0 +1,1 @@
+"""Widgets of the meeting's screens (board, reveal, consensus, anchors)."""
