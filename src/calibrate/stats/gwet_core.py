@@ -36,9 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from calibrate.domain.ratings import MISSING, Measurement, RatingTable
+from calibrate.stats.distributions import t_quantile
 from calibrate.stats.result import AgreementResult, Family, defined, undefined
 from calibrate.stats.weights import Weighting, weight_matrix
 
@@ -175,7 +175,7 @@ def evaluate(
             n_raters=n_raters,
             reason_no_ci=REASON_NO_CI,
         )
-    half = float(stats.t.ppf(0.975, ratings.n - 1)) * se
+    half = t_quantile(0.975, ratings.n - 1) * se
     return defined(
         name,
         Family.KAPPA,
