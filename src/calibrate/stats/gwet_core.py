@@ -161,11 +161,11 @@ def _credited(
     if weighting is Weighting.QUADRATIC:
         s2 = counts @ (x * x)
         spread = totals[:, None] * (x * x)[None, :] - 2.0 * x[None, :] * s1[:, None] + s2[:, None]
-        return totals[:, None] - spread
+        return np.asarray(totals[:, None] - spread, dtype=np.float64)
     below = np.cumsum(counts, axis=1)  # sum_{l <= k} r_il
     below_x = np.cumsum(counts * x[None, :], axis=1)  # sum_{l <= k} r_il x_l
     spread = x[None, :] * (2.0 * below - totals[:, None]) - 2.0 * below_x + s1[:, None]
-    return totals[:, None] - spread
+    return np.asarray(totals[:, None] - spread, dtype=np.float64)
 
 
 #: A coefficient's chance model: ``pe`` and its unit-level values ``pe_i`` (mean ``pe``).
