@@ -145,7 +145,7 @@ def import_share(path: Path, level: str) -> dict[str, float]:
     for line in out.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
             continue
-        _, self_us, _, name = (part.strip() for part in line[len("import time:") :].split("|"))
+        self_us, _, name = (part.strip() for part in line[len("import time:") :].split("|"))
         top = name.strip().split(".")[0]
         by_top[top] = by_top.get(top, 0.0) + int(self_us) / 1e6
         total += int(self_us) / 1e6
