@@ -226,3 +226,43 @@ def test_perfect_agreement_with_variation_gives_one(levels: list[int], m: int) -
     res = kendall_w(table(x), n_boot=100)
     assert res.statistic == 1.0
     assert res.ci_low is None and res.ci_high is None and res.reason
+
+
+# ----------------------------------------------------------------- the bootstrap's arithmetic
+def _reference_bootstrap(x: npt.NDArray[np.float64], n_boot: int, seed: int) -> list[float]:
+    """The plain bootstrap: resample rows, re-rank, recompute W, from the same draws."""
+    picks = np.random.default_rng(seed).integers(0, x.shape[0], size=(n_boot, x.shape[0]))
+    values = (tie_corrected_w(x[rows]) for rows in picks)
+    return [w for w in values if w is not None]
+
+
+@pytest.mark.parametrize(("n", "m", "q"), [(9, 3, 4), (40, 5, 6), (150, 4, 30), (25, 2, 200)])
+def test_counted_bootstrap_equals_re_ranking_each_resample(n: int, m: int, q: int) -> None:
+    rng = np.random.default_rng(n + q)
+    codes = np.clip(rng.integers(0, q, size=n)[:, None] + rng.integers(-2, 3, (n, m)), 0, q - 1)
+    counted = concordance._bootstrap_w(codes, q, 300, np.random.default_rng(5))
+    reference = _reference_bootstrap(codes.astype(np.float64), 300, 5)
+    np.testing.assert_allclose(counted, reference, rtol=1e-12, atol=1e-12)
+
+
+def test_the_by_rater_route_for_many_levels_equals_the_one_hot_route(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(3)
+    codes = rng.integers(0, 12, size=(3000, 6))  # 3,000 units: more than one chunk
+    one_hot = concordance._bootstrap_w(codes, 12, 1000, np.random.default_rng(1))
+    monkeypatch.setattr(concordance, "_ONE_HOT_COLUMNS", 0)
+    by_rater = concordance._bootstrap_w(codes, 12, 1000, np.random.default_rng(1))
+    np.testing.assert_array_equal(one_hot, by_rater)  # integers and halves: exactly equal
+
+
+def test_mid_ranks_are_scipy_rankdata() -> None:
+    from scipy.stats import rankdata
+
+    x = np.asarray(ANXIETY, dtype=np.float64)
+    ranks = rankdata(x, axis=0)
+    sums = ranks.sum(axis=1)
+    s = float(np.sum((sums - sums.mean()) ** 2))
+    ties = sum(float(np.sum(t**3 - t)) for t in (np.unique(c, return_counts=True)[1] for c in x.T))
+    m, n = x.shape[1], x.shape[0]
+    assert tie_corrected_w(x) == 12.0 * s / (m * m * (n**3 - n) - m * ties)

@@ -31,15 +31,15 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from calibrate.domain.ratings import RatingTable
+from calibrate.stats.distributions import normal_quantile
 from calibrate.stats.result import AgreementResult, Family, defined, undefined
 from calibrate.stats.weights import Weighting, weight_matrix
 
 NAMES: tuple[str, ...] = ("cohen_kappa", "weighted_kappa_linear", "weighted_kappa_quadratic")
 
-_Z95 = float(stats.norm.ppf(0.975))
+_Z95 = normal_quantile(0.975)
 _CI_METHOD = "kappa ± 1.96 × ASE (Fleiss, Cohen & Everitt 1969; as SAS PROC FREQ)"
 #: Chance agreement this close to 1 leaves nothing for kappa to measure.
 _DEGENERATE = 1e-12

@@ -25,7 +25,6 @@ from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import rankdata
 
 from calibrate.domain.ratings import RatingTable
 from calibrate.stats.result import AgreementResult, Family, defined, undefined
@@ -40,6 +39,12 @@ MIN_UNITS_FOR_INTERVAL = 5
 #: At least this share of the bootstrap resamples must have a W for the interval to be shown.
 _MIN_VALID_SHARE = 0.5
 
+#: Unit draws per chunk of bootstrap resamples (memory: a few float arrays of this size).
+_CHUNK_DRAWS = 2_000_000
+
+#: Above this many rater × level columns the one-hot route gives way to sorting by rater.
+_ONE_HOT_COLUMNS = 256
+
 Seed = int | np.random.Generator | None
 
 
@@ -47,13 +52,14 @@ def tie_corrected_w(values: npt.ArrayLike) -> float | None:
     """W for a complete units × raters array of scores; None when every rater tied everything."""
     x = np.asarray(values, dtype=np.float64)
     n, m = int(x.shape[0]), int(x.shape[1])
-    ranks = rankdata(x, axis=0)  # mid-ranks for ties, rater by rater
+    ranks = np.empty_like(x)
+    ties = 0.0
+    for j in range(m):  # mid-ranks, rater by rater: a tie shares the mean of the ranks it spans
+        _, where, t = np.unique(x[:, j], return_inverse=True, return_counts=True)
+        ranks[:, j] = (np.cumsum(t) - (t - 1) / 2.0)[where]
+        ties += float(np.sum(t.astype(np.float64) ** 3 - t))
     rank_sums = ranks.sum(axis=1)
     s = float(np.sum((rank_sums - rank_sums.mean()) ** 2))
-    ties = 0.0
-    for j in range(m):
-        _, t = np.unique(x[:, j], return_counts=True)
-        ties += float(np.sum(t.astype(np.float64) ** 3 - t))
     denominator = float(m * m * (n * n * n - n)) - m * ties
     if denominator <= 0.0:
         return None
@@ -76,29 +82,67 @@ def _bootstrap_w(
         S = Σ_i w_i R_i² − n (m (n + 1) / 2)²,  V = Σ_jk count_jk (midrank_jk − (n + 1) / 2)²
 
     and W = S / (m V) (Kendall & Babington Smith 1939, with the tie-corrected denominator
-    written through V). Resamples are processed in chunks so memory stays at chunk × n.
+    written through V). With many levels (marks) H would be huge, so each rater's levels are
+    then summed over that rater's units in score order instead (:func:`_rank_sums_by_rater`);
+    both give the same counts and mid-ranks, exactly (they are integers and halves).
+
+    Resamples are drawn and processed in chunks of about two million unit draws, so memory
+    stays bounded whatever ``n_boot``; with up to 2,000 units there is one chunk, the draws of
+    one ``integers(0, n, size=(n_boot, n))`` call.
     """
     n, m = int(codes.shape[0]), int(codes.shape[1])
-    picks = generator.integers(0, n, size=(n_boot, n))
-    onehot = np.zeros((n, m * q))
-    onehot[np.arange(n)[:, None], np.arange(m) * q + codes] = 1.0
     centre = (n + 1) / 2.0
     mean_sum = m * centre
     out = np.empty(n_boot)
-    chunk = max(1, min(n_boot, 2_000_000 // max(n, 1)))
+    chunk = max(1, min(n_boot, _CHUNK_DRAWS // max(n, 1)))
+    one_hot = m * q <= _ONE_HOT_COLUMNS
+    if one_hot:
+        onehot = np.zeros((n, m * q))
+        onehot[np.arange(n)[:, None], np.arange(m) * q + codes] = 1.0
+    # Buffers reused by every chunk: fresh arrays of this size cost page faults each time.
+    weights_buffer = np.empty((chunk, n))
+    ranks_buffer = np.empty((chunk, n))
     for lo in range(0, n_boot, chunk):
-        block = picks[lo : lo + chunk]
-        b = block.shape[0]
+        b = min(chunk, n_boot - lo)
+        block = generator.integers(0, n, size=(b, n))
         flat = (np.arange(b)[:, None] * n + block).ravel()
-        weights = np.bincount(flat, minlength=b * n).reshape(b, n).astype(np.float64)
-        counts = (weights @ onehot).reshape(b, m, q)
-        below = np.cumsum(counts, axis=2) - counts
-        midrank = below + (counts + 1.0) / 2.0
-        rank_sums = midrank.reshape(b, m * q) @ onehot.T
-        s = np.einsum("bi,bi->b", weights, rank_sums**2) - n * mean_sum**2
-        v = np.einsum("bjk,bjk->b", counts, (midrank - centre) ** 2)
+        weights = weights_buffer[:b]
+        np.copyto(weights, np.bincount(flat, minlength=b * n).reshape(b, n))
+        if one_hot:
+            counts = (weights @ onehot).reshape(b, m, q)
+            midrank = np.cumsum(counts, axis=2) - counts + (counts + 1.0) / 2.0
+            rank_sums = np.matmul(midrank.reshape(b, m * q), onehot.T, out=ranks_buffer[:b])
+            v = np.einsum("bjk,bjk->b", counts, (midrank - centre) ** 2)
+        else:
+            rank_sums, v = _rank_sums_by_rater(codes, weights, centre)
+        np.square(rank_sums, out=rank_sums)
+        s = np.einsum("bi,bi->b", weights, rank_sums) - n * mean_sum**2
         out[lo : lo + b] = np.where(v > 1e-9, s / (m * np.where(v > 1e-9, v, 1.0)), np.nan)
     return np.asarray(out[~np.isnan(out)], dtype=np.float64)
+
+
+def _rank_sums_by_rater(
+    codes: npt.NDArray[np.int64], weights: npt.NDArray[np.float64], centre: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Each unit's rank sum R (B × n) and V (B) in the resamples ``weights``, rater by rater.
+
+    For one rater, the units in score order, split where the score changes, give each level's
+    count in a resample as a sum of the units' multiplicities (``reduceat``); the mid-ranks
+    follow as in :func:`_bootstrap_w`. Work and memory grow with B × n, not with the levels.
+    """
+    rank_sums = np.zeros_like(weights)
+    v = np.zeros(weights.shape[0])
+    for column in codes.T:
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        level_of = np.empty(column.size, dtype=np.intp)
+        level_of[order] = np.cumsum(np.r_[True, ordered[1:] != ordered[:-1]]) - 1
+        counts = np.add.reduceat(weights[:, order], starts, axis=1)
+        midrank = np.cumsum(counts, axis=1) - counts + (counts + 1.0) / 2.0
+        rank_sums += midrank[:, level_of]
+        v += np.einsum("bk,bk->b", counts, (midrank - centre) ** 2)
+    return rank_sums, v
 
 
 def kendall_w(table: RatingTable, *, n_boot: int = 1000, rng: Seed = 0) -> AgreementResult:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+
+from calibrate.stats.distributions import normal_two_sided_p, t_two_sided_p
 
 #: Significance level for the drift flags.
 ALPHA = 0.05
@@ -103,7 +104,7 @@ def welch_test(
         return DriftTest(name, m1, m2, n1, n2, reason=reason, reading=f"Not tested: {reason}")
     t = (m2 - m1) / math.sqrt(v1 + v2)
     df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
-    p = float(2.0 * stats.t.sf(abs(t), df))
+    p = t_two_sided_p(t, df)
     test = DriftTest(name, m1, m2, n1, n2, statistic=t, df=df, p_value=p, alpha=alpha)
     moved = f"from {m1:+.2f} to {m2:+.2f} levels against the reference"
     if test.significant:
@@ -144,7 +145,7 @@ def two_proportion_z_test(
         )
     se = math.sqrt(pooled * (1 - pooled) * (1 / n_before + 1 / n_after))
     z = (p2 - p1) / se
-    p = float(2.0 * stats.norm.sf(abs(z)))
+    p = normal_two_sided_p(z)
     test = DriftTest(name, p1, p2, n_before, n_after, statistic=z, p_value=p, alpha=alpha)
     moved = f"from {100 * p1:.0f}% to {100 * p2:.0f}% exact matches"
     if test.significant:

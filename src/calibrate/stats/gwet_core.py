@@ -36,9 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from calibrate.domain.ratings import MISSING, Measurement, RatingTable
+from calibrate.stats.distributions import t_quantile
 from calibrate.stats.result import AgreementResult, Family, defined, undefined
 from calibrate.stats.weights import Weighting, weight_matrix
 
@@ -118,18 +118,54 @@ class Ratings:
         return np.asarray(self.shares.mean(axis=0), dtype=np.float64)
 
 
-def prepare(table: RatingTable, weights: FloatArray) -> Ratings:
-    """Count the ratings of each rated unit and its observed agreement ``pa_i``."""
+#: Above this many levels (marks) ``r*`` is computed from running sums, not a q × q product.
+MANY_LEVELS = 32
+
+
+def prepare(table: RatingTable, weights: FloatArray, weighting: Weighting | None = None) -> Ratings:
+    """Count the ratings of each rated unit and its observed agreement ``pa_i``.
+
+    ``weighting`` names the kind of ``weights`` (over ``table``'s category values), which
+    lets many levels avoid the units × q × q product; without it the product is used.
+    """
     rated = (table.codes != MISSING).any(axis=1)
     codes = table.codes[rated]
     counts = table.counts()[rated].astype(np.float64)
     totals = counts.sum(axis=1)
     multi = totals >= 2
-    credited = counts @ weights.T  # r*_ik = sum_l w_kl r_il
+    if weighting is None or table.n_categories <= MANY_LEVELS:
+        credited = counts @ weights.T  # r*_ik = sum_l w_kl r_il
+    else:
+        credited = _credited(counts, totals, table.category_values, weighting)
     agreeing_pairs = (counts * (credited - 1.0)).sum(axis=1)
     pairs = np.where(multi, totals * (totals - 1.0), 1.0)
     pa_units = np.where(multi, agreeing_pairs / pairs, 0.0)
     return Ratings(codes, counts, totals, weights, pa_units, multi)
+
+
+def _credited(
+    counts: FloatArray, totals: FloatArray, values: FloatArray, weighting: Weighting
+) -> FloatArray:
+    """``r*_ik = sum_l w_kl r_il`` in O(units × q) for the weights of :mod:`.weights`.
+
+    Identity: ``r*`` is ``r``. With ``d_kl = |v_k - v_l| / span``, quadratic weights give
+    ``r_i - sum_l r_il d_kl^2``, expanded in sums of ``r_il v_l`` and ``r_il v_l^2``; linear
+    weights give ``r_i - sum_l r_il d_kl``, split at ``k`` into running sums over ascending
+    levels (the categories of an ordered table are ascending).
+    """
+    if weighting is Weighting.IDENTITY:
+        return counts
+    span = float(values[-1] - values[0])
+    x = (values - values[0]) / span  # in [0, 1]: d_kl = |x_k - x_l|
+    s1 = counts @ x
+    if weighting is Weighting.QUADRATIC:
+        s2 = counts @ (x * x)
+        spread = totals[:, None] * (x * x)[None, :] - 2.0 * x[None, :] * s1[:, None] + s2[:, None]
+        return np.asarray(totals[:, None] - spread, dtype=np.float64)
+    below = np.cumsum(counts, axis=1)  # sum_{l <= k} r_il
+    below_x = np.cumsum(counts * x[None, :], axis=1)  # sum_{l <= k} r_il x_l
+    spread = x[None, :] * (2.0 * below - totals[:, None]) - 2.0 * below_x + s1[:, None]
+    return np.asarray(totals[:, None] - spread, dtype=np.float64)
 
 
 #: A coefficient's chance model: ``pe`` and its unit-level values ``pe_i`` (mean ``pe``).
@@ -157,7 +193,7 @@ def evaluate(
         weights = np.eye(table.n_categories)
     else:
         weights = weight_matrix(table.category_values, weighting)
-    ratings = prepare(table, weights)
+    ratings = prepare(table, weights, weighting)
     if ratings.n_multi == 0:
         return unsupported(REASON_NO_PAIRS)
     pe, pe_units = chance(ratings)
@@ -175,7 +211,7 @@ def evaluate(
             n_raters=n_raters,
             reason_no_ci=REASON_NO_CI,
         )
-    half = float(stats.t.ppf(0.975, ratings.n - 1)) * se
+    half = t_quantile(0.975, ratings.n - 1) * se
     return defined(
         name,
         Family.KAPPA,

@@ -43,9 +43,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as sps
 
 from calibrate.domain.ratings import RatingTable
+from calibrate.stats.distributions import f_quantile
 from calibrate.stats.result import AgreementResult, Family, defined, undefined
 
 NAMES: tuple[str, ...] = ("icc_1_1", "icc_2_1", "icc_3_1", "icc_1_k", "icc_2_k", "icc_3_k")
@@ -129,7 +129,7 @@ def _positive(denominator: float, ms: MeanSquares) -> bool:
 
 def _f_crit(dfn: float, dfd: float) -> float:
     """The upper (1 + CONFIDENCE) / 2 quantile of F(dfn, dfd)."""
-    return float(sps.f.ppf(0.5 + CONFIDENCE / 2, dfn, dfd))
+    return f_quantile(0.5 + CONFIDENCE / 2, dfn, dfd)
 
 
 def _spearman_brown(r: float, k: int) -> float | None:

@@ -48,6 +48,8 @@ CONFIDENCE = 0.95
 _CHUNK_ELEMENTS = 1_000_000
 #: Below this share of usable (non-degenerate) resamples no interval is reported.
 _MIN_USABLE_SHARE = 0.5
+#: Above this many levels the interval and nominal metrics use sums, not a q x q matrix.
+_DELTA_LEVELS = 32
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -72,6 +74,22 @@ class _Prepared:
     n_raters: int  # raters with at least one pairable rating
     m: FloatArray  # P: ratings per unit of each pattern (all >= 2)
     unanimous: npt.NDArray[np.bool_]  # P: every rating of the unit is the same level
+    moments: _Moments | None = None  # interval and nominal with many levels (see _Moments)
+
+
+@dataclass(frozen=True)
+class _Moments:
+    """Per pattern, what the interval or nominal metric needs instead of the q x q matrix.
+
+    Interval: ``sum_ck a_c a_k (x_c - x_k)^2 = 2 (sum a * sum a x^2 - (sum a x)^2)`` for any
+    counts ``a``, so a resample needs only each pattern's ``s1 = sum_c n_pc x_c`` and
+    ``s2 = sum_c n_pc x_c^2`` (values centred and scaled first: alpha does not change).
+    Nominal: ``sum_ck a_c a_k [c != k] = (sum a)^2 - sum a^2``, with the per-category totals.
+    """
+
+    s1: FloatArray | None  # P (interval)
+    s2: FloatArray | None  # P (interval)
+    value: FloatArray  # P: the level of a unanimous pattern (NaN if the raters differ)
 
 
 def krippendorff_alpha(
@@ -196,8 +214,13 @@ def _prepare(table: RatingTable, level: Measurement) -> _Prepared | str:
     n_units, n_raters = _sizes(table)
     patterns = unique.astype(np.float64)
     m = patterns.sum(axis=1)
-    delta = unit = None
-    if level is not Measurement.ORDINAL:
+    delta = unit = moments = None
+    unanimous = np.count_nonzero(patterns, axis=1) == 1
+    if level is Measurement.INTERVAL and values is not None and values.size > _DELTA_LEVELS:
+        moments, unit = _interval_moments(patterns, values, m, unanimous)
+    elif level is Measurement.NOMINAL and counts.shape[1] > _DELTA_LEVELS:
+        moments, unit = _nominal_moments(patterns, m, unanimous)
+    elif level is not Measurement.ORDINAL:
         delta = _fixed_delta(level, values, counts.shape[1])
         unit = np.einsum("pc,ck,pk->p", patterns, delta, patterns) / (m - 1.0)
     return _Prepared(
@@ -209,8 +232,35 @@ def _prepare(table: RatingTable, level: Measurement) -> _Prepared | str:
         n_units=n_units,
         n_raters=n_raters,
         m=m,
-        unanimous=np.count_nonzero(patterns, axis=1) == 1,
+        unanimous=unanimous,
+        moments=moments,
     )
+
+
+def _interval_moments(
+    patterns: FloatArray, values: FloatArray, m: FloatArray, unanimous: npt.NDArray[np.bool_]
+) -> tuple[_Moments, FloatArray]:
+    """The interval metric through sums of values and squares (see :class:`_Moments`)."""
+    span = float(values[-1] - values[0])
+    x = (values - values.mean()) / span  # centred and scaled: well-conditioned sums
+    s1 = patterns @ x
+    s2 = patterns @ (x * x)
+    # A unit's share is a variance: exactly 0 when its raters agree, never below 0 (rounding).
+    unit = np.maximum(2.0 * (m * s2 - s1 * s1) / (m - 1.0), 0.0)
+    unit[unanimous] = 0.0
+    return _Moments(s1, s2, _unanimous_level(patterns, unanimous)), unit
+
+
+def _nominal_moments(
+    patterns: FloatArray, m: FloatArray, unanimous: npt.NDArray[np.bool_]
+) -> tuple[_Moments, FloatArray]:
+    """The nominal metric through per-category totals (see :class:`_Moments`)."""
+    unit = (m * m - (patterns * patterns).sum(axis=1)) / (m - 1.0)
+    return _Moments(None, None, _unanimous_level(patterns, unanimous)), unit
+
+
+def _unanimous_level(patterns: FloatArray, unanimous: npt.NDArray[np.bool_]) -> FloatArray:
+    return np.where(unanimous, np.argmax(patterns, axis=1).astype(np.float64), np.nan)
 
 
 def _patterns(counts: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
@@ -249,6 +299,21 @@ def _alpha_batch(prep: _Prepared, weights: FloatArray) -> tuple[FloatArray, npt.
     Unusable rows (every rating in one level, so ``D_e = 0``) get alpha 0.0 as a filler and
     ``False`` in the mask; callers must drop them.
     """
+    if prep.moments is not None and prep.unit_disagreement is not None:
+        n = weights @ prep.m
+        usable = _varied(prep.moments, weights)
+        observed = weights @ prep.unit_disagreement
+        if prep.moments.s1 is not None and prep.moments.s2 is not None:
+            t1, t2 = weights @ prep.moments.s1, weights @ prep.moments.s2
+            expected = 2.0 * (n * t2 - t1 * t1)
+        else:
+            n_c = weights @ prep.patterns
+            expected = n * n - np.einsum("bc,bc->b", n_c, n_c)
+        expected = np.where(usable, expected, 0.0)
+        alpha = np.zeros(weights.shape[0])
+        ok = usable & (expected > 0)
+        alpha[ok] = 1.0 - (n[ok] - 1.0) * observed[ok] / expected[ok]
+        return alpha, ok
     n_c = weights @ prep.patterns  # b x q pairable ratings per category
     n = n_c.sum(axis=1)
     usable = np.count_nonzero(n_c > 0, axis=1) >= 2
@@ -261,6 +326,17 @@ def _alpha_batch(prep: _Prepared, weights: FloatArray) -> tuple[FloatArray, npt.
     ok = usable & (expected > 0)
     alpha[ok] = 1.0 - (n[ok] - 1.0) * observed[ok] / expected[ok]
     return alpha, ok
+
+
+def _varied(moments: _Moments, weights: FloatArray) -> npt.NDArray[np.bool_]:
+    """Which resamples hold two different levels: a unit whose raters differ, or two unanimous
+    units on different levels (decided on the levels themselves, not on rounded sums)."""
+    drawn = weights > 0
+    mixed = (drawn & np.isnan(moments.value)).any(axis=1)
+    level = np.where(drawn, moments.value, np.nan)
+    with np.errstate(invalid="ignore"):
+        low, high = np.fmin.reduce(level, axis=1), np.fmax.reduce(level, axis=1)
+    return np.asarray(mixed | (high > low), dtype=np.bool_)
 
 
 def _ordinal_sums(

@@ -37,9 +37,9 @@ from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from calibrate.domain.ratings import RatingTable
+from calibrate.stats.distributions import normal_quantile, t_quantile
 from calibrate.stats.result import AgreementResult, Family, defined, undefined
 
 NAMES: tuple[str, ...] = (
@@ -49,7 +49,7 @@ NAMES: tuple[str, ...] = (
     "percent_adjacent_all_raters",
 )
 
-_Z95 = float(stats.norm.ppf(0.975))
+_Z95 = normal_quantile(0.975)
 _PAIRWISE_CI = "mean of unit-level pair agreement ± t(n'-1) × SE, clipped to [0, 1] (Gwet 2014)"
 _WILSON_CI = "Wilson score interval (Wilson 1927)"
 
@@ -113,7 +113,7 @@ def _pairwise(name: str, table: RatingTable, *, adjacent: bool) -> AgreementResu
             ci_method=_PAIRWISE_CI,
             reason_no_ci=no_interval,
         )
-    half = float(stats.t.ppf(0.975, n_used - 1)) * se
+    half = t_quantile(0.975, n_used - 1) * se
     return defined(
         name,
         Family.PERCENT,

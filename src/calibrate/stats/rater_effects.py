@@ -30,9 +30,9 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from calibrate.domain.ratings import MISSING, RatingTable
+from calibrate.stats.distributions import normal_quantile, t_quantile
 from calibrate.stats.drift import ALPHA, DriftTest, two_proportion_z_test, welch_test
 from calibrate.stats.percent import wilson_interval
 
@@ -61,7 +61,7 @@ LEVEL_USE_GAP = 0.20
 
 
 def _z(confidence_level: float) -> float:
-    return float(stats.norm.ppf(0.5 + confidence_level / 2.0))
+    return normal_quantile(0.5 + confidence_level / 2.0)
 
 
 def _finite(*values: float | None) -> None:
@@ -187,7 +187,7 @@ def severity(deviations: npt.ArrayLike, *, confidence_level: float = 0.95) -> Es
             reading=f"{_lean_words(mean)} on every one of the {n} scores compared.",
         )
     se = sd / math.sqrt(n)
-    half = float(stats.t.ppf(0.5 + confidence_level / 2.0, n - 1)) * se
+    half = t_quantile(0.5 + confidence_level / 2.0, n - 1) * se
     low, high = mean - half, mean + half
     est = Estimate(
         "severity",

@@ -3,18 +3,25 @@
 Wide: a header ``unit,<rater>,<rater>,…`` and one row per unit; an empty cell is a missing rating.
 Long: columns ``unit``, ``rater``, ``score`` (any order), one row per rating.
 Every problem is a :class:`RatingsFileError` naming the file, the line and the column.
+
+The file is read in one pass and kept lean: each cell becomes a small integer standing for its
+text (a file holds few distinct texts: the rubric's levels), so no Python object outlives its
+row, and each distinct text is parsed once. A problem with a text is reported at the text's
+first appearance, which is the first bad cell in the file, as a cell-by-cell reader would.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Sequence
+import math
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from calibrate.domain.errors import RatingsFileError
 from calibrate.domain.ratings import MISSING, Category, Measurement, RatingTable
@@ -27,12 +34,36 @@ class Layout(StrEnum):
     LONG = "long"
 
 
+class _TextIds(dict[str, int]):
+    """Numbers distinct cell texts in the order they first appear."""
+
+    def __missing__(self, text: str) -> int:
+        number = len(self)
+        self[text] = number
+        return number
+
+
 @dataclass(frozen=True)
-class _Cell:
-    line: int
-    column: int
-    column_name: str
-    text: str
+class _Grid:
+    """What a file holds, before its texts are parsed.
+
+    ``ids`` numbers each cell's text (an index into ``texts``) in file order: for a wide file
+    every cell, row by row (``shape`` gives the rows); for a long file each non-empty score,
+    placed at ``rows``/``cols``. ``locate`` turns a position in ``ids`` into line, column and
+    column name.
+    """
+
+    units: list[str]
+    raters: list[str]
+    texts: list[str]
+    ids: npt.NDArray[np.int32]
+    rows: npt.NDArray[np.intp] | None
+    cols: npt.NDArray[np.intp] | None
+    locate: Callable[[int], tuple[int, int, str]]
+
+
+class _BadText(Exception):
+    """A cell text that cannot be a rating; the message lacks only the place."""
 
 
 def read_ratings_csv(
@@ -48,8 +79,30 @@ def read_ratings_csv(
     Without them the distinct observed values are used (sorted for ordered levels).
     """
     name = str(path)
-    rows = _read_rows(path)
-    header = [h.strip() for h in rows[0]]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            grid = _read_grid(name, csv.reader(file), layout)
+    except FileNotFoundError:
+        raise RatingsFileError(f"{name}: no such file") from None
+    except UnicodeDecodeError:
+        raise RatingsFileError(
+            f"{name}, line {_undecodable_line(path)}: the file is not UTF-8 text "
+            "(save it as CSV UTF-8)"
+        ) from None
+    except OSError as exc:
+        raise RatingsFileError(f"{name}: cannot be read ({exc.strerror})") from None
+    except csv.Error as exc:
+        raise RatingsFileError(f"{name}: not a readable CSV file ({exc})") from None
+    declared = categories is not None
+    cats = _categories(name, level, categories, grid)
+    codes = _codes(name, level, cats, grid)
+    table = RatingTable(codes, tuple(cats), level, tuple(grid.units), tuple(grid.raters))
+    return table, declared
+
+
+def _read_grid(name: str, reader: Iterator[list[str]], layout: Layout | None) -> _Grid:
+    header_row, body = _split(name, reader)
+    header = [h.strip() for h in header_row]
     detected = _detect_layout(name, header)
     layout = layout or detected
     if layout is Layout.LONG and detected is not Layout.LONG:
@@ -59,55 +112,47 @@ def read_ratings_csv(
         )
     if layout is Layout.WIDE and header[0].lower() != "unit":
         raise RatingsFileError(f"{name}, line 1, column 1: the first column must be 'unit'")
-    units, raters, cells = (
-        _wide_cells(name, header, rows)
-        if layout is Layout.WIDE
-        else _long_cells(name, header, rows)
-    )
-    declared = categories is not None
-    cats = _categories(name, level, categories, cells)
-    index = {c: k for k, c in enumerate(cats)}
-    codes = np.full((len(units), len(raters)), MISSING, dtype=np.int64)
-    for (i, j), cell in cells.items():
-        value = _parse_value(name, level, cell)
-        if value not in index:
-            raise RatingsFileError(
-                f"{name}, line {cell.line}, column {cell.column} ({cell.column_name}): "
-                f"{cell.text!r} is not one of the declared levels "
-                f"({', '.join(_show(c) for c in cats)})"
-            )
-        codes[i, j] = index[value]
-    table = RatingTable(codes, tuple(cats), level, tuple(units), tuple(raters))
-    return table, declared
+    return _wide(name, header, body) if layout is Layout.WIDE else _long(name, header, body)
 
 
-def _read_rows(path: Path) -> list[list[str]]:
-    name = str(path)
+def _undecodable_line(path: Path) -> int:
+    """The line of the first byte that is not UTF-8 (the file is read whole only here)."""
+    raw = path.read_bytes()
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RatingsFileError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise RatingsFileError(f"{name}: cannot be read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise RatingsFileError(
-            f"{name}, line {line}: the file is not UTF-8 text (save it as CSV UTF-8)"
-        ) from None
-    try:
-        rows = [row for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as exc:
-        raise RatingsFileError(f"{name}: not a readable CSV file ({exc})") from None
-    # Drop trailing blank lines but keep line numbers for the rest.
-    while rows and not any(cell.strip() for cell in rows[-1]):
-        rows.pop()
-    if not rows:
+        return raw[: exc.start].count(b"\n") + 1
+    return 1  # pragma: no cover - only called after a decoding error
+
+
+def _blank(row: list[str]) -> bool:
+    return not any(cell.strip() for cell in row)
+
+
+def _split(
+    name: str, reader: Iterator[list[str]]
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header, and the body's rows with their line numbers; blank rows are skipped later.
+
+    Refuses a file that is empty (blank lines only) or has a header but no ratings.
+    """
+    header = next(reader, None)
+    first: tuple[int, list[str]] | None = None
+    for line, row in enumerate(reader, start=2):
+        if not _blank(row):
+            first = (line, row)
+            break
+    if header is None or (_blank(header) and first is None):
         raise RatingsFileError(f"{name}: the file is empty")
-    if len(rows) < 2:
+    if first is None:
         raise RatingsFileError(f"{name}, line 2: the file has a header but no ratings")
-    return rows
+
+    def body() -> Iterator[tuple[int, list[str]]]:
+        assert first is not None
+        yield first
+        yield from enumerate(reader, start=first[0] + 1)
+
+    return header, body()
 
 
 def _detect_layout(name: str, header: list[str]) -> Layout:
@@ -122,9 +167,7 @@ def _detect_layout(name: str, header: list[str]) -> Layout:
     )
 
 
-def _wide_cells(
-    name: str, header: list[str], rows: list[list[str]]
-) -> tuple[list[str], list[str], dict[tuple[int, int], _Cell]]:
+def _wide(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -> _Grid:
     raters = header[1:]
     if not raters:
         raise RatingsFileError(f"{name}, line 1: no rater columns after 'unit'")
@@ -133,44 +176,52 @@ def _wide_cells(
             raise RatingsFileError(f"{name}, line 1, column {col}: a rater column has no name")
         if raters.index(rater) != col - 2:
             raise RatingsFileError(f"{name}, line 1, column {col}: rater {rater!r} appears twice")
-    units: list[str] = []
-    cells: dict[tuple[int, int], _Cell] = {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise RatingsFileError(
-                f"{name}, line {line}: {len(row)} columns but the header has {len(header)}"
-            )
-        unit = row[0].strip()
-        if not unit:
+    width = len(header)
+    lines: dict[str, int] = {}  # unit -> its line; insertion order is the units' order
+    texts = _TextIds()
+    ids = array("i")
+    number = texts.__getitem__
+    for line, row in body:
+        unit = row[0].strip() if row else ""
+        if len(row) != width or not unit:
+            if _blank(row):
+                continue
+            if len(row) != width:
+                raise RatingsFileError(
+                    f"{name}, line {line}: {len(row)} columns but the header has {width}"
+                )
             raise RatingsFileError(f"{name}, line {line}, column 1 (unit): the unit is empty")
-        if unit in units:
+        if unit in lines:
             raise RatingsFileError(
                 f"{name}, line {line}, column 1 (unit): unit {unit!r} appears twice"
             )
-        i = len(units)
-        units.append(unit)
-        for j, text in enumerate(row[1:]):
-            if text.strip():
-                cells[(i, j)] = _Cell(line, j + 2, raters[j], text.strip())
-    return units, raters, cells
+        lines[unit] = line
+        ids.extend(map(number, row[1:]))
+    unit_lines = list(lines.values())
+    m = len(raters)
+
+    def locate(k: int) -> tuple[int, int, str]:
+        return unit_lines[k // m], k % m + 2, raters[k % m]
+
+    flat = np.frombuffer(ids, dtype=np.int32) if ids else np.zeros(0, dtype=np.int32)
+    return _Grid(list(lines), raters, list(texts), flat, None, None, locate)
 
 
-def _long_cells(
-    name: str, header: list[str], rows: list[list[str]]
-) -> tuple[list[str], list[str], dict[tuple[int, int], _Cell]]:
+def _long(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -> _Grid:
     lowered = [h.lower() for h in header]
     col = {c: lowered.index(c) for c in LONG_COLUMNS}
+    width = len(header)
     units: dict[str, int] = {}
     raters: dict[str, int] = {}
-    cells: dict[tuple[int, int], _Cell] = {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
+    first_line: dict[tuple[int, int], int] = {}  # a unit-rater pair's first scored line
+    rows, cols, ids, lines = array("q"), array("q"), array("i"), array("q")
+    texts = _TextIds()
+    for line, row in body:
+        if _blank(row):
             continue
-        if len(row) != len(header):
+        if len(row) != width:
             raise RatingsFileError(
-                f"{name}, line {line}: {len(row)} columns but the header has {len(header)}"
+                f"{name}, line {line}: {len(row)} columns but the header has {width}"
             )
         unit, rater, score = (row[col[c]].strip() for c in LONG_COLUMNS)
         for field_name, value in (("unit", unit), ("rater", rater)):
@@ -180,39 +231,72 @@ def _long_cells(
                 )
         i = units.setdefault(unit, len(units))
         j = raters.setdefault(rater, len(raters))
-        if (i, j) in cells:
+        if (i, j) in first_line:
             raise RatingsFileError(
                 f"{name}, line {line}: {rater!r} rated {unit!r} twice "
-                f"(first on line {cells[(i, j)].line})"
+                f"(first on line {first_line[(i, j)]})"
             )
         if score:
-            cells[(i, j)] = _Cell(line, col["score"] + 1, "score", score)
-    return list(units), list(raters), cells
+            first_line[(i, j)] = line
+            rows.append(i)
+            cols.append(j)
+            ids.append(texts[score])
+            lines.append(line)
+
+    def locate(k: int) -> tuple[int, int, str]:
+        return lines[k], col["score"] + 1, "score"
+
+    return _Grid(
+        list(units),
+        list(raters),
+        list(texts),
+        np.array(ids, dtype=np.int32),
+        np.array(rows, dtype=np.intp),
+        np.array(cols, dtype=np.intp),
+        locate,
+    )
 
 
-def _parse_value(name: str, level: Measurement, cell: _Cell) -> Category:
+def _parse_text(level: Measurement, text: str) -> Category:
+    """A stripped, non-empty cell as a number, or as a word at the nominal level."""
     try:
-        number = float(cell.text)
+        number = float(text)
     except ValueError:
         if level.ordered:
-            raise RatingsFileError(
-                f"{name}, line {cell.line}, column {cell.column} ({cell.column_name}): "
-                f"{cell.text!r} is not a number, and {level.value} ratings must be numbers"
+            raise _BadText(
+                f"{text!r} is not a number, and {level.value} ratings must be numbers"
             ) from None
-        return cell.text
-    if not np.isfinite(number):
-        raise RatingsFileError(
-            f"{name}, line {cell.line}, column {cell.column} ({cell.column_name}): "
-            f"{cell.text!r} is not a usable score"
-        )
+        return text
+    if not math.isfinite(number):
+        raise _BadText(f"{text!r} is not a usable score")
     return number
+
+
+def _where(name: str, grid: _Grid, text_id: int) -> str:
+    """The place of the first cell holding text number ``text_id``."""
+    line, column, column_name = grid.locate(int(np.argmax(grid.ids == text_id)))
+    return f"{name}, line {line}, column {column} ({column_name})"
+
+
+def _values(name: str, level: Measurement, grid: _Grid) -> Iterator[tuple[int, Category | None]]:
+    """Each distinct text's number and value (None for an empty cell), in order of first
+    appearance; the first text that cannot be a rating is refused at its first cell."""
+    for text_id, raw in enumerate(grid.texts):
+        text = raw.strip()
+        if not text:
+            yield text_id, None
+            continue
+        try:
+            yield text_id, _parse_text(level, text)
+        except _BadText as exc:
+            raise RatingsFileError(f"{_where(name, grid, text_id)}: {exc}") from None
 
 
 def _categories(
     name: str,
     level: Measurement,
     declared: Sequence[str] | None,
-    cells: dict[tuple[int, int], _Cell],
+    grid: _Grid,
 ) -> list[Category]:
     if declared is not None:
         out: list[Category] = []
@@ -232,10 +316,34 @@ def _categories(
         if level.ordered:
             out.sort(key=float)
         return out
-    observed = {_parse_value(name, level, cell) for cell in cells.values()}
+    observed = {v for _, v in _values(name, level, grid) if v is not None}
     if level.ordered or all(isinstance(v, float) for v in observed):
         return sorted(observed, key=lambda v: float(v))
     return sorted(observed, key=str)
+
+
+def _codes(
+    name: str, level: Measurement, cats: list[Category], grid: _Grid
+) -> npt.NDArray[np.int64]:
+    """The units × raters codes; a text outside the categories is refused where it first is."""
+    index = {c: k for k, c in enumerate(cats)}
+    lookup = np.full(len(grid.texts), MISSING, dtype=np.int64)
+    for text_id, value in _values(name, level, grid):
+        if value is None:
+            continue
+        if value not in index:
+            text = grid.texts[text_id].strip()
+            raise RatingsFileError(
+                f"{_where(name, grid, text_id)}: {text!r} is not one of the declared levels "
+                f"({', '.join(_show(c) for c in cats)})"
+            )
+        lookup[text_id] = index[value]
+    shape = (len(grid.units), len(grid.raters))
+    if grid.rows is None or grid.cols is None:
+        return lookup[grid.ids].reshape(shape)
+    codes = np.full(shape, MISSING, dtype=np.int64)
+    codes[grid.rows, grid.cols] = lookup[grid.ids]
+    return codes
 
 
 def _show(c: Category) -> str:
