@@ -13,7 +13,9 @@ May import numpy, scipy and calibrate.domain only.
 
 from calibrate.stats.rasch.anchoring import Anchors, SeverityDrift, anchors_from, severity_drift
 from calibrate.stats.rasch.design import FacetData, FacetDataError, Subset, facet_data
+from calibrate.stats.rasch.interactions import Interaction, rater_criterion_bias
 from calibrate.stats.rasch.model import fit_facets
+from calibrate.stats.rasch.readings import RaterReading, level_difference, rater_readings
 from calibrate.stats.rasch.results import (
     Agreement,
     ElementMeasure,
@@ -32,6 +34,8 @@ __all__ = [
     "FacetDataError",
     "FacetsFit",
     "Fit",
+    "Interaction",
+    "RaterReading",
     "Separation",
     "SeverityDrift",
     "Status",
@@ -40,5 +44,8 @@ __all__ = [
     "anchors_from",
     "facet_data",
     "fit_facets",
+    "level_difference",
+    "rater_criterion_bias",
+    "rater_readings",
     "severity_drift",
 ]

@@ -80,11 +80,11 @@ def fit_of(infit: float, infit_z: float, outfit: float, outfit_z: float, count: 
 
 def separation(facet: str, measures: FloatArray, ses: FloatArray) -> Separation:
     """Separation, strata and reliability of one facet from its estimated elements."""
-    note = (
-        RATER_RELIABILITY_NOTE
-        if facet == "raters"
-        else ("How reliably the elements are told apart: for samples, like a test reliability.")
-    )
+    note = {
+        "raters": RATER_RELIABILITY_NOTE,
+        "samples": "How reliably the samples are told apart, like a test's reliability.",
+        "criteria": "How reliably the criteria differ in difficulty.",
+    }[facet]
     n = int(measures.size)
     if n < 2:
         return Separation(
