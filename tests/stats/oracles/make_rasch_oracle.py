@@ -106,8 +106,8 @@ def main() -> None:
             "code": sim.code.tolist(),
             "true_severity": sim.severity.tolist(),
             "cml": {
-                "criteria": crit + [-sum(crit)],
-                "raters": rat + [-sum(rat)],
+                "criteria": [*crit, -sum(crit)],
+                "raters": [*rat, -sum(rat)],
                 "rater_se": [est[f"rater{j + 1}"][1] for j in range(n_r - 1)],
                 "psi": psi,
                 "thresholds": [psi[h] - psi[h - 1] for h in range(1, K)],
