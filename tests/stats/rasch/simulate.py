@@ -31,10 +31,19 @@ def simulate(
     missing: float = 0.0,
     ability_sd: float = 1.2,
     severity: npt.ArrayLike | None = None,
+    ability: npt.ArrayLike | None = None,
+    bias: dict[tuple[int, int], float] | None = None,
 ) -> Simulated:
-    """One rating per (sample, criterion, rater) in the design, drawn from the model."""
+    """One rating per (sample, criterion, rater) in the design, drawn from the model.
+
+    ``bias`` adds extra severity (logits) for given (rater, criterion) pairs.
+    """
     f = np.asarray(steps) - np.mean(steps)
-    theta = rng.normal(0, ability_sd, n_samples)
+    theta = (
+        np.asarray(ability, dtype=float)
+        if ability is not None
+        else rng.normal(0, ability_sd, n_samples)
+    )
     delta = np.linspace(-0.6, 0.6, n_criteria)
     c = np.asarray(severity, dtype=float) if severity is not None else np.linspace(-1, 1, n_raters)
     c = c - c.mean()
@@ -52,6 +61,8 @@ def simulate(
     if missing:
         a = a[rng.random(len(a)) >= missing]
     eta = theta[a[:, 0]] - delta[a[:, 1]] - c[a[:, 2]]
+    for (j, i), extra in (bias or {}).items():
+        eta[(a[:, 2] == j) & (a[:, 1] == i)] -= extra
     k = np.arange(f.size + 1)
     psi = np.concatenate([[0.0], np.cumsum(f)])
     z = eta[:, None] * k[None, :] - psi[None, :]

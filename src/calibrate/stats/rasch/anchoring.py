@@ -121,14 +121,19 @@ class SeverityDrift:
 
 
 def severity_drift(before: FacetsFit, after: FacetsFit, rater: str) -> SeverityDrift:
-    """Did ``rater`` become harsher or more lenient between two anchored fits?"""
+    """Did ``rater`` become harsher or more lenient between two fits on one scale?
+
+    The later fit must be anchored to the earlier one (see :func:`anchors_from`), or both to
+    one reference; a pair of fits neither of which is anchored is refused with a reason,
+    because two centred fits each put the team's average at 0 and hide a shared change.
+    """
 
     def undefined(reason: str) -> SeverityDrift:
         return SeverityDrift(
             rater, None, None, None, None, None, None, reason, f"Not available: {reason}"
         )
 
-    if not before.anchored or not after.anchored:
+    if not (before.anchored or after.anchored):
         return undefined(
             "The two meetings are not on a common scale: anchor the later fit to the earlier "
             "one (master-key samples, criteria and steps) before comparing severities."

@@ -9,10 +9,11 @@ Thresholds (stated so a coach can check them):
   mean severity. The difference is rounded to the nearest quarter of a level and only called
   "harder" or "easier" when the rater's severity is more than two standard errors from the
   team's mean; otherwise "no clear difference".
-- **Fit bands** (Linacre's, as FACETS gives them), on the worse of infit and outfit
-  mean-square: above 2.0 the ratings distort measurement; 1.5–2.0 unproductive but not
-  degrading; 0.5–1.5 productive, "fit the pattern"; below 0.5 more predictable than the model
-  expects (muted: often keeping to the middle levels or scoring every criterion alike).
+- **Fit bands** (Linacre's, as FACETS gives them), on infit and outfit mean-square: either
+  above 2.0, the ratings distort measurement; either above 1.5, unproductive but not
+  degrading; else either below 0.5, more predictable than the model expects (muted: often
+  keeping to the middle levels or scoring every criterion alike); else (both 0.5–1.5,
+  productive) "fit the pattern".
 - **Agreement**: observed exact agreement against what the model expects; observed much above
   expected (more than 10 points) suggests raters scoring alike by habit or by talking, not
   independent judgements (FACETS' note on Rasch-kappa).
@@ -125,9 +126,10 @@ def _fit_words(label: str, r: ElementMeasure) -> str:
             f"{label}'s scores are somewhat unpredictable (mean-square {worst:.1f}), "
             "not enough to distort the measurement."
         )
-    if max(f.infit, f.outfit) < MUTED:
+    least = min(f.infit, f.outfit)
+    if least < MUTED:
         return (
-            f"{label}'s ratings are more predictable than expected (mean-square {worst:.1f}): "
+            f"{label}'s ratings are more predictable than expected (mean-square {least:.1f}): "
             "often a sign of keeping to the middle levels or scoring every criterion alike."
         )
     return f"{label}'s scores fit the pattern."
