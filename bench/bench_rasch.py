@@ -23,14 +23,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from calibrate.stats.rasch import (  # noqa: E402
+from tests.stats.rasch.simulate import simulate
+
+from calibrate.stats.rasch import (
     FacetData,
     facet_data,
     fit_facets,
     rater_criterion_bias,
     rater_readings,
 )
-from tests.stats.rasch.simulate import simulate  # noqa: E402
 
 TARGET_S = 1.0
 RUNS = 7
