@@ -50,7 +50,7 @@ def _draw(name: str, first_seed: int, **design: object) -> tuple[int, Simulated]
     raise SystemExit(f"{name}: no seed gave every item column both extreme levels")
 
 
-def _erm(sim: Simulated) -> tuple[dict[str, list[float]], str]:
+def _erm(sim: Simulated, model: str) -> tuple[dict[str, list[float]], str]:
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "long.csv", Path(tmp) / "erm.csv"
         with src.open("w", newline="") as fh:
@@ -58,7 +58,7 @@ def _erm(sim: Simulated) -> tuple[dict[str, list[float]], str]:
             w.writerow(["sample", "criterion", "rater", "code"])
             w.writerows(zip(sim.sample, sim.criterion, sim.rater, sim.code, strict=True))
         run = subprocess.run(
-            ["Rscript", str(HERE / "erm_lpcm.R"), str(src), str(K), str(out)],
+            ["Rscript", str(HERE / "erm_lpcm.R"), str(src), str(K), str(out), model],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         if run.returncode:
@@ -74,6 +74,12 @@ def main() -> None:
         "linked_with_extreme": dict(
             n_samples=60, n_criteria=4, n_raters=8, raters_per_sample=5, missing=0.05
         ),
+        "partial_credit": dict(
+            n_samples=60,
+            n_criteria=4,
+            n_raters=6,
+            criterion_steps=((-2.0, 0.0, 2.0), (-0.5, 0.0, 0.5), (-1.0, -0.5, 1.5), (-1.5, 0.5, 1.0)),
+        ),
     }
     version = subprocess.run(
         ["Rscript", "-e", 'cat(R.version.string, "| eRm", as.character(packageVersion("eRm")))'],
@@ -87,18 +93,26 @@ def main() -> None:
     }
     for k, (name, design) in enumerate(designs.items()):
         seed, sim = _draw(name, 100 * (k + 1), **design)
-        est, log = _erm(sim)
+        model = "partial credit" if name == "partial_credit" else "rating scale"
+        est, log = _erm(sim, model)
         n_c, n_r = int(design["n_criteria"]), int(design["n_raters"])  # type: ignore[call-overload]
         # eRm's parameters are easiness: negate for difficulty / severity (calibrate's sign)
         crit = [-est[f"criterion{i + 1}"][0] for i in range(n_c - 1)]
         rat = [-est[f"rater{j + 1}"][0] for j in range(n_r - 1)]
-        # eRm: category 1 fixed at 0, categories 2..K-1 free; move to psi_0 = psi_{K-1} = 0
-        # (the h * a shift is absorbed by the conditioned-out sample measures)
-        raw = [0.0, 0.0] + [-est[f"cat{h}"][0] for h in range(2, K)]
-        psi = [raw[h] - h * raw[K - 1] / (K - 1) for h in range(K)]
+        if model == "rating scale":
+            # eRm: category 1 fixed at 0, categories 2..K-1 free; move to psi_0 = psi_{K-1} = 0
+            # (the h * a shift is absorbed by the conditioned-out sample measures)
+            raw = [0.0, 0.0] + [-est[f"cat{h}"][0] for h in range(2, K)]
+            psi = [[raw[h] - h * raw[K - 1] / (K - 1) for h in range(K)]]
+        else:  # per criterion, already psi_0 = psi_{K-1} = 0
+            psi = [
+                [0.0] + [-est[f"psi{i + 1}_{h}"][0] for h in range(1, K - 1)] + [0.0]
+                for i in range(n_c)
+            ]
         out["data_sets"][name] = {  # type: ignore[index]
             "seed": seed,
-            "design": design,
+            "model": model,
+            "design": {k: v for k, v in design.items() if k != "criterion_steps"},
             "erm_log": log,
             "sample": sim.sample.tolist(),
             "criterion": sim.criterion.tolist(),
@@ -110,7 +124,7 @@ def main() -> None:
                 "raters": [*rat, -sum(rat)],
                 "rater_se": [est[f"rater{j + 1}"][1] for j in range(n_r - 1)],
                 "psi": psi,
-                "thresholds": [psi[h] - psi[h - 1] for h in range(1, K)],
+                "thresholds": [[row[h] - row[h - 1] for h in range(1, K)] for row in psi],
             },
         }
     path = HERE / "rasch_erm.json"

@@ -33,10 +33,12 @@ def simulate(
     severity: npt.ArrayLike | None = None,
     ability: npt.ArrayLike | None = None,
     bias: dict[tuple[int, int], float] | None = None,
+    criterion_steps: tuple[tuple[float, ...], ...] | None = None,
 ) -> Simulated:
     """One rating per (sample, criterion, rater) in the design, drawn from the model.
 
-    ``bias`` adds extra severity (logits) for given (rater, criterion) pairs.
+    ``bias`` adds extra severity (logits) for given (rater, criterion) pairs;
+    ``criterion_steps`` gives each criterion its own steps (the partial-credit model).
     """
     f = np.asarray(steps) - np.mean(steps)
     theta = (
@@ -64,8 +66,11 @@ def simulate(
     for (j, i), extra in (bias or {}).items():
         eta[(a[:, 2] == j) & (a[:, 1] == i)] -= extra
     k = np.arange(f.size + 1)
-    psi = np.concatenate([[0.0], np.cumsum(f)])
-    z = eta[:, None] * k[None, :] - psi[None, :]
+    rows_psi = np.repeat(np.concatenate([[0.0], np.cumsum(f)])[None, :], len(a), axis=0)
+    for i, own in enumerate(criterion_steps or ()):
+        g = np.asarray(own) - np.mean(own)
+        rows_psi[a[:, 1] == i] = np.concatenate([[0.0], np.cumsum(g)])
+    z = eta[:, None] * k[None, :] - rows_psi
     p = np.exp(z - z.max(axis=1, keepdims=True))
     p /= p.sum(axis=1, keepdims=True)
     u = rng.random(len(a))

@@ -28,7 +28,13 @@ def _fit(name: str, *, bias_correction: bool = False) -> tuple[FacetsFit, dict]:
     data = facet_data(
         ds["sample"], ds["criterion"], ds["rater"], ds["code"], categories=ORACLE["levels"]
     )
-    return fit_facets(data, model="rating scale", bias_correction=bias_correction), ds["cml"]
+    fit = fit_facets(data, model=ds["model"], bias_correction=bias_correction)
+    return fit, ds["cml"]
+
+
+def _order(fit: FacetsFit):  # type: ignore[no-untyped-def]
+    names = ["all criteria", *fit.data.criterion_labels]
+    return names.index
 
 
 def _measures(elements: tuple) -> np.ndarray:  # type: ignore[type-arg]
@@ -51,16 +57,19 @@ def test_jmle_spreads_a_few_percent_wider_than_cml(name: str) -> None:
     for facet in ("raters", "criteria"):
         ratio = _measures(fit.facet(facet)).std() / np.std(cml[facet])
         assert 1.0 < ratio < 1.10, (facet, ratio)
-    ours = np.array([t.measure for t in fit.thresholds])
-    assert 1.0 < np.ptp(ours) / np.ptp(cml["thresholds"]) < 1.10
+    for scale, theirs in zip(sorted({t.scale for t in fit.thresholds}, key=_order(fit)),
+                             cml["thresholds"], strict=True):  # fmt: skip
+        ours = np.array([t.measure for t in fit.thresholds if t.scale == scale])
+        assert list(np.argsort(ours)) == list(np.argsort(theirs))
+        assert 1.0 < np.ptp(ours) / np.ptp(theirs) < 1.12, scale
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_bias_corrected_jmle_matches_cml_within_a_twentieth_of_a_logit(name: str) -> None:
+def test_bias_corrected_jmle_matches_cml_within_a_fiftieth_of_a_logit(name: str) -> None:
     fit, cml = _fit(name, bias_correction=True)
     assert fit.bias_corrected
     for facet in ("raters", "criteria"):
-        np.testing.assert_allclose(_measures(fit.facet(facet)), cml[facet], atol=0.05)
+        np.testing.assert_allclose(_measures(fit.facet(facet)), cml[facet], atol=0.02)
 
 
 @pytest.mark.parametrize("name", NAMES)
