@@ -78,7 +78,12 @@ def main() -> None:
             n_samples=60,
             n_criteria=4,
             n_raters=6,
-            criterion_steps=((-2.0, 0.0, 2.0), (-0.5, 0.0, 0.5), (-1.0, -0.5, 1.5), (-1.5, 0.5, 1.0)),
+            criterion_steps=(
+                (-2.0, 0.0, 2.0),
+                (-0.5, 0.0, 0.5),
+                (-1.0, -0.5, 1.5),
+                (-1.5, 0.5, 1.0),
+            ),
         ),
     }
     version = subprocess.run(

@@ -126,3 +126,14 @@ def test_separation_is_zero_when_spread_is_all_error() -> None:
 def test_one_element_has_no_separation_and_says_why() -> None:
     sep = separation("criteria", np.array([0.3]), np.array([0.1]))
     assert sep.separation is None and sep.reason
+
+
+def test_a_fit_exports_as_json() -> None:
+    import json
+
+    fit = fit_facets(facet_data(*_sim(8), categories=LEVELS), model="rating scale")
+    text = json.dumps(fit.as_json())
+    back = json.loads(text)
+    assert back["raters"][0]["status"] == "estimated"
+    assert back["separation"][2]["facet"] == "raters"
+    assert back["connected"] is True and len(back["samples"]) == 30

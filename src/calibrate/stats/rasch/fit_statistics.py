@@ -73,8 +73,8 @@ def element_fits(
 def fit_of(infit: float, infit_z: float, outfit: float, outfit_z: float, count: int) -> Fit:
     if count < 2 or not all(map(math.isfinite, (infit, outfit))):
         return Fit(None, None, None, None, "Too few ratings with any variation to judge fit.")
-    iz = infit_z if math.isfinite(infit_z) else None
-    oz = outfit_z if math.isfinite(outfit_z) else None
+    iz = float(infit_z) if math.isfinite(infit_z) else None
+    oz = float(outfit_z) if math.isfinite(outfit_z) else None
     return Fit(float(infit), iz, float(outfit), oz)
 
 

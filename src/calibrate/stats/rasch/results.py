@@ -8,8 +8,9 @@ criterion. All measures are in logits.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 from calibrate.stats.rasch.design import FacetData, Subset
 
@@ -20,6 +21,11 @@ class Status(StrEnum):
     EXTREME_LOW = "extreme (all lowest level)"
     EXTREME_HIGH = "extreme (all highest level)"
     NO_DATA = "no ratings"
+
+
+def as_json(result: Any) -> dict[str, Any]:
+    """A result object as plain JSON-ready data (enums as their text)."""
+    return asdict(result)
 
 
 def _check(name: str, *values: float | None) -> None:
@@ -169,3 +175,26 @@ class FacetsFit:
 
     def rater(self, label: str) -> ElementMeasure:
         return next(r for r in self.raters if r.label == label)
+
+    def as_json(self) -> dict[str, Any]:
+        """Everything but the ratings themselves, as plain JSON-ready data."""
+        facets = ("samples", "criteria", "raters")
+        return {
+            "model": self.model,
+            "method": self.method,
+            "levels": list(self.data.categories),
+            "n_ratings": self.data.n,
+            **{f: [asdict(e) for e in self.facet(f)] for f in facets},
+            "thresholds": [asdict(t) for t in self.thresholds],
+            "separation": [asdict(s) for s in self.separation],
+            "agreement": [asdict(a) | {"rasch_kappa": a.rasch_kappa} for a in self.agreement],
+            "subsets": [asdict(s) for s in self.subsets],
+            "connected": self.connected,
+            "centred": list(self.centred),
+            "anchored": list(self.anchored),
+            "converged": self.converged,
+            "iterations": self.iterations,
+            "bias_corrected": self.bias_corrected,
+            "extreme_adjustment": self.extreme_adjustment,
+            "warnings": list(self.warnings),
+        }
