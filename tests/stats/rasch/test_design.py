@@ -137,3 +137,17 @@ def test_a_fit_exports_as_json() -> None:
     assert back["raters"][0]["status"] == "estimated"
     assert back["separation"][2]["facet"] == "raters"
     assert back["connected"] is True and len(back["samples"]) == 30
+
+
+def test_ratings_that_are_all_one_level_are_refused_in_plain_words() -> None:
+    s, c, r, x = _sim(9)
+    with pytest.raises(FacetDataError, match="no comparison"):
+        fit_facets(facet_data(s, c, r, np.full_like(x, 2), categories=LEVELS), model="rating scale")
+
+
+def test_two_raters_are_enough() -> None:
+    s, c, r, x = _sim(10, n_raters=2)
+    fit = fit_facets(facet_data(s, c, r, x, categories=LEVELS), model="rating scale")
+    a, b = (e.measure for e in fit.raters)
+    assert fit.converged and a is not None and b is not None and abs(a + b) < 1e-9
+    assert fit.agreement[0].opportunities == 30 * 4

@@ -103,6 +103,11 @@ def fit_facets(
         if missing:
             warnings.append(f"{len(missing)} anchored {f} are not in these ratings.")
     kept, status, active = extreme_elements(data, scale, partial_credit=pcm, anchored=fixed)
+    if not kept.any():
+        raise FacetDataError(
+            "every sample, rater or criterion got only the lowest or only the highest level, "
+            "so the ratings hold no comparison for the model to measure."
+        )
     kk = data.n_categories
     psi = np.where(active, 0.0, np.inf)
     psi_fixed = np.zeros_like(active)
