@@ -151,3 +151,13 @@ def test_two_raters_are_enough() -> None:
     a, b = (e.measure for e in fit.raters)
     assert fit.converged and a is not None and b is not None and abs(a + b) < 1e-9
     assert fit.agreement[0].opportunities == 30 * 4
+
+
+def test_the_last_sample_being_extreme_is_handled() -> None:
+    """Found by hypothesis: an extreme sample with the highest index."""
+    s, c, r, x = _sim(11)
+    x = x.copy()
+    x[s == s.max()] = 4
+    fit = fit_facets(facet_data(s, c, r, x, categories=LEVELS), model="rating scale",
+                     bias_correction=True)  # fmt: skip
+    assert fit.samples[-1].status.value == "extreme (all highest level)"

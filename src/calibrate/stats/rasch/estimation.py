@@ -112,40 +112,69 @@ def _layout(pb: Problem) -> tuple[list[IntArray], int]:
     return pos, start
 
 
+@dataclass
+class _Information:
+    """The negative Hessian in blocks: samples' diagonal ``a``, samples × rest ``b``, rest
+    ``c`` (criteria, raters, steps). Each rating involves one sample, so the samples' block
+    is diagonal and the whole never needs to be stored densely."""
+
+    n_theta: int
+    a: FloatArray
+    b: FloatArray
+    c: FloatArray
+
+    def add_same(self, pos: IntArray, w: FloatArray) -> None:
+        ok = pos >= 0
+        pos, w = pos[ok], w[ok]
+        th = pos < self.n_theta
+        self.a += np.bincount(pos[th], weights=w[th], minlength=self.n_theta)
+        rest = pos[~th] - self.n_theta
+        nr = self.c.shape[0]
+        self.c.ravel()[:] += np.bincount(rest * (nr + 1), weights=w[~th], minlength=nr * nr)
+
+    def add_pair(self, ra: IntArray, rb: IntArray, w: FloatArray) -> None:
+        """Add ``w`` at (ra, rb) and (rb, ra); ``ra`` and ``rb`` are never the same element."""
+        ok = (ra >= 0) & (rb >= 0)
+        ra, rb, w = ra[ok], rb[ok], w[ok]
+        nt, nr = self.n_theta, self.c.shape[0]
+        for x, y in ((ra, rb), (rb, ra)):
+            sel = (x < nt) & (y >= nt)
+            self.b.ravel()[:] += np.bincount(
+                x[sel] * nr + (y[sel] - nt), weights=w[sel], minlength=nt * nr
+            )
+        sel = (ra >= nt) & (rb >= nt)
+        xr, yr = ra[sel] - nt, rb[sel] - nt
+        flat = np.bincount(xr * nr + yr, weights=w[sel], minlength=nr * nr).reshape(nr, nr)
+        self.c += flat + flat.T
+
+
 def _gradient_hessian(
     pb: Problem, p: FloatArray, pos: list[IntArray], m: int
-) -> tuple[FloatArray, FloatArray]:
-    """Gradient and negative Hessian of the log-likelihood in the free parameters."""
+) -> tuple[FloatArray, _Information]:
+    """Gradient and (blocked) negative Hessian of the log-likelihood in the free parameters."""
     e, v = _mean_var(p)
     r = pb.x - e
-    kk = pb.psi.shape[1]
-    # columns of each rating: (position, sign of d eta / d parameter)
-    facet_cols = [(pos[0][pb.n], 1.0), (pos[1][pb.i], -1.0), (pos[2][pb.j], -1.0)]
+    nt = int(pb.free_theta.sum())
+    info = _Information(nt, np.zeros(nt), np.zeros((nt, m - nt)), np.zeros((m - nt, m - nt)))
+    # each rating's parameters: (position, sign of d eta / d parameter)
+    cols = [(pos[0][pb.n], 1.0), (pos[1][pb.i], -1.0), (pos[2][pb.j], -1.0)]
     g = np.zeros(m + 1)  # last slot collects fixed parameters and is dropped
-    h = np.zeros((m + 1, m + 1))
-    for col, sign in facet_cols:
-        col = np.where(col < 0, m, col)
-        g += sign * np.bincount(col, weights=r, minlength=m + 1)
-    cols = [(np.where(col < 0, m, col), sign) for col, sign in facet_cols]
-    size = (m + 1) ** 2
+    for col, sign in cols:
+        g += sign * np.bincount(np.where(col < 0, m, col), weights=r, minlength=m + 1)
     for a, (ca, sa) in enumerate(cols):
-        for b in range(a, len(cols)):
-            cb, sb = cols[b]
-            block = np.bincount(ca * (m + 1) + cb, weights=v * (sa * sb), minlength=size)
-            block = block.reshape(m + 1, m + 1)
-            h += block if a == b else block + block.T
+        info.add_same(ca, v)
+        for cb, sb in cols[a + 1 :]:
+            info.add_pair(ca, cb, v * (sa * sb))
     # thresholds: d logL / d psi_k = P_k - 1[x = k]; d E / d psi_k = -P_k (k - E)
     psi_pos = pos[3].reshape(pb.psi.shape)
     dk = p * (pb.k[None, :] - e[:, None])  # P_k (k - E)
-    for kx in range(kk):
+    for kx in range(pb.psi.shape[1]):
         col_k = psi_pos[pb.s, kx]
-        col_k = np.where(col_k < 0, m, col_k)
-        g += np.bincount(col_k, weights=p[:, kx] - (pb.x == kx), minlength=m + 1)
+        g += np.bincount(np.where(col_k < 0, m, col_k), weights=p[:, kx] - (pb.x == kx),
+                         minlength=m + 1)  # fmt: skip
         for ca, sa in cols:
             # -d2L / d(facet) d(psi_k) = -sign * sum P_k (k - E)
-            block = np.bincount(ca * (m + 1) + col_k, weights=-sa * dk[:, kx], minlength=size)
-            block = block.reshape(m + 1, m + 1)
-            h += block + block.T
+            info.add_pair(ca, col_k, -sa * dk[:, kx])
     # -d2L / d psi_k d psi_l = sum P_k (1[k = l] - P_l), one K x K block per scale
     for scale in range(pb.psi.shape[0]):
         where = psi_pos[scale]
@@ -154,8 +183,8 @@ def _gradient_hessian(
         ps = p[pb.s == scale]
         w = np.diag(ps.sum(axis=0)) - ps.T @ ps
         idx = np.flatnonzero(where >= 0)
-        h[np.ix_(where[idx], where[idx])] += w[np.ix_(idx, idx)]
-    return g[:m], h[:m, :m]
+        info.c[np.ix_(where[idx] - nt, where[idx] - nt)] += w[np.ix_(idx, idx)]
+    return g[:m], info
 
 
 def _apply(pb: Problem, pos: list[IntArray], step: FloatArray, t: float) -> None:
@@ -199,33 +228,39 @@ def _references(pb: Problem, pos: list[IntArray]) -> IntArray:
     return np.array(refs, dtype=np.int64)
 
 
-def _solve(h: FloatArray, g: FloatArray, n_diag: int) -> FloatArray:
-    """Solve ``h x = g`` where the first ``n_diag`` rows form a diagonal block (the samples:
-    each rating involves one sample), by eliminating that block (Schur complement)."""
-    a = np.diag(h)[:n_diag].copy()
-    ridge = 1e-9 * max(float(np.trace(h)) / max(h.shape[0], 1), 1.0)
-    a += ridge
-    b = h[:n_diag, n_diag:]
-    c = h[n_diag:, n_diag:] + ridge * np.eye(h.shape[0] - n_diag)
+def _solve(info: _Information, g: FloatArray, hold: IntArray) -> FloatArray:
+    """Newton step ``H x = g`` by eliminating the samples' diagonal block (Schur complement);
+    parameters in ``hold`` do not move."""
+    nt = info.n_theta
+    a, b, c, g = info.a.copy(), info.b.copy(), info.c.copy(), g.copy()
+    for k in hold:
+        g[k] = 0.0
+        if k < nt:
+            a[k], b[k, :] = 1.0, 0.0
+        else:
+            c[k - nt, :], c[:, k - nt], b[:, k - nt] = 0.0, 0.0, 0.0
+            c[k - nt, k - nt] = 1.0
+    scale = max((float(a.sum()) + float(np.trace(c))) / max(g.size, 1), 1.0)
+    ridge = 1e-9 * scale
+    a = a + ridge
     ainv_b = b / a[:, None]
-    rhs = g[n_diag:] - ainv_b.T @ g[:n_diag]
-    y = linalg.solve(c - b.T @ ainv_b, rhs, assume_a="pos") if c.size else np.zeros(0)
-    return np.concatenate([(g[:n_diag] - b @ y) / a, y])
+    rhs = g[nt:] - ainv_b.T @ g[:nt]
+    schur = c + ridge * np.eye(c.shape[0]) - b.T @ ainv_b
+    y = linalg.solve(schur, rhs, assume_a="pos") if c.size else np.zeros(0)
+    return np.concatenate([(g[:nt] - b @ y) / a, y])
 
 
 def estimate(pb: Problem, *, max_iterations: int = 100, tolerance: float = 1e-8) -> Problem:
     """Newton-Raphson to convergence (largest change below ``tolerance`` logits)."""
     pos, m = _layout(pb)
     p, ll = _probabilities(pb)
-    keep = np.setdiff1d(np.arange(m), _references(pb, pos))
-    n_theta = int(pb.free_theta.sum())
+    hold = _references(pb, pos)
     for it in range(1, max_iterations + 1):
         if m == 0:
             pb.converged, pb.max_change = True, 0.0
             break
-        g, h = _gradient_hessian(pb, p, pos, m)
-        step = np.zeros(m)
-        step[keep] = _solve(h[np.ix_(keep, keep)], g[keep], int((keep < n_theta).sum()))
+        g, info = _gradient_hessian(pb, p, pos, m)
+        step = _solve(info, g, hold)
         biggest = float(np.abs(step).max())
         t = min(1.0, MAX_STEP / biggest) if biggest > 0 else 1.0
         saved = (pb.theta.copy(), pb.delta.copy(), pb.c.copy(), pb.psi.copy())

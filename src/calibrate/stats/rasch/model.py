@@ -179,7 +179,9 @@ def fit_facets(
     p_all = category_probabilities(eta_all, psi[scale])
     e_all, v_all, c4_all = moments(p_all)
     median_l = (
-        float(np.median(np.bincount(data.sample[kept])[free["samples"]])) if kept.any() else 0
+        float(np.median(np.bincount(data.sample[kept], minlength=data.n_samples)[free["samples"]]))
+        if kept.any()
+        else 0
     )
     shrink = (median_l - 1) / median_l if bias_correction and median_l > 1 else 1.0
     design = subsets(data, kept)
