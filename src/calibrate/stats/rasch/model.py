@@ -23,7 +23,7 @@ from typing import Literal
 
 import numpy as np
 
-from calibrate.stats.rasch import fit_statistics as fs
+import calibrate.stats.rasch.fit_statistics as fs
 from calibrate.stats.rasch.anchoring import Anchors
 from calibrate.stats.rasch.design import (
     FACETS,
