@@ -124,3 +124,25 @@ def test_every_package_says_what_it_is_for() -> None:
         if not (ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or "").strip()
     ]
     assert undocumented == []
+
+
+def test_the_app_starts_without_the_statistics_stack() -> None:
+    """Nothing heavy before the first screen: the CLI, the app, Home and the store load no
+    numpy, pandas, scipy or pydantic (issue 15; bench/bench_start.py has the timing)."""
+    code = (
+        "import json, sys\n"
+        "import calibrate.cli.main, calibrate.tui.app, calibrate.tui.screens.home\n"
+        "import calibrate.storage.store\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = {name.split(".")[0] for name in json.loads(out.stdout)}
+    assert "textual" in loaded and "sqlite_utils" in loaded
+    assert loaded.isdisjoint({"numpy", "pandas", "scipy", "pydantic"})
+
+
+def test_the_cli_spells_the_levels_of_measurement_as_the_domain_does() -> None:
+    from calibrate.cli.agreement import LEVELS
+    from calibrate.domain.ratings import Measurement
+
+    assert tuple(m.value for m in Measurement) == LEVELS

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 
-from scipy import stats
-
 from calibrate.domain.model import Rater, Session
 from calibrate.services.reliability.comparison import Comparison, RaterSession
+from calibrate.stats.distributions import normal_quantile
 from calibrate.stats.rater_effects import wilson_lower_bound
 from calibrate.storage.policy_files import CertificationPolicy, PolicyRule, parse_policy
 
@@ -209,7 +208,7 @@ def _check_rule(
 def scores_needed(bar: float, confidence: float) -> int:
     """The fewest scores with which a perfect record's Wilson lower bound reaches ``bar``:
     with p = 1 the bound is n / (n + z²), so n >= bar · z² / (1 - bar)."""
-    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    z = normal_quantile(0.5 + confidence / 2.0)
     n = max(1, math.ceil(bar * z * z / (1.0 - bar) - 1e-9))
     while wilson_lower_bound(n, n, confidence_level=confidence) < bar:
         n += 1
