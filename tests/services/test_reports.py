@@ -245,3 +245,15 @@ def test_no_report_while_a_blind_session_is_scored(store: Store) -> None:
     assert session.id is not None
     with pytest.raises(InvalidOperationError, match="hidden"):
         session_report(store, session.id)
+
+
+def test_the_certification_table_speaks_in_words(store: Store) -> None:
+    """The coach's report names what each requirement counts, never an internal name."""
+    rater = store.rater_by_name("Erik Lindqvist")
+    assert rater is not None and rater.id is not None
+    erik = rater_report(store, rater.id)
+    html = rater_html(erik)
+    markdown = rater_markdown(erik)
+    for text in (html, markdown):
+        assert "two_away" not in text and "| adjacent |" not in text
+        assert "two or more levels away" in text

@@ -228,3 +228,19 @@ def test_two_proportion_z_test_without_data_says_why(
 def test_welch_test_needs_two_scores_per_session() -> None:
     test = welch_test([1], [0, 1, 2])
     assert test.p_value is None and test.reason and "at least two" in test.reason
+
+
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [
+        (0.0, "p < 0.001"),
+        (0.0004, "p < 0.001"),
+        (0.001, "p = 0.001"),
+        (0.0429, "p = 0.043"),
+        (0.25, "p = 0.25"),
+    ],
+)
+def test_p_values_are_never_printed_as_zero(p: float, text: str) -> None:
+    from calibrate.stats.drift import p_text
+
+    assert p_text(p) == text

@@ -109,9 +109,9 @@ def welch_test(
     moved = f"from {m1:+.2f} to {m2:+.2f} levels against the reference"
     if test.significant:
         way = "more lenient" if m2 > m1 else "more severe"
-        reading = f"Scored {way}: {moved} (p = {p:.3f})."
+        reading = f"Scored {way}: {moved} ({p_text(p)})."
     else:
-        reading = f"No clear change in lean: {moved} (p = {p:.2f})."
+        reading = f"No clear change in lean: {moved} ({p_text(p)})."
     return replace(test, reading=reading)
 
 
@@ -150,7 +150,14 @@ def two_proportion_z_test(
     moved = f"from {100 * p1:.0f}% to {100 * p2:.0f}% exact matches"
     if test.significant:
         way = "more accurate" if p2 > p1 else "less accurate"
-        reading = f"Became {way}: {moved} (p = {p:.3f})."
+        reading = f"Became {way}: {moved} ({p_text(p)})."
     else:
-        reading = f"No clear change in accuracy: {moved} (p = {p:.2f})."
+        reading = f"No clear change in accuracy: {moved} ({p_text(p)})."
     return replace(test, reading=reading)
+
+
+def p_text(p: float) -> str:
+    """A p value as a report prints it: ``p < 0.001`` rather than ``p = 0.000``."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"

@@ -53,6 +53,14 @@ class Verdict(StrEnum):
         return list(Verdict).index(self)
 
 
+# What each requirement counts, in words (reports and screens never show the internal names).
+MEASURE_WORDS = {
+    "exact": "exact matches",
+    "adjacent": "within one level",
+    "two_away": "two or more levels away",
+}
+
+
 @dataclass(frozen=True)
 class RuleCheck:
     """One requirement of the policy, checked on the scores of one range of scale lengths."""
@@ -65,6 +73,11 @@ class RuleCheck:
     lower_bound: float | None  # Wilson lower bound of count/n (shares only)
     verdict: Verdict
     sentence: str
+
+    @property
+    def measure_words(self) -> str:
+        """What the requirement counts, in words, e.g. "two or more levels away"."""
+        return MEASURE_WORDS[self.measure]
 
     @property
     def estimate(self) -> float | None:

@@ -267,7 +267,7 @@ def certification_rows(cert: Certification) -> list[tuple[object, ...]]:
     """One row per requirement of a verdict, as both the Markdown and the HTML report show it."""
     return [
         (
-            c.measure,
+            c.measure_words,
             c.scale,
             c.count,
             c.n,

@@ -16,12 +16,6 @@ VERDICT_STYLES: dict[Verdict, str] = {
     Verdict.DOES_NOT_MEET: "bold red",
 }
 
-MEASURES = {
-    "exact": "exact matches",
-    "adjacent": "within one level",
-    "two_away": "two or more levels away",
-}
-
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
@@ -30,7 +24,7 @@ def _pct(value: float | None) -> str:
 def check_line(check: RuleCheck, confidence: float) -> str:
     """One requirement in a line: ``exact matches (4–6-level scales): 21 of 40 = 52%, 95% lower
     bound 37%, bar 70% → not met``."""
-    measure = MEASURES.get(check.measure, check.measure)
+    measure = check.measure_words
     head = f"{measure} ({check.scale}): {check.count} of {check.n}"
     if check.lower_bound is None:
         allowed = "none allowed" if check.bar == 0 else f"at most {check.bar:g} allowed"
