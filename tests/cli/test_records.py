@@ -244,6 +244,41 @@ def test_export_to_stdout_and_to_a_file_agree(loaded: Path, tmp_path: Path) -> N
             assert shown.count(b"\r\n") == (shown.count(b"\n") if fmt == "csv" else 0)
 
 
+def test_exports_and_reports_are_written_for_their_owner_only(loaded: Path, tmp_path: Path) -> None:
+    """They hold scores and notes about students: 0600, even over an existing 0644 file."""
+    old = tmp_path / "old.csv"
+    old.write_text("x", encoding="utf-8")
+    old.chmod(0o644)
+    written = [
+        (("export", "scores", "--session", "1", "--output", old), old),
+        (
+            (
+                "export",
+                "session",
+                "--session",
+                "1",
+                "--format",
+                "toml",
+                "--output",
+                tmp_path / "s.toml",
+            ),
+            tmp_path / "s.toml",
+        ),
+        (
+            ("report", "--session", "1", "--format", "html", "--output", tmp_path / "r.html"),
+            tmp_path / "r.html",
+        ),
+        (("report", "--session", "1", "--format", "md", "--private-dir", tmp_path / "pages"), None),
+    ]
+    for args, path in written:
+        code, _, err = run(*args, db=loaded)
+        assert code == 0, err
+        if path is not None:
+            assert path.stat().st_mode & 0o777 == 0o600, path
+    pages = list((tmp_path / "pages").iterdir())
+    assert pages and all(page.stat().st_mode & 0o777 == 0o600 for page in pages)
+
+
 def test_export_scores_csv_is_the_default_format(loaded: Path) -> None:
     code, out, _ = run("export", "scores", "--session", "1", db=loaded)
     assert code == 0

@@ -28,6 +28,7 @@ from calibrate.services.records.exports import (
     score_rows,
 )
 from calibrate.storage.scenario_files import read_scenario
+from calibrate.storage.score_import import _formula_quote_off
 from calibrate.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,9 +209,32 @@ rows_strategy = st.lists(
 @given(rows_strategy)
 @example([{"round": 1, "note": "\r", "level": 0}])  # a lone CR must be quoted (found by hypothesis)
 def test_csv_reads_back_whatever_the_text(rows: list[dict[str, str | int]]) -> None:
+    """Read back as import-scores reads a note: the formula guard's quote comes off again."""
     text = rows_as_csv(rows, ("round", "note", "level"))
     read = list(csv.DictReader(io.StringIO(text, newline="")))
+    for row in read:
+        row["note"] = _formula_quote_off(row["note"])
     assert read == [{k: str(v) for k, v in row.items()} for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("note", "cell"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1", "'+1"),
+        ("-2 for spelling", "'-2 for spelling"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tindented", "'\tindented"),
+        ("'=already quoted", "''=already quoted"),
+        ("plain 'quote'", "plain 'quote'"),
+    ],
+)
+def test_csv_cells_never_run_as_formulas(note: str, cell: str) -> None:
+    """OWASP CSV injection: a text cell starting with = + - @ tab or CR gets a leading '."""
+    text = rows_as_csv([{"note": note, "level": -1}], ("note", "level"))
+    read = next(csv.DictReader(io.StringIO(text, newline="")))
+    assert read == {"note": cell, "level": "-1"}  # numbers stay numbers
+    assert _formula_quote_off(read["note"]) == note
 
 
 @given(rows_strategy)

@@ -126,3 +126,14 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, right: s
         return "  ".join(padded).rstrip()
 
     return "\n".join([line(header), *(line(row) for row in rows)])
+
+
+def write_private(path: Path, text: str, *, newline: str | None = None) -> None:
+    """Write an export or report readable by its owner only (it holds student work); a folder
+    or permission problem is ``error: …``."""
+    from calibrate.storage.private_files import write_private_text
+
+    try:
+        write_private_text(path, text, newline=newline)
+    except OSError as exc:
+        fail(f"{path}: cannot be written ({exc.strerror or exc})")

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import click
 
-from calibrate.cli._common import RecordCommand, db_after_command, fail, records, text_table
+from calibrate.cli._common import (
+    RecordCommand,
+    db_after_command,
+    fail,
+    records,
+    text_table,
+    write_private,
+)
 from calibrate.domain.contracts import ContractStatus, LevelSource
 
 # The same names as calibrate.services.contracts.export.ContractFormat (checked by a test);
@@ -159,7 +166,7 @@ def export(
         click.echo(text, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        write_private(output, text)
     except OSError as exc:
         fail(f"{output}: cannot be written ({exc.strerror or exc})")
     click.echo(f"Wrote contract {contract_id} ({fmt}) to {output}.")

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import click
 
-from calibrate.cli._common import RecordCommand, db_after_command, fail, records, text_table
+from calibrate.cli._common import (
+    RecordCommand,
+    db_after_command,
+    fail,
+    records,
+    text_table,
+    write_private,
+)
 
 # The same names as calibrate.services.records.exports.ExportKind / ExportFormat (a test checks);
 # spelled out here so that `calibrate --help` does not load the storage layer.
@@ -103,7 +110,7 @@ def export(
         click.echo(text, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8", newline="")
+        write_private(output, text, newline="")
     except OSError as exc:
         fail(f"{output}: cannot be written ({exc.strerror or exc})")
     click.echo(f"Wrote the {what} of session {session_id} ({fmt}) to {output}.")

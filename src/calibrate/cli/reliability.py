@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from calibrate.cli._common import RecordCommand, db_after_command, fail, records, text_table
+from calibrate.cli._common import (
+    RecordCommand,
+    db_after_command,
+    fail,
+    records,
+    text_table,
+    write_private,
+)
 
 if TYPE_CHECKING:
     from calibrate.services.reliability.certification import Certification
@@ -306,7 +313,7 @@ def report(
         try:
             private_dir.mkdir(parents=True, exist_ok=True)
             for name, body in files.items():
-                (private_dir / name).write_text(body, encoding="utf-8")
+                write_private(private_dir / name, body)
         except OSError as exc:
             fail(f"{private_dir}: cannot be written ({exc.strerror or exc})")
         click.echo(f"Wrote {len(files)} private pages to {private_dir}.", err=output is None)
@@ -317,7 +324,7 @@ def _write(text: str, output: Path | None) -> None:
         click.echo(text.rstrip("\n"))
         return
     try:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        write_private(output, text if text.endswith("\n") else text + "\n")
     except OSError as exc:
         fail(f"{output}: cannot be written ({exc.strerror or exc})")
     click.echo(f"Wrote the report to {output}.")

@@ -232,7 +232,25 @@ def _parse_row(
         raise refuse(
             "level", f'{level} is not a level of "{criterion.key}" (its levels: {allowed})'
         )
-    return _Row(line, sample_id, criterion.key, rater_id, level, value.get("note", ""))
+    return _Row(
+        line, sample_id, criterion.key, rater_id, level, _formula_quote_off(value.get("note", ""))
+    )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Would a spreadsheet run this cell (OWASP's CSV-injection list)?"""
+    return text.startswith(FORMULA_STARTS)
+
+
+def _formula_quote_off(note: str) -> str:
+    """A note exported as ``'=…`` (the quote keeps a spreadsheet from running it) reads back as
+    ``=…``; see calibrate.services.records.exports.rows_as_csv."""
+    if note.startswith("'") and looks_like_formula(note.lstrip("'")):
+        return note[1:]
+    return note
 
 
 def _refuse_repeats(name: str, rows: list[_Row], sample_column: int) -> None:

@@ -18,6 +18,7 @@ from calibrate.services.contracts.export import (
     title_lines,
 )
 from calibrate.services.contracts.render import render_html, render_markdown
+from calibrate.storage.private_files import write_private_text
 
 SUFFIXES = {
     ".md": ContractFormat.MD,
@@ -77,7 +78,7 @@ def write_document(
     written."""
     text = render_document(doc, fmt, include_name=include_name)
     try:
-        path.write_text(text, encoding="utf-8")
+        write_private_text(path, text)
     except OSError as exc:
         raise CalibrateError(f"{path} cannot be written ({exc.strerror or exc}).") from None
     return path

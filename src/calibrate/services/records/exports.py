@@ -28,6 +28,7 @@ import tomli_w
 from calibrate.storage.scenario_export import kit_keys, kit_name
 from calibrate.storage.scenario_files import dump_scenario
 from calibrate.storage.scenario_store import export_session
+from calibrate.storage.score_import import looks_like_formula
 from calibrate.storage.store import Store
 
 Row = dict[str, str | int]
@@ -139,12 +140,24 @@ def anchor_rows(store: Store, session_id: int) -> list[Row]:
 
 def rows_as_csv(rows: Sequence[Mapping[str, str | int]], columns: Sequence[str]) -> str:
     """A header of ``columns`` then one line per row, as RFC 4180 has it: CRLF line ends, and
-    any cell with a comma, quote or line break quoted (so notes with a lone CR read back)."""
+    any cell with a comma, quote or line break quoted (so notes with a lone CR read back).
+
+    A text cell that a spreadsheet would run as a formula (it starts with ``= + - @``, a tab
+    or a carriage return) is written with a leading ``'``, as OWASP's CSV-injection advice
+    has it; ``calibrate import-scores`` takes that quote off again."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: neutralise_formula(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
+
+
+def neutralise_formula(value: str | int) -> str | int:
+    """``value`` as a spreadsheet shows it but never runs it (numbers stay numbers). Text that
+    already starts with quotes before a formula sign gets one more, so reading back is exact."""
+    if isinstance(value, str) and looks_like_formula(value.lstrip("'")):
+        return "'" + value
+    return value
 
 
 def rows_as_toml(rows: Sequence[Mapping[str, str | int]], *, table: str) -> str:
