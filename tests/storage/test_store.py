@@ -371,6 +371,16 @@ def test_files_are_readable_by_their_owner_only(store: Store, meeting: Meeting) 
         assert companion.exists() and mode(companion) == 0o600
 
 
+def test_an_existing_open_database_file_is_tightened(tmp_path: Path) -> None:
+    """A database made by ``touch`` (or copied in) is 0644; opening it makes it owner-only."""
+    path = tmp_path / "touched.db"
+    path.touch()
+    path.chmod(0o644)
+    with Store.open(path) as opened:
+        assert opened.list_sessions() == []
+    assert mode(path) == 0o600
+
+
 def test_default_db_path(tmp_path: Path) -> None:
     assert default_db_path({"CALIBRATE_DB": "/x/my.db", "CALIBRATE_HOME": "/y"}) == Path("/x/my.db")
     assert default_db_path({"CALIBRATE_HOME": str(tmp_path)}) == tmp_path / "calibrate.db"

@@ -67,9 +67,10 @@ def create_private_file(path: Path) -> None:
 
 
 def _tighten_companions(path: Path) -> None:
-    """Make the ``-wal`` and ``-shm`` files owner-only too (SQLite copies the main file's mode,
-    this is a second line of defence)."""
-    for suffix in ("-wal", "-shm"):
+    """Make the file owner-only (an existing one made by ``touch`` or copied in is often 0644)
+    and its ``-wal`` and ``-shm`` files too (SQLite copies the main file's mode, this is a
+    second line of defence). A file the user does not own is left as it is."""
+    for suffix in ("", "-wal", "-shm"):
         companion = path.with_name(path.name + suffix)
         try:
             if companion.stat().st_mode & 0o077:
