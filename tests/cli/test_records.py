@@ -416,3 +416,20 @@ def test_backup_mistakes_are_one_line(
 ) -> None:
     assert_one_line_error(*run("backup", tmp_path / target, "--force", db=loaded), *words)
     assert counts(loaded)[4] == 239
+
+
+def test_a_database_from_a_newer_calibrate_is_refused(tmp_path: Path) -> None:
+    """An older program would misread a newer schema: it says so and changes nothing."""
+    db = tmp_path / "newer.db"
+    with Store.open(db) as store:
+        store.db.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('calibrate', 'm999_from_the_future', '2027-01-01')"
+        )
+    before = db.read_bytes()
+    for args in (("sessions",), ("rubrics",)):
+        code, out, err = run(*args, db=db)
+        assert code == 2 and out == ""
+        assert err.startswith("error: ") and "made by a newer calibrate" in err
+        assert "m999_from_the_future" in err and "Traceback" not in err
+    assert db.read_bytes() == before

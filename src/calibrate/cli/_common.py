@@ -112,6 +112,8 @@ def open_store(db_path: Path | None) -> Store:
         return Store.open(path)
     except sqlite3.Error as exc:
         fail(f"{path}: cannot be opened as a calibrate database ({exc})")
+    except CalibrateError as exc:  # e.g. made by a newer calibrate
+        fail(exc.message)
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, right: set[int]) -> str:

@@ -25,6 +25,7 @@ import platformdirs
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from calibrate.domain.errors import CalibrateError
 from calibrate.storage.contract_schema import CONTRACT_TABLES
 from calibrate.storage.core_schema import CORE_TABLES
 
@@ -33,6 +34,10 @@ FILE_MODE = 0o600
 DB_FILENAME = "calibrate.db"
 
 MIGRATIONS = Migrations("calibrate")
+
+
+class NewerDatabaseError(CalibrateError):
+    """The database file was made by a newer calibrate."""
 
 
 def default_db_path(env: Mapping[str, str]) -> Path:
@@ -202,10 +207,25 @@ def applied_migrations(db: sqlite_utils.Database) -> list[str]:
     return [m.name for m in MIGRATIONS.applied(db)]
 
 
+def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Migrations applied to this database that this calibrate does not know: the file was
+    made (or last opened) by a newer calibrate."""
+    known = {m.name for m in MIGRATIONS._migrations}
+    return [name for name in applied_migrations(db) if name not in known]
+
+
 def open_database(path: Path, *, stop_before: str | None = None) -> sqlite_utils.Database:
-    """Connect to ``path`` (created 0600 if new) and bring its schema up to date."""
+    """Connect to ``path`` (created 0600 if new) and bring its schema up to date.
+
+    Raises :class:`NewerDatabaseError` if a newer calibrate has changed the file's schema: an
+    older program would read it wrongly or fail later, so it does not open it at all."""
     db = wrap(connect(path))
     try:
+        if newer := unknown_migrations(db):
+            raise NewerDatabaseError(
+                f"{path} was made by a newer calibrate (it has {', '.join(newer)}); "
+                "update calibrate to open it."
+            )
         migrate(db, stop_before=stop_before)
     except BaseException:
         db.close()
