@@ -173,7 +173,7 @@ def test_a_criterion_needs_two_levels() -> None:
     assert paths(check_draft(draft)) == [("criteria", 0, "levels")]
 
 
-@given(st.lists(st.integers(-20, 20), min_size=2, max_size=6))
+@given(st.lists(st.integers(0, 40), min_size=2, max_size=6))
 def test_the_order_check_flags_exactly_the_scores_that_do_not_go_up(scores: list[int]) -> None:
     criterion = CriterionDraft(
         key="c",

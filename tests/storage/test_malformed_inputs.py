@@ -232,13 +232,21 @@ def _refused(
 
 
 # What the first problem reported says, by how the kit was broken.
+# A mutated reference or key can also be text no kit may hold (issue 14): control characters,
+# only spaces, a line break in a name, or too many characters.
+UNKEEPABLE = ("must not contain control characters", "must not be empty", "must be one line")
 EXPECTED = {
     "drop": ("required but missing",),
     "type": ("must be",),
     "enum": ("must be one of",),
-    "reference": ("in this file", "the rubric has no criterion"),
-    "duplicate": ("not valid TOML", "already", "listed twice"),
-    "level": ("is not a level", "the rubric has no criterion", "ascending score order"),
+    "reference": ("in this file", "the rubric has no criterion", *UNKEEPABLE),
+    "duplicate": ("not valid TOML", "already", "listed twice", *UNKEEPABLE),
+    "level": (
+        "is not a level",
+        "the rubric has no criterion",
+        "ascending score order",
+        "must be 0 or more",
+    ),
     "garbage": ("not UTF-8", "not valid TOML"),
     "truncate": ("",),
 }

@@ -260,6 +260,8 @@ def _long(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -
 def _parse_text(level: Measurement, text: str) -> Category:
     """A stripped, non-empty cell as a number, or as a word at the nominal level."""
     try:
+        if not text.isascii():  # float() also reads "٣" (Arabic-Indic three) as 3.0
+            raise ValueError(text)
         number = float(text)
     except ValueError:
         if level.ordered:
@@ -269,7 +271,17 @@ def _parse_text(level: Measurement, text: str) -> Category:
         return text
     if not math.isfinite(number):
         raise _BadText(f"{text!r} is not a usable score")
+    if abs(number) > MAGNITUDE_LIMIT:
+        raise _BadText(
+            f"{text!r} is too large a score to compute with (at most {MAGNITUDE_LIMIT:g})"
+        )
+    if level.value == "ratio" and number < 0:
+        raise _BadText(f"{text!r} is negative, and ratio ratings cannot be below zero")
     return number
+
+
+# Squared differences of larger scores overflow a float (1e155² is infinite).
+MAGNITUDE_LIMIT = 1e12
 
 
 def _where(name: str, grid: _Grid, text_id: int) -> str:

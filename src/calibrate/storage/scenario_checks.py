@@ -21,7 +21,9 @@ def cross_check(kit: ScenarioFile) -> list[Problem]:
     problems = [
         *rubric,
         *_unique(((("samples", i, "key"), s.key) for i, s in enumerate(kit.samples)), "sample"),
-        *_unique(((("raters", i, "name"), r.name) for i, r in enumerate(kit.raters)), "rater"),
+        *_unique(
+            ((("raters", i, "name"), r.name) for i, r in enumerate(kit.raters)), "rater", fold=True
+        ),
     ]
     if rubric:  # levels cannot be checked against a broken scale: fix the rubric first
         return problems
@@ -33,12 +35,17 @@ def cross_check(kit: ScenarioFile) -> list[Problem]:
     ]
 
 
-def _unique(items: Iterator[tuple[TomlPath, str]], what: str) -> Iterator[Problem]:
+def _unique(
+    items: Iterator[tuple[TomlPath, str]], what: str, *, fold: bool = False
+) -> Iterator[Problem]:
+    """Each value once; with ``fold``, "Ann" and "ann " are the same (people's names: the
+    served picker and the CLI match names that way)."""
     seen: dict[str, TomlPath] = {}
     for path, value in items:
-        if value in seen:
+        key = " ".join(value.split()).casefold() if fold else value
+        if key in seen:
             yield Problem(path, f"another {what} already uses {show_value(value)}; each is unique")
-        seen.setdefault(value, path)
+        seen.setdefault(key, path)
 
 
 def _rubric_problems(rubric: RubricEntry) -> Iterator[Problem]:

@@ -68,7 +68,39 @@ def _format_version(value: int) -> int:
 
 
 LIMIT = 1_000_000  # far beyond any rubric; keeps numbers storable as SQLite integers
-Name = Annotated[str, Field(min_length=1)]
+NAME_LIMIT = 200  # characters in a name, title or key
+TEXT_LIMIT = 1_000_000  # characters in any text (a long essay is ~20,000)
+# Control characters have no place in a kit (NUL bytes break exports and other programs);
+# tabs and line breaks are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control", "must not contain control characters (e.g. NUL)")
+    if len(value) > TEXT_LIMIT:
+        raise PydanticCustomError(
+            "too_long", "is too long (at most {limit} characters)", {"limit": TEXT_LIMIT}
+        )
+    return value
+
+
+def _name(value: str) -> str:
+    _text(value)
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be empty or only spaces")
+    if "\n" in value or "\r" in value or "\t" in value:
+        raise PydanticCustomError("one_line", "must be one line")
+    if len(value) > NAME_LIMIT:
+        raise PydanticCustomError(
+            "too_long", "is too long (at most {limit} characters)", {"limit": NAME_LIMIT}
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+Name = Annotated[str, AfterValidator(_name)]
+LevelScore = Annotated[int, Field(ge=0, le=LIMIT)]  # a rubric level is 0 or more
 Number = Annotated[int, Field(ge=-LIMIT, le=LIMIT)]
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
 IsoDate = Annotated[str, BeforeValidator(_iso_date)]
@@ -81,29 +113,29 @@ class _Table(BaseModel):
 
 class ScenarioHeader(_Table):
     name: Annotated[str, Field(min_length=1, pattern=r"^[^/]+$")]
-    description: str
+    description: Text
     format: Annotated[int, AfterValidator(_format_version)]
 
 
 class LevelEntry(_Table):
-    score: Number
-    label: str
-    descriptor: str
-    student_wording: str = ""
+    score: LevelScore
+    label: Text
+    descriptor: Text
+    student_wording: Text = ""
 
 
 class CriterionEntry(_Table):
     key: Key
     name: Name
-    description: str
-    student_wording: str = ""
+    description: Text
+    student_wording: Text = ""
     levels: Annotated[list[LevelEntry], Field(min_length=1)]
 
 
 class RubricEntry(_Table):
     name: Name
-    subject: str
-    grade_band: str
+    subject: Text
+    grade_band: Text
     kind: Literal["analytic", "holistic"]
     version: Positive = 1
     criteria: Annotated[list[CriterionEntry], Field(min_length=1)]
@@ -113,38 +145,38 @@ class SampleEntry(_Table):
     key: Name
     title: Name
     kind: Literal["essay", "solution", "lesson vignette", "other"]
-    student_code: str
-    grade: str
-    task: str
-    attachments: list[str] = []
-    body: str
+    student_code: Text
+    grade: Text
+    task: Text
+    attachments: list[Text] = []
+    body: Text
 
 
 class RaterEntry(_Table):
     name: Name
-    initials: str = ""
-    role: str = ""
-    team: str = ""
+    initials: Text = ""
+    role: Text = ""
+    team: Text = ""
 
 
 class MasterKeyEntry(_Table):
-    sample: str
-    set_by: str
+    sample: Text
+    set_by: Text
     levels: Annotated[dict[str, Number], Field(min_length=1)]
 
 
 class ScoreEntry(_Table):
-    rater: str
-    sample: str
+    rater: Text
+    sample: Text
     round: Positive = 1
     levels: dict[str, Number]
-    notes: dict[str, str] = {}
+    notes: dict[str, Text] = {}
 
 
 class SessionEntry(_Table):
     title: Name
     date: IsoDate
-    facilitator: str
+    facilitator: Text
     blind: bool
     cut_score: Number | None = None
     phase: Literal["setup", "scoring", "reveal", "consensus", "closed"]
@@ -152,10 +184,10 @@ class SessionEntry(_Table):
 
 
 class AnchorEntry(_Table):
-    sample: str
-    criterion: str
+    sample: Text
+    criterion: Text
     level: Number
-    annotation: str
+    annotation: Text
     status: Literal["proposed", "approved", "retired"] = "approved"
 
 

@@ -247,8 +247,10 @@ def _check_levels(
         score = _whole(level.score)
         if score is None:
             problem((*path, "score"), "A level's score is a whole number, like 3.")
-        elif abs(score) > SCORE_LIMIT:
-            problem((*path, "score"), f"Keep scores between -{SCORE_LIMIT} and {SCORE_LIMIT}.")
+        elif score < 0:
+            problem((*path, "score"), "A level's score is 0 or more (e.g. 1 to 4).")
+        elif score > SCORE_LIMIT:
+            problem((*path, "score"), f"Keep scores between 0 and {SCORE_LIMIT}.")
         elif before is not None and score <= before:
             problem(
                 (*path, "score"),
@@ -297,4 +299,5 @@ def draft_to_rubric(draft: RubricDraft, *, version: int = 1) -> Rubric:
 
 def _whole(text: str) -> int | None:
     text = text.strip()
-    return int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else None
+    # [0-9], not \d: Arabic-Indic and other digits would be read as numbers without a word.
+    return int(text) if re.fullmatch(r"[+-]?[0-9]{1,9}", text) else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,10 +126,9 @@ def parse_master_key_csv(
         if criterion is None:
             known = ", ".join(c.key for c in rubric.criteria)
             raise fail("criterion", f"“{key}” is not a criterion of {rubric.name} ({known}).")
-        try:
-            level = int(level_text)
-        except ValueError:
-            raise fail("level", f"“{level_text}” is not a whole number.") from None
+        if not re.fullmatch(r"[+-]?[0-9]+", level_text.strip()):  # int() reads "٣" as 3
+            raise fail("level", f"“{level_text}” is not a whole number.")
+        level = int(level_text)
         if level not in criterion.scores:
             shown = ", ".join(str(s) for s in criterion.scores)
             raise fail("level", f"{level} is not a level of {criterion.name} ({shown}).")

@@ -67,10 +67,14 @@ def check_rater_form(store: Store, form: RaterForm, *, own_id: int | None = None
     if not name:
         problems["name"] = "A rater needs a name."
     else:
-        other = store.rater_by_name(name)
+        folded = " ".join(name.split()).casefold()
+        other = next(
+            (r for r in store.list_raters() if " ".join(r.name.split()).casefold() == folded),
+            None,
+        )
         if other is not None and other.id != own_id:
             state = "" if other.active else " (retired: bring them back instead)"
-            problems["name"] = f"There is already a rater called “{name}”{state}."
+            problems["name"] = f"There is already a rater called “{other.name}”{state}."
     if len(form.initials.strip()) > 4:
         problems["initials"] = "Initials are at most 4 letters."
     return problems

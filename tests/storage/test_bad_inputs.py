@@ -1,0 +1,99 @@
+"""Inputs found by trying calibrate as a user would (issue 14): each is refused in one plain
+line naming the file, line and field, and nothing is written. The odd files are kept as fixtures
+in tests/fixtures/bad_inputs/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from calibrate.domain.errors import RatingsFileError, ScenarioError, ScoreImportError
+from calibrate.domain.ratings import Measurement
+from calibrate.services.authoring import drafts
+from calibrate.storage.ratings_csv import read_ratings_csv
+from calibrate.storage.scenario_files import parse_scenario
+from calibrate.storage.scenario_store import load_scenario
+from calibrate.storage.score_import import import_scores_csv
+from calibrate.storage.store import Store
+from tests.storage.conftest import fixed_clock
+from tests.storage.scenario_kit import KIT
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bad_inputs"
+SCORING_KIT = KIT.replace('phase = "reveal"', 'phase = "scoring"')
+
+
+@pytest.fixture
+def scoring(tmp_path: Path) -> tuple[Store, int]:
+    store = Store.open(tmp_path / "bad.db", clock=fixed_clock())
+    result = load_scenario(store, parse_scenario(SCORING_KIT, source="kit.toml"))
+    assert result.session_id is not None
+    return store, result.session_id
+
+
+@pytest.mark.parametrize(
+    ("fixture", "words"),
+    [
+        ("macroman-cr.csv", "line 2, column 5: is not UTF-8 text (byte 0x8e"),
+        ("binary-garbage.csv", "is not a CSV text file (it holds binary data"),
+    ],
+)
+def test_score_files_that_are_not_utf8_csv(
+    scoring: tuple[Store, int], fixture: str, words: str
+) -> None:
+    store, session_id = scoring
+    before = store.db.execute("SELECT COUNT(*) FROM scores").fetchone()[0]
+    with pytest.raises(ScoreImportError) as caught:
+        import_scores_csv(store, FIXTURES / fixture, session_id)
+    assert fixture in caught.value.message and words in caught.value.message
+    assert "Nothing was imported" in caught.value.message
+    assert store.db.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == before
+
+
+@pytest.mark.parametrize(
+    ("level", "cell", "words"),
+    [
+        (Measurement.INTERVAL, "1e155", "too large a score to compute with"),
+        (Measurement.RATIO, "-1", "ratio ratings cannot be below zero"),
+        (Measurement.ORDINAL, "٣", "is not a number"),  # Arabic-Indic three
+    ],
+)
+def test_ratings_files_with_unusable_numbers(
+    tmp_path: Path, level: Measurement, cell: str, words: str
+) -> None:
+    path = tmp_path / "ratings.csv"
+    path.write_text(f"unit,a,b\n1,{cell},2\n2,3,4\n", encoding="utf-8")
+    with pytest.raises(RatingsFileError) as caught:
+        read_ratings_csv(path, level=level)
+    assert "line 2, column 2 (a)" in caught.value.message and words in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (('name = "Ben Lindqvist"', 'name = "   "'), "must not be empty or only spaces"),
+        (('name = "Ben Lindqvist"', 'name = "amara okafor"'), "another rater already uses"),
+        (("score = 1", "score = -1"), "must be 0 or more"),
+        (('title = "Phones"', 'title = "Pho\\u0000nes"'), "must not contain control characters"),
+        (('body = "Phones help."', 'body = "' + "x" * 1_000_001 + '"'), "is too long"),
+        (('title = "Phones"', 'title = "' + "T" * 201 + '"'), "is too long"),
+    ],
+)
+def test_kits_with_names_levels_and_text_that_cannot_be_kept(
+    change: tuple[str, str], words: str
+) -> None:
+    old, new = change
+    assert old in KIT
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(KIT.replace(old, new, 1), source="kit.toml")
+    assert "kit.toml" in caught.value.message and words in caught.value.message
+
+
+@pytest.mark.parametrize(("typed", "words"), [("-1", "0 or more"), ("٣", "whole number")])
+def test_the_rubric_editor_refuses_negative_and_non_ascii_level_scores(
+    typed: str, words: str
+) -> None:
+    draft = drafts.new_draft()
+    draft.criteria[0].levels[0].score = typed
+    problems = drafts.check_draft(draft)
+    assert any(words in p.message for p in problems), problems
