@@ -178,3 +178,24 @@ def test_a_blind_session_being_scored_has_no_report(tmp_path: Path) -> None:
 
 def test_no_database_yet_is_one_line(tmp_path: Path) -> None:
     one_line_error(*run("raters", db=tmp_path / "none.db"), "no calibrate database")
+
+
+def test_rasch_puts_every_rater_on_one_scale(db: Path) -> None:
+    """The grade-8 kit's Erik leans lenient by +0.42 levels against the key (calibrate raters);
+    the Rasch model, which takes sample and criterion difficulty out, says the same in words."""
+    session_id = grade8_session(db)
+    code, out, err = run("rasch", "--session", str(session_id), db=db)
+    assert code == 0, err
+    assert "raters on one scale (Rasch model)" in out.splitlines()[0]
+    assert "Erik Lindqvist scores about half a level more generously than the team" in out
+    assert "not that they agree" in out  # FACETS' warning about rater 'reliability'
+    code, out, err = run("rasch", "--session", str(session_id), "--json", db=db)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["session"]["id"] == session_id
+    assert set(data["readings"]) >= {"Erik Lindqvist", "Amara Okafor"}
+    assert "raters" in data["fit"]
+
+
+def test_rasch_on_an_unknown_session_is_one_line(db: Path) -> None:
+    one_line_error(*run("rasch", "--session", "999", db=db), "999")

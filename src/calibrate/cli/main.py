@@ -12,6 +12,7 @@ import click
 from calibrate.cli._common import db_option, fail, open_store
 from calibrate.cli.agreement import AGREEMENT_COMMANDS
 from calibrate.cli.contracts import CONTRACT_COMMANDS
+from calibrate.cli.rasch import RASCH_COMMANDS
 from calibrate.cli.records import RECORD_COMMANDS
 from calibrate.cli.reliability import RELIABILITY_COMMANDS
 from calibrate.cli.serve import SERVE_COMMANDS
@@ -71,6 +72,7 @@ for _command in (
     *SERVE_COMMANDS,
     *CONTRACT_COMMANDS,
     *RELIABILITY_COMMANDS,
+    *RASCH_COMMANDS,
 ):
     cli.add_command(_command)
 
