@@ -85,3 +85,19 @@ def test_a_second_demo_reopens_the_same_session_and_fresh_starts_another(
         assert opened[0] is not None
         kept = store.scores(opened[0], round=1)
         assert len(kept) == 1  # the second run scored the same item again: one score, kept
+
+
+def test_the_meeting_time_and_pace_reach_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(
+        CalibrateApp, "run", lambda app: seen.append((app.meeting_minutes, app.minutes_per_item))
+    )
+    env = {"CALIBRATE_DB": str(tmp_path / "mine.db"), "CALIBRATE_HOME": None}
+    for args in (["demo"], ["--minutes", "30", "--pace", "5", "demo"], ["--minutes", "60"]):
+        result = CliRunner().invoke(cli, args, env=env)
+        assert result.exit_code == 0, result.output
+    assert seen == [(45, 3), (30, 5), (60, 3)]
+    refused = CliRunner().invoke(cli, ["--pace", "0", "demo"], env=env)
+    assert refused.exit_code == 2

@@ -20,32 +20,48 @@ from calibrate.domain.errors import CalibrateError
 @click.group(invoke_without_command=True)
 @click.version_option(package_name="calibrate")
 @db_option
+@click.option(
+    "--minutes",
+    type=click.IntRange(min=1),
+    default=45,
+    show_default=True,
+    help="Minutes the meeting has for discussion; the reveal marks which items fit.",
+)
+@click.option(
+    "--pace",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Minutes the team takes to discuss one item.",
+)
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, minutes: int, pace: int) -> None:
     """calibrate: calibration meetings for teacher teams.
 
     Without a command, opens the app on your database.
     """
     ctx.ensure_object(dict)
     ctx.obj["db_path"] = db_path
+    ctx.obj["plan"] = {"meeting_minutes": minutes, "minutes_per_item": pace}
     if ctx.invoked_subcommand is None:
         from calibrate.tui.app import CalibrateApp
 
         store = open_store(db_path)
         try:
-            CalibrateApp(store).run()
+            CalibrateApp(store, **ctx.obj["plan"]).run()
         finally:
             store.close()
 
 
 @cli.command()
 @db_after_command
+@click.pass_context
 @click.option(
     "--fresh",
     is_flag=True,
     help="Start a new demo session instead of reopening the one already there.",
 )
-def demo(command_db: Path | None, fresh: bool) -> None:
+def demo(ctx: click.Context, command_db: Path | None, fresh: bool) -> None:
     """Open the grade-8 writing kit's demo meeting, ready to score.
 
     The demo is kept in your database (the same one plain `calibrate` opens): a second run
@@ -58,7 +74,7 @@ def demo(command_db: Path | None, fresh: bool) -> None:
     store = open_store(path)
     try:
         session_id = prepare_demo(store, fresh=fresh)
-        CalibrateApp(store, open_session=session_id).run()
+        CalibrateApp(store, open_session=session_id, **ctx.obj["plan"]).run()
     except CalibrateError as exc:
         fail(exc.message)
     finally:
