@@ -94,7 +94,7 @@ class Terminal:
 def terminal(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Terminal, Path]]:
     db = tmp_path / "meeting.db"
     width, height = request.param
-    term = Terminal(f"{CALIBRATE} demo --keep {db}", width=width, height=height)
+    term = Terminal(f"{CALIBRATE} demo --db {db}", width=width, height=height)
     try:
         yield term, db
     finally:

@@ -195,7 +195,7 @@ async def test_discussion_queue_starts_with_splits_at_the_cut(demo: Demo) -> Non
         queue = screen.query_one(DiscussionQueue)
         expected = load_reveal(demo.store, demo.recorded_id).discussion_queue()
         assert queue.items == expected
-        assert queue.option_count == len(expected)
+        assert queue.option_count == len(expected) + 1  # and the "Not discussed" divider
         splits = [i.straddles_cut for i in queue.items]
         assert splits[:3] == [True, True, True]
         assert splits == sorted(splits, reverse=True)  # every split at the cut comes first
@@ -450,3 +450,41 @@ def test_cell_and_queue_texts(demo: Demo) -> None:
     assert why_text(item, 3) == "split at the cut · 3 of 6 differ"
     assert why_text(spread([2, 2, 2, 1]), 3) == "1 of 4 differ · spread 1"
     assert why_text(spread([2, 2, 3], cut=True, agreed=2), 3).startswith("agreed 2 ✓")
+
+
+async def test_the_queue_marks_what_fits_the_meeting(demo: Demo) -> None:
+    """45 minutes at 3 minutes an item: the first 15 open items fit, the rest are listed under
+    "Not discussed", and walking the queue skips the divider."""
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reveal(app, demo.recorded_id)
+        await pilot.pause()
+        queue = screen.query_one(DiscussionQueue)
+        expected = load_reveal(demo.store, demo.recorded_id).discussion_queue()
+        open_items = [i for i in expected if i.consensus is None]
+        assert queue.not_discussed == open_items[15:] and len(queue.not_discussed) > 0
+        assert queue.summary == (
+            f"15 of {len(open_items)} open items fit in 45 min (3 min each); "
+            f"{len(open_items) - 15} not discussed."
+        )
+        assert queue.border_subtitle == f"15 of {len(open_items)} fit in 45 min"
+        divider = queue.get_option_at_index(15)
+        assert divider.disabled and "Not discussed" in str(divider.prompt)
+        queue.focus()
+        queue.highlighted = 14
+        await pilot.press("down")
+        await pilot.pause()
+        assert queue.current() == (open_items[15].sample_id, open_items[15].criterion_key)
+        await app.workers.wait_for_complete()
+
+
+async def test_the_facilitator_sets_the_time_and_pace(demo: Demo) -> None:
+    app = CalibrateApp(demo.store, meeting_minutes=20, minutes_per_item=5)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reveal(app, demo.recorded_id)
+        await pilot.pause()
+        queue = screen.query_one(DiscussionQueue)
+        open_items = [i for i in queue.items if i.consensus is None]
+        assert len(open_items) - len(queue.not_discussed) == 4
+        assert queue.border_subtitle == f"4 of {len(open_items)} fit in 20 min"
+        await app.workers.wait_for_complete()

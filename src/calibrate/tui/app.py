@@ -39,6 +39,8 @@ class CalibrateApp(App[None]):
         open_session: int | None = None,
         scenario_dir: Path | None = None,
         facilitator: bool = True,
+        meeting_minutes: int = 45,
+        minutes_per_item: int = 3,
         today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__()
@@ -47,6 +49,8 @@ class CalibrateApp(App[None]):
         self.open_session = open_session
         self.scenario_dir = scenario_dir
         self.facilitator = facilitator
+        # The time the meeting has for discussion and the pace: the reveal marks what fits.
+        self.meeting_minutes, self.minutes_per_item = meeting_minutes, minutes_per_item
         self.sub_title = str(store.path)
 
     def on_mount(self) -> None:

@@ -40,6 +40,14 @@ class ItemSpread:
     def median(self) -> float | None:
         return float(np.median(list(self.levels.values()))) if self.levels else None
 
+    @property
+    def key_distance(self) -> float:
+        """How far the raters' median level is from the master key (0 without a key)."""
+        median = self.median
+        if self.reference is None or median is None:
+            return 0.0
+        return abs(median - self.reference)
+
 
 @dataclass(frozen=True)
 class Reveal:
@@ -53,7 +61,8 @@ class Reveal:
         )
 
     def discussion_queue(self) -> list[ItemSpread]:
-        """Items worth discussing, most first: splits across the cut first, then by disagreement.
+        """Items worth discussing, most first: splits across the cut first, then by disagreement
+        and spread, then by how far the team's middle level is from the master key.
 
         Items where everyone agreed are left out; items already agreed go to the end.
         """
@@ -71,6 +80,7 @@ class Reveal:
                 not i.straddles_cut,
                 -i.disagreement,
                 -i.spread,
+                -i.key_distance,
                 order[(i.sample_id, i.criterion_key)],
             ),
         )

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from calibrate.domain.errors import CalibrateError, InvalidOperationError, NotFoundError
-from calibrate.domain.model import Rubric
+from calibrate.domain.model import Phase, Rubric
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.records.catalog import bundled_scenario_dir
 from calibrate.storage.scenario_files import read_scenario
@@ -34,13 +34,27 @@ def load_scenario_file(store: Store, path: Path) -> LoadedKit:
     return LoadedKit(scenario.name, load_scenario(store, scenario))
 
 
-def prepare_demo(store: Store, *, today: date | None = None) -> int:
-    """Load the grade-8 kit and open a fresh session on it, ready to score; returns its id."""
+DEMO_TITLE = "Demo meeting: {name}"
+
+
+def prepare_demo(store: Store, *, today: date | None = None, fresh: bool = False) -> int:
+    """Load the grade-8 kit into ``store`` and return the demo session's id, ready to score.
+
+    The demo lives in the database it was given (the teacher's own, for ``calibrate demo``), so
+    plain ``calibrate`` finds it again. A second run reopens the newest demo session that is not
+    closed, with every score kept; ``fresh`` (or a closed one) starts a new demo session.
+    """
     path = bundled_scenario_dir() / DEMO_KIT
     if not path.exists():
         raise NotFoundError(f"The demo kit {path} is missing from this installation.")
     scenario = read_scenario(path)
     report = load_scenario(store, scenario)
+    title = DEMO_TITLE.format(name=scenario.name)
+    if not fresh:
+        for earlier in store.list_sessions():
+            if earlier.title == title and earlier.phase is not Phase.CLOSED:
+                assert earlier.id is not None
+                return earlier.id
     sample_ids = []
     for sample in scenario.samples:
         stored = store.sample_by_key(stored_key(scenario.name, sample.key))
@@ -54,7 +68,7 @@ def prepare_demo(store: Store, *, today: date | None = None) -> int:
     cut = scenario.session.cut_score if scenario.session else None
     session = meeting.create_session(
         store,
-        title=f"Demo meeting: {scenario.name}",
+        title=title,
         date=(today or date.today()).isoformat(),
         rubric_id=report.rubric_id,
         sample_ids=sample_ids,

@@ -95,7 +95,11 @@ class RevealScreen(StoreScreen):
             with Vertical(id="reveal-right"):
                 yield AgreementPanel(id="agreement")
                 yield Static("Discussion queue (Enter: go to the item)", id="queue-title")
-                yield DiscussionQueue(id="queue")
+                yield DiscussionQueue(
+                    id="queue",
+                    minutes=self.calibrate_app.meeting_minutes,
+                    pace=self.calibrate_app.minutes_per_item,
+                )
         yield Footer()
 
     def on_mount(self) -> None:

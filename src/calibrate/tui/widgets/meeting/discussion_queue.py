@@ -1,6 +1,8 @@
-"""The discussion queue: the items worth talking about, most first, and why.
+"""The discussion queue: the items worth talking about, most first, and why, cut to the meeting.
 
-Splits across the cut score come first, then the most disagreement; agreed items sink to the end.
+Splits across the cut score come first, then the most disagreement. The open items that fit the
+meeting's time are shown first, those it does not cover under "Not discussed", and agreed items
+sink to the end.
 Choosing an entry (Enter or a click) posts :class:`DiscussionQueue.ItemChosen`.
 """
 
@@ -16,6 +18,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from calibrate.services.meeting.board import why_text
+from calibrate.services.meeting.plan import DEFAULT_MINUTES, DEFAULT_PACE, plan_discussion
 from calibrate.services.meeting.reveal import ItemSpread
 from calibrate.services.meeting.sessions import MeetingContext
 
@@ -37,23 +40,42 @@ class DiscussionQueue(OptionList):
         sample_id: int
         criterion_key: str
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, *, id: str | None = None, minutes: int = DEFAULT_MINUTES, pace: int = DEFAULT_PACE
+    ) -> None:
         super().__init__(id=id)
-        self.items: list[ItemSpread] = []
-        self._filled = False
+        self.minutes, self.pace = minutes, pace
+        self.items: list[ItemSpread] = []  # in the order shown: fits, not discussed, agreed
+        self.not_discussed: list[ItemSpread] = []
+        self.summary = ""
+        self._rows: list[ItemSpread | None] = []  # one per option; None for the divider
+        self._queue: list[ItemSpread] | None = None
 
     def show(self, queue: Sequence[ItemSpread], context: MeetingContext) -> None:
         """Replace the entries, keeping the highlight on the same item where possible."""
-        if self._filled and list(queue) == self.items:
+        if self._queue == list(queue):
             return
-        self._filled = True
+        self._queue = list(queue)
         here = self.current()
-        self.items = list(queue)
+        plan = plan_discussion(queue, minutes=self.minutes, pace=self.pace)
+        self.items = [*plan.discussed, *plan.not_discussed, *plan.agreed]
+        self.not_discussed = list(plan.not_discussed)
+        self.summary = plan.summary()
+        self.border_subtitle = plan.headline() if queue else ""
         numbers = {s.id: n for n, s in enumerate(context.samples, start=1)}
         names = {c.key: c.name for c in context.rubric.criteria}
         cut = context.session.cut_score
         options = []
+        self._rows = []
         for item in self.items:
+            divider = ""
+            if plan.not_discussed and item is plan.not_discussed[0]:
+                divider = f"Not discussed: no time left for {len(plan.not_discussed)} more"
+            elif plan.agreed and item is plan.agreed[0]:
+                divider = "Agreed already"
+            if divider:
+                options.append(Option(Text(divider, style="italic"), disabled=True))
+                self._rows.append(None)
             sample = context.sample(item.sample_id)
             prompt = Text(
                 f"{names[item.criterion_key]} · {numbers[item.sample_id]} {sample.title}",
@@ -61,8 +83,10 @@ class DiscussionQueue(OptionList):
             )
             prompt.append(f"\n  {why_text(item, cut)}", style="not bold")
             options.append(Option(prompt, id=f"{item.sample_id}/{item.criterion_key}"))
+            self._rows.append(item)
         self.set_options(options)
         if not self.items:
+            self._rows = []
             self.set_options([Option("Nothing to discuss: everyone agreed.", disabled=True)])
             return
         self.highlighted = 0
@@ -71,14 +95,16 @@ class DiscussionQueue(OptionList):
 
     def current(self) -> tuple[int, str] | None:
         n = self.highlighted
-        if n is None or not 0 <= n < len(self.items):
+        if n is None or not 0 <= n < len(self._rows) or (item := self._rows[n]) is None:
             return None
-        item = self.items[n]
         return item.sample_id, item.criterion_key
 
     def move_to(self, sample_id: int, criterion_key: str) -> None:
-        for n, item in enumerate(self.items):
-            if item.sample_id == sample_id and item.criterion_key == criterion_key:
+        for n, item in enumerate(self._rows):
+            if item is not None and (item.sample_id, item.criterion_key) == (
+                sample_id,
+                criterion_key,
+            ):
                 self.highlighted = n
                 return
 
