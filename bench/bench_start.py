@@ -97,7 +97,7 @@ def main() -> None:
         demo_db = folder / f"demo{n}.db"
         times["demo"].append(
             first_screen(
-                f"{BIN / 'calibrate'} demo --keep {demo_db}",
+                f"{BIN / 'calibrate'} demo --db {demo_db}",
                 "palette",
                 env=env,
                 socket=f"bs{n}c",
