@@ -311,3 +311,25 @@ def m006_contract_class(db: sqlite_utils.Database) -> None:
     """The class (or group) a learning contract's student is in, so a teacher with several
     classes can list them class by class. Empty for contracts written before."""
     db.table("contracts").add_column("class_name", str, not_null_default="")
+
+
+@MIGRATIONS()
+def m008_room_seats(db: sqlite_utils.Database) -> None:
+    """Seats with identity in a served meeting: a rater's seat is claimed with a personal PIN
+    (only its salted scrypt hash is kept) and bound to a signed cookie; ``generation`` grows when
+    the facilitator releases the seat, so cookies signed before stop working. ``room_secret``
+    holds the key the cookies are signed with, so a restarted server keeps its seats."""
+    db.execute(
+        """CREATE TABLE room_seats (
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        rater_id INTEGER NOT NULL REFERENCES raters(id),
+        pin_salt BLOB,
+        pin_hash BLOB,
+        generation INTEGER NOT NULL DEFAULT 0,
+        claimed_at TEXT,
+        PRIMARY KEY (session_id, rater_id)
+    )"""
+    )
+    db.execute(
+        "CREATE TABLE room_secret (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from calibrate.storage.store import Store
 from calibrate.storage.store_base import StoreBase
+from calibrate.storage.store_seats import SeatStore
 
 
 class ServeStore(StoreBase):
@@ -23,5 +24,5 @@ class ServeStore(StoreBase):
             )
 
 
-class ServedStore(Store, ServeStore):
+class ServedStore(Store, ServeStore, SeatStore):
     """The :class:`Store` with the live-meeting methods; open it with ``ServedStore.open``."""

@@ -1,0 +1,100 @@
+"""Seats with identity: a rater claims their seat with their name and a personal PIN, and the
+seat is carried by a signed cookie.
+
+The first claim sets the PIN (only a salted scrypt hash is stored). A second device claiming a
+held seat must give the same PIN. The facilitator can release a seat: its PIN is forgotten and
+every cookie signed for it before stops working. Cookies are signed with HMAC-SHA256 under a
+key kept in the database, so a restarted server keeps its seats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from calibrate.domain.errors import InvalidOperationError
+from calibrate.services.room.access import Seat
+from calibrate.storage.store_serve import ServedStore
+
+PIN_DIGITS = (4, 8)
+WRONG_PIN = (
+    "That PIN is not right for this seat. If it is your seat, ask the facilitator to free it."
+)
+
+
+def _hash(pin: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+
+
+def _check_pin_form(pin: str) -> None:
+    low, high = PIN_DIGITS
+    if not (pin.isdigit() and low <= len(pin) <= high):
+        raise InvalidOperationError(f"Choose a PIN of {low} to {high} digits.")
+
+
+def claim_seat(store: ServedStore, seat: Seat, rater_id: int, pin: str) -> Seat:
+    """The rater's seat for ``rater_id`` from a joined (join-code) seat, claimed with ``pin``.
+
+    On the first claim the PIN is set; afterwards the same PIN is needed. Raises
+    InvalidOperationError for a wrong PIN, a badly formed one, or someone not a rater here.
+    """
+    if seat.facilitator:
+        raise InvalidOperationError("The facilitator's code runs the board, not scoring.")
+    if rater_id not in store.get_session(seat.session_id).rater_ids:
+        raise InvalidOperationError("That person is not a rater of this session.")
+    _check_pin_form(pin)
+    row = store.seat_row(seat.session_id, rater_id)
+    if row is None or row["pin_hash"] is None:
+        salt = secrets.token_bytes(16)
+        if store.claim_seat_row(seat.session_id, rater_id, salt, _hash(pin, salt)):
+            return Seat(seat.session_id, False, rater_id)
+        row = store.seat_row(seat.session_id, rater_id)  # claimed a moment ago elsewhere
+        assert row is not None
+    if not hmac.compare_digest(_hash(pin, bytes(row["pin_salt"])), bytes(row["pin_hash"])):
+        raise InvalidOperationError(WRONG_PIN)
+    return Seat(seat.session_id, False, rater_id)
+
+
+def release_seat(store: ServedStore, session_id: int, rater_id: int) -> bool:
+    """Free a rater's seat (their PIN is forgotten, old cookies stop working). False if the
+    seat was not held."""
+    return store.release_seat_row(session_id, rater_id)
+
+
+def _generation(store: ServedStore, seat: Seat) -> int:
+    if seat.rater_id is None:
+        return 0
+    row = store.seat_row(seat.session_id, seat.rater_id)
+    return 0 if row is None else int(row["generation"])
+
+
+def _payload(seat: Seat, generation: int) -> str:
+    who = "f" if seat.facilitator else ("r" if seat.rater_id is None else f"r{seat.rater_id}")
+    return f"{seat.session_id}.{who}.{generation}"
+
+
+def sign_seat(store: ServedStore, seat: Seat) -> str:
+    """The cookie value carrying ``seat``: its payload and an HMAC of it."""
+    payload = _payload(seat, _generation(store, seat))
+    mac = hmac.new(store.room_secret(), payload.encode(), hashlib.sha256).hexdigest()
+    return f"{payload}.{mac}"
+
+
+def read_seat(store: ServedStore, cookie: str) -> Seat | None:
+    """The seat a cookie carries, or None if it is forged, malformed, or released since."""
+    payload, _, mac = cookie.rpartition(".")
+    good = hmac.new(store.room_secret(), payload.encode(), hashlib.sha256).hexdigest()
+    if not payload or not hmac.compare_digest(mac, good):
+        return None
+    session_text, who, generation_text = payload.split(".")
+    seat = Seat(
+        int(session_text),
+        who == "f",
+        int(who[1:]) if who.startswith("r") and len(who) > 1 else None,
+    )
+    if seat.rater_id is not None:
+        row = store.seat_row(seat.session_id, seat.rater_id)
+        if row is None or row["pin_hash"] is None or int(generation_text) != row["generation"]:
+            return None
+    return seat
