@@ -113,7 +113,10 @@ def export(
         write_private(output, text, newline="")
     except OSError as exc:
         fail(f"{output}: cannot be written ({exc.strerror or exc})")
-    click.echo(f"Wrote the {what} of session {session_id} ({fmt}) to {output}.")
+    subject = (
+        f"session {session_id}" if what == "session" else f"the {what} of session {session_id}"
+    )
+    click.echo(f"Wrote {subject} ({fmt}) to {output}.")
 
 
 @click.command(cls=RecordCommand)

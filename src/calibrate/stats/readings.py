@@ -81,6 +81,11 @@ def _scale(family: Family) -> tuple[tuple[float, str], ...] | None:
     }.get(family)
 
 
+def plural(n: int, word: str) -> str:
+    """``1 unit``, ``2 units``: a count with its noun in the right number."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -102,6 +107,11 @@ def read(result: AgreementResult) -> str:
     assert scale is not None
     point_band = band(value, scale)
     subject = _subject(result.family, result.name).capitalize()
+    if result.n_units < 2:
+        return (
+            f"{subject} is {value:.2f} on {plural(result.n_units, 'sample')}: too little data "
+            "to say how strong it is; rate more samples."
+        )
     if ci is None:
         return (
             f"{subject} looks {point_band} ({value:.2f}), "
@@ -113,7 +123,7 @@ def read(result: AgreementResult) -> str:
     elif low_band == scale[0][1]:
         text = (
             f"{subject} looks {point_band} ({value:.2f}), but with this little data it could "
-            f"still be as low as {low_band} (95% CI {ci.low:.2f} to {ci.high:.2f})."
+            f"still be {low_band} (95% CI {ci.low:.2f} to {ci.high:.2f})."
         )
     else:
         text = (
@@ -162,7 +172,8 @@ def _wide_note(result: AgreementResult) -> str:
     )
     return (
         f" The interval is wide ({shown}) because only "
-        f"{result.n_units} units were rated: it says little on its own."
+        f"{plural(result.n_units, 'unit')} {'was' if result.n_units == 1 else 'were'} rated: "
+        "it says little on its own."
     )
 
 

@@ -212,10 +212,19 @@ def _warnings(table: RatingTable, categories_declared: bool) -> list[str]:
         )
     if table.n_units < SMALL_SAMPLE_UNITS:
         warnings.append(
-            f"Only {table.n_units} samples were rated: every figure below has a wide margin of "
+            f"Only {table.n_units} {'sample was' if table.n_units == 1 else 'samples were'} "
+            "rated: every figure below has a wide margin of "
             "error. Read the ranges, not just the values, and do not compare teams on this alone."
         )
-    used = int(table.present.any(axis=0).sum())
-    if used < table.n_raters:
-        warnings.append(f"{table.n_raters - used} rater(s) gave no ratings at all.")
+    scored = table.present.any(axis=0)
+    absent = [table.rater_ids[j] for j in range(table.n_raters) if not scored[j]]
+    if absent:
+        warnings.append(f"{_names(absent)} gave no ratings at all.")
     return warnings
+
+
+def _names(names: list[str]) -> str:
+    """``Ana``, ``Ana and Ben``, ``Ana, Ben and Cy``."""
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]

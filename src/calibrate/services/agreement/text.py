@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from calibrate.stats.readings import plural
 from calibrate.stats.report import LABELS, AgreementReport
 from calibrate.stats.result import AgreementResult, Family
 
@@ -36,7 +37,8 @@ def _show_category(c: float | str) -> str:
 def render_report(report: AgreementReport, *, title: str) -> str:
     lines = [
         f"Agreement for {title}",
-        f"{report.n_units} units × {report.n_raters} raters, {report.n_ratings} ratings; "
+        f"{plural(report.n_units, 'unit')} × {plural(report.n_raters, 'rater')}, "
+        f"{plural(report.n_ratings, 'rating')}; "
         f"{report.level} levels: {', '.join(_show_category(c) for c in report.categories)}",
         "",
     ]
