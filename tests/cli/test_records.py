@@ -222,7 +222,7 @@ def test_exported_session_loads_back_identically(loaded: Path, tmp_path: Path) -
     code, out, _ = run(
         "export", "session", "--session", "1", "--format", "toml", "--output", kit, db=loaded
     )
-    assert (code, out) == (0, f"Wrote the session of session 1 (toml) to {kit}.\n")
+    assert (code, out) == (0, f"Wrote session 1 (toml) to {kit}.\n")
     second = tmp_path / "second.db"
     code, out, _ = run("load", kit, db=second)
     assert (code, out) == (0, GRADE8_LOADED)

@@ -262,8 +262,13 @@ def test_show_path_counts_from_one() -> None:
 
 # --- parse(dump(s)) == s for generated scenarios -----------------------------------------------
 
-texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
-names = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=20)
+# Any text a kit may hold: every script, tabs and line breaks, but no control characters
+# (NUL and the like are refused on load) and no name that is only spaces.
+_chars = st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("\t\n\r")
+texts = st.text(_chars, max_size=40)
+names = st.text(
+    st.characters(exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=20
+)
 
 
 @st.composite
@@ -286,7 +291,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             levels=tuple(
                 Level(score, draw(texts), draw(texts), draw(texts))
                 for score in sorted(
-                    draw(st.lists(st.integers(-3, 9), min_size=1, max_size=5, unique=True))
+                    draw(st.lists(st.integers(0, 9), min_size=1, max_size=5, unique=True))
                 )
             ),
         )
@@ -304,7 +309,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     samples = tuple(
         Sample(
             title=draw(names),
-            body=draw(st.text(st.characters(exclude_categories=("Cs",)), max_size=200)),
+            body=draw(st.text(_chars, max_size=200)),
             kind=draw(st.sampled_from(SampleKind)),
             student_code=draw(texts),
             grade=draw(texts),

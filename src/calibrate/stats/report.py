@@ -216,7 +216,7 @@ def _warnings(table: RatingTable, categories_declared: bool) -> list[str]:
             "rated: every figure below has a wide margin of "
             "error. Read the ranges, not just the values, and do not compare teams on this alone."
         )
-    scored = table.present.any(axis=0)
+    scored = np.asarray(table.present.any(axis=0), dtype=bool)
     absent = [table.rater_ids[j] for j in range(table.n_raters) if not scored[j]]
     if absent:
         warnings.append(f"{_names(absent)} gave no ratings at all.")
