@@ -105,22 +105,25 @@ def _read(name: str, path: str | os.PathLike[str]) -> list[tuple[int, list[str]]
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ScoreImportError(f"{name}: cannot be read ({exc.strerror or exc})") from None
-    if b"\x00" in raw[:4096]:
-        raise ScoreImportError(
-            f"{name}: this is not a CSV text file (it holds binary data: is it a spreadsheet "
-            "or another kind of file?); save it as UTF-8 CSV. Nothing was imported."
-        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        binary = b"\x00" in raw  # NUL bytes and no UTF-8: a spreadsheet or another file
+        where = raw.index(b"\x00") if binary else exc.start
         # Excel for Mac writes MacRoman with CR line ends: count CR, LF and CRLF as line ends.
-        lines = re.split(rb"\r\n|\r|\n", raw[: exc.start])
+        lines = re.split(rb"\r\n|\r|\n", raw[:where])
         line = len(lines)
         before = lines[-1].decode("utf-8", errors="replace")
         try:
             column = len(next(csv.reader([before]), [""])) if before else 1
         except csv.Error:
             column = before.count(",") + 1
+        if binary:
+            raise ScoreImportError(
+                f"{name}, line {line}, column {column}: this is not a CSV text file (it holds "
+                "binary data: is it a spreadsheet or another kind of file?); save it as UTF-8 "
+                "CSV. Nothing was imported."
+            ) from None
         raise ScoreImportError(
             f"{name}, line {line}, column {column}: is not UTF-8 text (byte "
             f"{raw[exc.start]:#04x} cannot be read); save the file as UTF-8 CSV. "
