@@ -135,7 +135,7 @@ def interleaved(path: Path, level: str, repeat: int) -> dict[str, float]:
 
 def import_share(path: Path, level: str) -> dict[str, float]:
     """Seconds the calibrate process spends importing, by top-level package (self + children)."""
-    argv = [sys.executable, "-X", "importtime", "-c", "from calibrate.cli import main; main()"]
+    argv = [sys.executable, "-X", "importtime", "-c", "from calibrate.cli.main import main; main()"]
     argv += agree_argv(path, level)[1:]
     start = time.perf_counter()
     out = subprocess.run(argv, capture_output=True, text=True, check=True)
