@@ -105,9 +105,11 @@ def _conger_chance(ratings: Ratings) -> tuple[float, FloatArray]:
     n, r = codes.shape
     q = ratings.q
     present = codes != MISSING
-    per_rater = np.zeros((r, q))
-    rows, raters = np.nonzero(present)
-    np.add.at(per_rater, (raters, codes[rows, raters]), 1.0)
+    # Each rater's count per level: one bincount over (rater, level) pairs, missing cells aside.
+    pair = np.where(present, np.arange(r)[None, :] * q + codes, r * q)
+    per_rater = np.bincount(pair.ravel(), minlength=r * q + 1)[: r * q].reshape(r, q)
+    per_rater = per_rater.astype(np.float64)
+    del pair
     rated_by = per_rater.sum(axis=1)  # n_g >= 1 for every active rater
     p = per_rater / rated_by[:, None]
     w = ratings.weights
@@ -117,9 +119,15 @@ def _conger_chance(ratings: Ratings) -> tuple[float, FloatArray]:
     symmetric = (w + w.T) / 2.0
     c = (total[None, :] - p) @ symmetric  # C_g, raters × levels
     base = (p * c).sum(axis=1)  # p_g' C_g
-    looked_up = c[np.arange(r)[None, :], np.where(present, codes, 0)]  # C_g[x_ig]
-    deviation = np.where(present, (n / rated_by)[None, :] * (looked_up - base[None, :]), 0.0)
-    pe_units = (base.sum() + deviation.sum(axis=1)) / pairs
+    # sum over the raters of unit i of (n / n_g)(C_g[x_ig] - p_g'C_g): one lookup per rating
+    # in a table that is 0 for a missing cell, so no units x raters float temporaries pile up.
+    scaled = np.zeros((r, q + 1))
+    scaled[:, :q] = (n / rated_by)[:, None] * (c - base[:, None])
+    flat = np.where(
+        present, np.arange(r)[None, :] * (q + 1) + codes, np.arange(r)[None, :] * (q + 1) + q
+    )
+    deviation = scaled.ravel()[flat].sum(axis=1)
+    pe_units = (base.sum() + deviation) / pairs
     return pe, pe_units
 
 

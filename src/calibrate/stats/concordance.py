@@ -40,7 +40,7 @@ MIN_UNITS_FOR_INTERVAL = 5
 _MIN_VALID_SHARE = 0.5
 
 #: Unit draws per chunk of bootstrap resamples (memory: a few float arrays of this size).
-_CHUNK_DRAWS = 2_000_000
+_CHUNK_DRAWS = 500_000
 
 #: Above this many rater × level columns the one-hot route gives way to sorting by rater.
 _ONE_HOT_COLUMNS = 256

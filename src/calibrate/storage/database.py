@@ -22,12 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.storage.contract_schema import CONTRACT_TABLES
 from calibrate.storage.core_schema import CORE_TABLES
+from calibrate.storage.lean_import import Migrations, sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
 FILE_MODE = 0o600

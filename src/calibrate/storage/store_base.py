@@ -10,10 +10,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from calibrate.domain.errors import InvalidOperationError, NotFoundError
 from calibrate.storage import database
+from calibrate.storage.lean_import import sqlite_utils
 
 Params = Sequence[Any]
 
