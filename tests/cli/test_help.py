@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
-from calibrate.cli.main import cli
+from calibrate.cli.main import COMMAND_MODULES, cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def walk(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path, asked of click as `--help` would (the top group loads lazily)."""
     paths = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         paths.append((*prefix, name))
         if isinstance(command, click.Group):
             paths += walk(command, (*prefix, name))
@@ -30,6 +36,30 @@ def commands_section() -> str:
     start = text.index("\n## Commands\n")
     end = text.find("\n## ", start + 1)
     return text[start : None if end == -1 else end]
+
+
+def test_every_lazy_command_is_found_where_it_is_said_to_be() -> None:
+    """A command named in COMMAND_MODULES but missing from its module's tuple would list in
+    --help and then fail to run."""
+    ctx = click.Context(cli)
+    for name in COMMAND_MODULES:
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.name == name
+
+
+def test_agree_loads_only_what_it_needs() -> None:
+    """`calibrate agree` imports neither the server, the app nor the contracts (issue 15)."""
+    code = (
+        "import sys\n"
+        "from calibrate.cli.main import cli\n"
+        "cli.get_command(__import__('click').Context(cli), 'agree')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('calibrate.cli.', 'calibrate.tui',"
+        " 'calibrate.serve', 'textual', 'aiohttp', 'sqlite_utils'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == (
+        "['calibrate.cli._common', 'calibrate.cli.agreement', 'calibrate.cli.main']"
+    )
 
 
 def test_the_records_commands_are_registered() -> None:

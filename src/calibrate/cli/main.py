@@ -4,21 +4,51 @@ call into ``calibrate.services``)."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
 from calibrate.cli._common import database_path, db_after_command, db_option, fail, open_store
-from calibrate.cli.agreement import AGREEMENT_COMMANDS
-from calibrate.cli.contracts import CONTRACT_COMMANDS
-from calibrate.cli.rasch import RASCH_COMMANDS
-from calibrate.cli.records import RECORD_COMMANDS
-from calibrate.cli.reliability import RELIABILITY_COMMANDS
-from calibrate.cli.serve import SERVE_COMMANDS
 from calibrate.domain.errors import CalibrateError
 
+#: Where each command lives, as ``module:tuple of commands``. A module is imported only when one
+#: of its commands runs (or a help page lists them), so `calibrate agree` does not pay for the
+#: server, the contracts or the reliability reports before it reads its file.
+COMMAND_MODULES: dict[str, str] = {
+    "agree": "calibrate.cli.agreement:AGREEMENT_COMMANDS",
+    **dict.fromkeys(
+        ("load", "import-scores", "export", "sessions", "rubrics", "backup"),
+        "calibrate.cli.records:RECORD_COMMANDS",
+    ),
+    **dict.fromkeys(("serve", "codes", "join"), "calibrate.cli.serve:SERVE_COMMANDS"),
+    "contract": "calibrate.cli.contracts:CONTRACT_COMMANDS",
+    **dict.fromkeys(
+        ("raters", "rater", "report"), "calibrate.cli.reliability:RELIABILITY_COMMANDS"
+    ),
+    "rasch": "calibrate.cli.rasch:RASCH_COMMANDS",
+}
 
-@click.group(invoke_without_command=True)
+
+class LazyGroup(click.Group):
+    """The ``calibrate`` group, whose commands are imported from :data:`COMMAND_MODULES` when
+    first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in COMMAND_MODULES:
+            return command
+        module_name, _, attribute = COMMAND_MODULES[cmd_name].partition(":")
+        commands = getattr(importlib.import_module(module_name), attribute)
+        for candidate in commands:
+            self.add_command(candidate)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
 @click.version_option(package_name="calibrate")
 @db_option
 @click.option(
@@ -81,17 +111,6 @@ def demo(ctx: click.Context, command_db: Path | None, fresh: bool) -> None:
     finally:
         store.close()
     click.echo(f"The demo meeting is kept in {path}; run `calibrate` to open it again.")
-
-
-for _command in (
-    *AGREEMENT_COMMANDS,
-    *RECORD_COMMANDS,
-    *SERVE_COMMANDS,
-    *CONTRACT_COMMANDS,
-    *RELIABILITY_COMMANDS,
-    *RASCH_COMMANDS,
-):
-    cli.add_command(_command)
 
 
 def main() -> None:
