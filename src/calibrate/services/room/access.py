@@ -93,7 +93,8 @@ def choose_session(store: Store, session_id: int | None) -> Session:
         return scoring[0]
     if not scoring:
         raise NotFoundError(
-            "No session is being scored. Start one in the app, or name one with --session."
+            "No session is being scored. Start one in the app (calibrate), name one with "
+            "--session, or try a served meeting with the demo: calibrate serve --demo"
         )
     listed = "; ".join(f"{s.id}: {s.title}" for s in scoring)
     raise InvalidOperationError(
