@@ -179,3 +179,12 @@ async def test_the_facilitator_frees_a_seat_and_the_rater_claims_it_with_a_new_p
         assert (await lost_phone.get("/api/state")).status == 401
         async with Browser(server) as new_phone:
             await new_phone.seated(served.join_code, amara, "9999")
+
+
+def test_a_samples_markdown_is_shown_and_any_html_or_script_link_in_it_is_not_run() -> None:
+    from calibrate.serve.rater_views import markdown
+
+    html = str(markdown("# Title\n\n<script>alert(1)</script> [x](javascript:alert(1)) *so*"))
+    assert "<h1>Title</h1>" in html and "<em>so</em>" in html
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript' not in html

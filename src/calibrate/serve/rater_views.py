@@ -7,11 +7,13 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from calibrate.domain.errors import CalibrateError, InvalidOperationError
 from calibrate.domain.model import Phase
 from calibrate.serve.gate import COOKIE, client_address, seat_of, set_seat_cookie
-from calibrate.services.html_pages import render
+from calibrate.services.html_pages import environment, render
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.room import access, scoring_page
 from calibrate.services.room.seats import complete_claim, hash_pin, prepare_claim, sign_seat
@@ -24,6 +26,16 @@ def room_of(request: web.Request) -> Room:
     from calibrate.serve.app import ROOM
 
     return request.app[ROOM]
+
+
+def markdown(text: str) -> Markup:
+    """A sample's Markdown as HTML. Raw HTML in the text is escaped, not passed through, and
+    markdown-it refuses javascript: and similar links."""
+    return Markup(_MARKDOWN.render(text))
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+environment("calibrate.serve").filters["markdown"] = markdown
 
 
 def page(template: str, *, status: int = 200, **values: Any) -> web.Response:

@@ -69,7 +69,7 @@ class ScoringPage:
     sample_title: str
     student_code: str
     task: str
-    paragraphs: tuple[str, ...]
+    body: str  # Markdown, as the app shows it
     criteria: tuple[CriterionChoice, ...]
     samples: tuple[SampleEntry, ...]
     scored: int
@@ -98,12 +98,6 @@ def _rater_id(seat: Seat) -> int:
     if seat.rater_id is None:
         raise InvalidOperationError("Choose who you are first.")
     return seat.rater_id
-
-
-def paragraphs(body: str) -> tuple[str, ...]:
-    """A sample's text as paragraphs (blank lines separate them; single breaks are kept)."""
-    blocks = [block.strip() for block in body.replace("\r\n", "\n").split("\n\n")]
-    return tuple(block for block in blocks if block)
 
 
 def scoring_page(store: Store, seat: Seat, position: int) -> ScoringPage:
@@ -157,7 +151,7 @@ def scoring_page(store: Store, seat: Seat, position: int) -> ScoringPage:
         sample_title=sample.title,
         student_code=sample.student_code,
         task=sample.task,
-        paragraphs=paragraphs(sample.body),
+        body=sample.body,
         criteria=tuple(criteria),
         samples=entries,
         scored=len(mine),
