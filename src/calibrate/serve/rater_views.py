@@ -4,6 +4,7 @@ the team's spread after the reveal. Each view is one services call and one templ
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -34,6 +35,9 @@ def markdown(text: str) -> Markup:
     return Markup(_MARKDOWN.render(text))
 
 
+# PIN hashes run here, two at a time: a hash is CPU work (threads beyond the cores only queue)
+# and each holds 4 MiB while it runs, so a room arriving at once cannot pile up memory.
+HASHING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pin-hash")
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 environment("calibrate.serve").filters["markdown"] = markdown
 
@@ -131,7 +135,7 @@ async def claim(request: web.Request) -> web.StreamResponse:
     try:
         checked = prepare_claim(room.store, seat, chosen, pin)
         loop = asyncio.get_running_loop()
-        digest = await loop.run_in_executor(None, hash_pin, pin, checked.salt)
+        digest = await loop.run_in_executor(HASHING, hash_pin, pin, checked.salt)
         claimed = complete_claim(room.store, checked, digest)
     except InvalidOperationError as exc:
         if checked_pin_was_wrong(exc):
