@@ -178,3 +178,43 @@ def test_join_refuses_a_missing_database(tmp_path: Path) -> None:
     result = run("join", "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 2
     assert "there is no calibrate database" in result.stderr
+
+
+def test_seats_lists_who_is_seated_and_frees_a_seat(served: Served) -> None:
+    from calibrate.services.room.seats import claim_seat
+
+    amara = served.rater_ids()[0]
+    name = served.store.get_rater(amara).name
+    claim_seat(served.store, serve.join(served.store, served.join_code), amara, "4821")
+    listed = run("seats", "--db", str(served.path))
+    assert listed.exit_code == 0, listed.output
+    assert f"{name}: seated since" in listed.stdout and ": free" in listed.stdout
+    freed = run("seats", "--db", str(served.path), "--release", name.upper())
+    assert freed.exit_code == 0 and f"{name}'s seat is free" in freed.stdout
+    assert served.store.seat_row(served.session_id, amara)["pin_hash"] is None  # type: ignore[index]
+    again = run("seats", "--db", str(served.path), "--release", name)
+    assert again.exit_code == 0 and "holds no seat" in again.stdout
+    nobody = run("seats", "--db", str(served.path), "--release", "Nobody")
+    assert nobody.exit_code == 2 and "'Nobody' is not a rater of this session" in nobody.stderr
+
+
+def test_the_server_has_no_child_process_and_a_sigkill_leaves_nothing(served: Served) -> None:
+    import urllib.request
+
+    from tests.serve.room_process import start_server, stop_server
+
+    port = free_port()
+    server = start_server(served.path, port, "--session", str(served.session_id))
+    try:
+        for _ in range(20):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+                assert response.status == 200
+        tasks = Path(f"/proc/{server.pid}/task")
+        children = [
+            child for task in tasks.iterdir() for child in (task / "children").read_text().split()
+        ]
+        assert children == []
+    finally:
+        stop_server(server, kill=True)
+    with socket.create_server(("127.0.0.1", port)):  # the port is free again at once
+        pass

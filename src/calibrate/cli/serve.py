@@ -278,4 +278,41 @@ def join(session_id: int | None, command_db: Path | None) -> None:
     run_tab(path, session_id=session_id)
 
 
-SERVE_COMMANDS = (serve, codes, join)
+@click.command(cls=RecordCommand)
+@session_option
+@click.option(
+    "--release",
+    "release_name",
+    metavar="NAME",
+    help="Free this rater's seat: their PIN is forgotten and their devices must claim it again.",
+)
+@db_after_command
+def seats(session_id: int | None, release_name: str | None, command_db: Path | None) -> None:
+    """Show who holds a seat in a served meeting, or free one (e.g. a forgotten PIN)."""
+    from calibrate.services.room.access import choose_session
+    from calibrate.services.room.seats import release_seat
+
+    with served_store(command_db) as store:
+        session = choose_session(store, session_id)
+        assert session.id is not None
+        raters = [store.get_rater(r) for r in session.rater_ids]
+        if release_name is not None:
+            found = [r for r in raters if r.name.casefold() == release_name.strip().casefold()]
+            if not found or found[0].id is None:
+                names = ", ".join(r.name for r in raters)
+                fail(f"{release_name!r} is not a rater of this session (raters: {names})")
+            if release_seat(store, session.id, found[0].id):
+                click.echo(f"{found[0].name}'s seat is free: they can claim it with a new PIN.")
+            else:
+                click.echo(f"{found[0].name} holds no seat; nothing to free.")
+            return
+        click.echo(f"Session {session.id}: {session.title}")
+        for rater in raters:
+            assert rater.id is not None
+            row = store.seat_row(session.id, rater.id)
+            held = row is not None and row["pin_hash"] is not None
+            since = f" since {row['claimed_at']}" if held and row is not None else ""
+            click.echo(f"  {rater.name}: {'seated' + since if held else 'free'}")
+
+
+SERVE_COMMANDS = (serve, codes, join, seats)
