@@ -106,7 +106,7 @@ async def _get(http: aiohttp.ClientSession, path: str, tally: Tally) -> str:
             async with http.get(path) as response:
                 if response.status == 200:
                     return await response.text()
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (TimeoutError, aiohttp.ClientError):
             pass
         tally.resends += 1
         await asyncio.sleep(0.5)
@@ -126,7 +126,7 @@ async def _save(
                 if response.status < 500:
                     tally.refused.append(str(answer.get("error")))
                     return
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (TimeoutError, aiohttp.ClientError):
             pass
         tally.resends += 1
         await asyncio.sleep(0.5)
