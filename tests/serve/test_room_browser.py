@@ -176,5 +176,14 @@ def test_a_laptop_keyboard_only_scores_a_whole_sample(served: Served, browser: A
         page.keyboard.press("n")
         page.wait_for_url(f"{url}/score?at=2")
         assert serious_violations(page) == []
+
+        lead = browser.new_context(viewport=LAPTOP).new_page()
+        lead.goto(url)
+        lead.get_by_label("Join code").fill(served.lead_code)
+        lead.get_by_role("button", name="Join").click()
+        lead.wait_for_url(f"{url}/board")
+        erik_name = served.store.get_rater(erik).name
+        assert lead.get_by_role("row", name=erik_name).inner_text().count("5 of") == 1
+        assert serious_violations(lead) == []
     finally:
         stop_server(server)

@@ -32,7 +32,8 @@ async def board_page(request: web.Request) -> web.StreamResponse:
     freed = request.query.get("released", "")
     if freed.isdigit() and int(freed) in session.rater_ids:
         released = room.store.get_rater(int(freed)).name
-    return page("board.html", session=session, rows=rows, released=released)
+    names = room.store.reveal_names(room.session_id)
+    return page("board.html", session=session, rows=rows, released=released, names=names)
 
 
 async def release(request: web.Request) -> web.StreamResponse:
@@ -49,6 +50,16 @@ async def release(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/board?released={rater_id}")
 
 
+async def names(request: web.Request) -> web.StreamResponse:
+    """Let raters see who gave which level after the reveal, or stop them (off by default)."""
+    _lead(request)
+    room = room_of(request)
+    form = await request.post()
+    room.store.set_reveal_names(room.session_id, form.get("show") == "1")
+    raise web.HTTPSeeOther("/board")
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/board", board_page)
     app.router.add_post("/board/release", release)
+    app.router.add_post("/board/names", names)
