@@ -11,7 +11,8 @@ from typing import Any
 from aiohttp import ClientResponse, ClientSession, CookieJar
 from aiohttp.test_utils import TestServer
 
-from calibrate.serve.app import Room, make_app
+from calibrate.serve.app import make_app
+from calibrate.serve.room import Room
 from tests.serve.conftest import Served
 
 HOSTS = ("127.0.0.1", "localhost")

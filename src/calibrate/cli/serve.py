@@ -181,7 +181,8 @@ def serve(
     (`calibrate`) on this computer; the facilitator's code (`calibrate codes`) opens a small
     board page in a browser for freeing seats.
     """
-    from calibrate.serve.app import Room, listen, make_app, run, tls_context
+    from calibrate.serve.app import listen, make_app, run, tls_context
+    from calibrate.serve.room import Room
     from calibrate.services.room.access import choose_session, ensure_codes
 
     if (tls_cert is None) != (tls_key is None):

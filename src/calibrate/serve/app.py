@@ -12,16 +12,13 @@ from __future__ import annotations
 import socket
 import ssl
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import web
 
 from calibrate.serve import lead_views, rater_views
-from calibrate.serve.gate import WrongTries, gate_middleware
-from calibrate.services.room.access import Seat
-from calibrate.services.room.seats import read_seat
-from calibrate.storage.store_serve import ServedStore
+from calibrate.serve.gate import gate_middleware
+from calibrate.serve.room import ROOM, Room
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 64 * 1024  # a score, a code or a PIN: nothing a rater sends is bigger
@@ -34,24 +31,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",  # no-referrer would make Chromium send "Origin: null"
     "X-Frame-Options": "DENY",
 }
-
-
-@dataclass
-class Room:
-    """What every view needs: the store, the served session, and the door's state."""
-
-    store: ServedStore
-    session_id: int
-    secure: bool = False
-    tries: WrongTries = field(default_factory=WrongTries)
-
-    def read_seat(self, cookie: str) -> Seat | None:
-        """The seat a cookie carries, if it is valid *for this session*."""
-        seat = read_seat(self.store, cookie)
-        return seat if seat is not None and seat.session_id == self.session_id else None
-
-
-ROOM: web.AppKey[Room] = web.AppKey("room", Room)
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from calibrate.serve.gate import seat_of
-from calibrate.serve.rater_views import page, room_of
+from calibrate.serve.rater_views import page
+from calibrate.serve.room import room_of
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.room.seats import release_seat
 

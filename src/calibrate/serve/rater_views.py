@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from markdown_it import MarkdownIt
@@ -14,19 +14,11 @@ from markupsafe import Markup
 from calibrate.domain.errors import CalibrateError, InvalidOperationError
 from calibrate.domain.model import Phase
 from calibrate.serve.gate import COOKIE, client_address, seat_of, set_seat_cookie
+from calibrate.serve.room import Room, room_of
 from calibrate.services.html_pages import environment, render
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.room import access, scoring_page
 from calibrate.services.room.seats import complete_claim, hash_pin, prepare_claim, sign_seat
-
-if TYPE_CHECKING:
-    from calibrate.serve.app import Room
-
-
-def room_of(request: web.Request) -> Room:
-    from calibrate.serve.app import ROOM
-
-    return request.app[ROOM]
 
 
 def markdown(text: str) -> Markup:
