@@ -36,12 +36,21 @@ def load(scenario: Path, command_db: Path | None) -> None:
     Loading the same kit again creates nothing. The format is described in
     docs/scenario-format.md.
     """
-    from calibrate.services.records.database import load_scenario_file, load_summary
+    from calibrate.domain.errors import CalibrateError
+    from calibrate.services.records.database import (
+        check_scenario_file,
+        load_checked_kit,
+        load_summary,
+    )
 
     if not scenario.is_file():
         fail(f"{scenario}: there is no such file")
+    try:
+        kit = check_scenario_file(scenario)  # before the database: a bad kit creates no file
+    except CalibrateError as exc:
+        fail(exc.message)
     with records(command_db, create=True) as store:
-        click.echo(load_summary(load_scenario_file(store, scenario)))
+        click.echo(load_summary(load_checked_kit(store, kit, source=scenario)))
 
 
 @click.command("import-scores", cls=RecordCommand)

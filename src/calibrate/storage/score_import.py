@@ -6,7 +6,8 @@ optionally ``note`` (any order, any letter case), then one score per row:
 - ``sample``: the sample's key within the session, as an exported kit names it (``essay-3``),
   or its title;
 - ``criterion``: a criterion key of the session's rubric;
-- ``rater``: the name of one of the session's raters;
+- ``rater``: the name of one of the session's raters (letter case and spacing aside, as the
+  served picker matches names);
 - ``level``: a whole number, one of that criterion's levels.
 
 Scores go into the session's current round. Every row is checked before anything is written;
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calibrate.domain.errors import InvalidOperationError, NotFoundError, ScoreImportError
-from calibrate.domain.model import Phase, Rubric
+from calibrate.domain.model import Phase, Rubric, name_key
 from calibrate.storage.scenario_export import kit_keys, kit_name
 from calibrate.storage.scenario_schema import printable
 
@@ -186,7 +187,7 @@ def _targets(store: Store, session_id: int) -> _Targets:
     for sample in samples:
         assert sample.id is not None
         by_title.setdefault(sample.title, []).append(sample.id)
-    raters = {store.get_rater(i).name: i for i in session.rater_ids}
+    raters = {name_key(store.get_rater(i).name): i for i in session.rater_ids}
     return _Targets(
         rubric=store.get_rubric(session.rubric_id),
         by_key={key: sample_id for sample_id, key in keys.items()},
@@ -231,7 +232,7 @@ def _parse_row(
             "criterion",
             f'the rubric has no criterion "{printable(value["criterion"])}" (it has {known})',
         )
-    rater_id = targets.raters.get(value["rater"])
+    rater_id = targets.raters.get(name_key(value["rater"]))  # as the served picker matches
     if rater_id is None:
         raise refuse(
             "rater", f'"{printable(value["rater"])}" is not one of the raters of this session'
