@@ -4,6 +4,7 @@ field, with exit status 2 and nothing written (no database created, no score imp
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def scores_in(db: Path) -> int:
     ("name", "words"),
     [
         # Excel for Mac: CR line ends and MacRoman bytes ("café" with é as 0x8e), in the note.
-        ("macroman-cr.csv", ("line 2, column 5", "is not UTF-8 text (byte 0x8e", "UTF-8 CSV")),
+        ("macroman-cr.csv", ("line 2, column 5 (note)", "is not UTF-8 text (byte 0x8e", "UTF-8")),
         ("binary-garbage.csv", ("line 1, column 2", "is not a CSV text file", "binary data")),
         # ٣ is ARABIC-INDIC DIGIT THREE: int() would read it as 3.
         ("scores-arabic-indic-level.csv", ("line 2, column 4 (level)", "٣")),
@@ -82,6 +83,15 @@ def test_import_scores_matches_a_rater_up_to_case_and_spacing(
         ("agree-interval-1e155.csv", "interval", ("line 2, column 3 (ben)", "too large")),
         ("agree-ratio-negative.csv", "ratio", ("line 3, column 2 (ann)", "below zero")),
         ("agree-arabic-indic-levels.csv", "ordinal", ("line 2, column 2 (ann)", "not a number")),
+        # One person written two ways is one rater, as in the store and the served picker.
+        (
+            "agree-ann-and-ann.csv",
+            "ordinal",
+            ("line 1, column 4", "rater 'ann' appears twice (as 'Ann' in column 2)"),
+        ),
+        # The score-import fixtures given to agree: the same plain words.
+        ("macroman-cr.csv", "ordinal", ("line 2, column 5 (note)", "is not UTF-8 text (byte 0x8e")),
+        ("binary-garbage.csv", "ordinal", ("line 1, column 2", "is not a CSV text file")),
     ],
 )
 def test_agree_refuses_numbers_it_cannot_compute_with(
@@ -89,6 +99,15 @@ def test_agree_refuses_numbers_it_cannot_compute_with(
 ) -> None:
     code, out, err = run("agree", fixture(name), "--level", level)
     assert_one_line_error(code, out, err, name, *words)
+
+
+def test_agree_takes_one_rater_written_two_ways_in_a_long_file(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("unit,rater,score\n1,Ann,2\n1,ben,3\n2,ann ,3\n2,Ben,3\n", "utf-8")
+    code, out, err = run("agree", path, "--level", "ordinal", "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert (data["n_units"], data["n_raters"], data["n_ratings"]) == (2, 2, 4)
 
 
 # --- load ---------------------------------------------------------------------------------------

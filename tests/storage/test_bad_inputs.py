@@ -43,7 +43,7 @@ def scoring(tmp_path: Path) -> tuple[Store, int]:
 @pytest.mark.parametrize(
     ("fixture", "words"),
     [
-        ("macroman-cr.csv", "line 2, column 5: is not UTF-8 text (byte 0x8e"),
+        ("macroman-cr.csv", "line 2, column 5 (note): is not UTF-8 text (byte 0x8e"),
         ("binary-garbage.csv", "is not a CSV text file (it holds binary data"),
     ],
 )

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from calibrate.domain.errors import InvalidOperationError, NotFoundError, ScoreImportError
 from calibrate.domain.model import Phase, Rubric, name_key
+from calibrate.storage.csv_bytes import find_bad_bytes
 from calibrate.storage.scenario_export import kit_keys, kit_name
 from calibrate.storage.scenario_schema import printable
 
@@ -109,26 +110,16 @@ def _read(name: str, path: str | os.PathLike[str]) -> list[tuple[int, list[str]]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        binary = b"\x00" in raw  # NUL bytes and no UTF-8: a spreadsheet or another file
-        where = raw.index(b"\x00") if binary else exc.start
-        # Excel for Mac writes MacRoman with CR line ends: count CR, LF and CRLF as line ends.
-        lines = re.split(rb"\r\n|\r|\n", raw[:where])
-        line = len(lines)
-        before = lines[-1].decode("utf-8", errors="replace")
-        try:
-            column = len(next(csv.reader([before]), [""])) if before else 1
-        except csv.Error:
-            column = before.count(",") + 1
-        if binary:
+        bad = find_bad_bytes(raw, exc)
+        if bad.binary:
             raise ScoreImportError(
-                f"{name}, line {line}, column {column}: this is not a CSV text file (it holds "
-                "binary data: is it a spreadsheet or another kind of file?); save it as UTF-8 "
-                "CSV. Nothing was imported."
+                f"{name}, {bad.place}: this is not a CSV text file (it holds binary data: is it "
+                "a spreadsheet or another kind of file?); save it as UTF-8 CSV. Nothing was "
+                "imported."
             ) from None
         raise ScoreImportError(
-            f"{name}, line {line}, column {column}: is not UTF-8 text (byte "
-            f"{raw[exc.start]:#04x} cannot be read); save the file as UTF-8 CSV. "
-            "Nothing was imported."
+            f"{name}, {bad.place}: is not UTF-8 text (byte {bad.byte:#04x} cannot be read); "
+            "save the file as UTF-8 CSV. Nothing was imported."
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
