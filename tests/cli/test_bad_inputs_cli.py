@@ -47,6 +47,10 @@ def scores_in(db: Path) -> int:
         ("binary-garbage.csv", ("line 1, column 2", "is not a CSV text file", "binary data")),
         # ٣ is ARABIC-INDIC DIGIT THREE: int() would read it as 3.
         ("scores-arabic-indic-level.csv", ("line 2, column 4 (level)", "٣")),
+        # int() refuses over 4,300 digits with a ValueError: that was a traceback.
+        ("scores-5000-digit-level.csv", ("line 2, column 4 (level)", "far too large")),
+        # Valid UTF-8 with a NUL inside a note: a bad cell, not a binary file.
+        ("scores-nul-in-note.csv", ("line 2, column 5 (note)", "control characters")),
     ],
 )
 def test_import_scores_refuses_files_it_cannot_read(
@@ -56,6 +60,7 @@ def test_import_scores_refuses_files_it_cannot_read(
     before = scores_in(db)
     code, out, err = run("import-scores", fixture(name), "--session", session_id, db=db)
     assert_one_line_error(code, out, err, name, *words, "Nothing was imported")
+    assert len(err) < 400  # a 5,000-digit cell is not printed whole
     assert scores_in(db) == before
 
 
@@ -83,6 +88,7 @@ def test_import_scores_matches_a_rater_up_to_case_and_spacing(
         ("agree-interval-1e155.csv", "interval", ("line 2, column 3 (ben)", "too large")),
         ("agree-ratio-negative.csv", "ratio", ("line 3, column 2 (ann)", "below zero")),
         ("agree-arabic-indic-levels.csv", "ordinal", ("line 2, column 2 (ann)", "not a number")),
+        ("agree-5000-digits.csv", "interval", ("line 2, column 2 (a)", "not a usable score")),
         # One person written two ways is one rater, as in the store and the served picker.
         (
             "agree-ann-and-ann.csv",
@@ -99,6 +105,7 @@ def test_agree_refuses_numbers_it_cannot_compute_with(
 ) -> None:
     code, out, err = run("agree", fixture(name), "--level", level)
     assert_one_line_error(code, out, err, name, *words)
+    assert len(err) < 400
 
 
 def test_agree_takes_one_rater_written_two_ways_in_a_long_file(tmp_path: Path) -> None:

@@ -186,9 +186,9 @@ def _wide(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -
             raise RatingsFileError(f"{name}, line 1, column {col}: a rater column has no name")
         first = seen.setdefault(name_key(rater), (col, rater))
         if first[0] != col:
-            also = "" if first[1] == rater else f" (as {first[1]!r} in column {first[0]})"
+            also = "" if first[1] == rater else f" (as {_shown(first[1])} in column {first[0]})"
             raise RatingsFileError(
-                f"{name}, line 1, column {col}: rater {rater!r} appears twice{also}"
+                f"{name}, line 1, column {col}: rater {_shown(rater)} appears twice{also}"
             )
     width = len(header)
     lines: dict[str, int] = {}  # unit -> its line; insertion order is the units' order
@@ -207,7 +207,7 @@ def _wide(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -
             raise RatingsFileError(f"{name}, line {line}, column 1 (unit): the unit is empty")
         if unit in lines:
             raise RatingsFileError(
-                f"{name}, line {line}, column 1 (unit): unit {unit!r} appears twice"
+                f"{name}, line {line}, column 1 (unit): unit {_shown(unit)} appears twice"
             )
         lines[unit] = line
         ids.extend(map(number, row[1:]))
@@ -252,7 +252,7 @@ def _long(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -
             names.setdefault(j, rater)
         if (i, j) in first_line:
             raise RatingsFileError(
-                f"{name}, line {line}: {rater!r} rated {unit!r} twice "
+                f"{name}, line {line}: {_shown(rater)} rated {_shown(unit)} twice "
                 f"(first on line {first_line[(i, j)]})"
             )
         if score:
@@ -276,6 +276,11 @@ def _long(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -
     )
 
 
+def _shown(text: str) -> str:
+    """A cell's text quoted for a message; a long one cut (a 5,000-digit number, say)."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def _parse_text(level: Measurement, text: str) -> Category:
     """A stripped, non-empty cell as a number, or as a word at the nominal level."""
     try:
@@ -285,17 +290,17 @@ def _parse_text(level: Measurement, text: str) -> Category:
     except ValueError:
         if level.ordered:
             raise _BadText(
-                f"{text!r} is not a number, and {level.value} ratings must be numbers"
+                f"{_shown(text)} is not a number, and {level.value} ratings must be numbers"
             ) from None
         return text
     if not math.isfinite(number):
-        raise _BadText(f"{text!r} is not a usable score")
+        raise _BadText(f"{_shown(text)} is not a usable score")
     if abs(number) > MAGNITUDE_LIMIT:
         raise _BadText(
-            f"{text!r} is too large a score to compute with (at most {MAGNITUDE_LIMIT:g})"
+            f"{_shown(text)} is too large a score to compute with (at most {MAGNITUDE_LIMIT:g})"
         )
     if level.value == "ratio" and number < 0:
-        raise _BadText(f"{text!r} is negative, and ratio ratings cannot be below zero")
+        raise _BadText(f"{_shown(text)} is negative, and ratio ratings cannot be below zero")
     return number
 
 
@@ -338,7 +343,7 @@ def _categories(
             except ValueError:
                 if level.ordered:
                     raise RatingsFileError(
-                        f"--categories: {text!r} is not a number, and {level.value} levels "
+                        f"--categories: {_shown(text)} is not a number, and {level.value} levels "
                         "must be numbers"
                     ) from None
                 out.append(text)
@@ -365,7 +370,7 @@ def _codes(
         if value not in index:
             text = grid.texts[text_id].strip()
             raise RatingsFileError(
-                f"{_where(name, grid, text_id)}: {text!r} is not one of the declared levels "
+                f"{_where(name, grid, text_id)}: {_shown(text)} is not one of the declared levels "
                 f"({', '.join(_show(c) for c in cats)})"
             )
         lookup[text_id] = index[value]

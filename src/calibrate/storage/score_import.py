@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from calibrate.domain.errors import InvalidOperationError, NotFoundError, ScoreImportError
 from calibrate.domain.model import Phase, Rubric, name_key
+from calibrate.domain.text_rules import text_problem
 from calibrate.storage.csv_bytes import find_bad_bytes
 from calibrate.storage.scenario_export import kit_keys, kit_name
 from calibrate.storage.scenario_schema import printable
@@ -229,16 +230,20 @@ def _parse_row(
             "rater", f'"{printable(value["rater"])}" is not one of the raters of this session'
         )
     if not _INTEGER.fullmatch(value["level"]):
-        raise refuse("level", f'"{printable(value["level"])}" is not a whole number')
+        shown = value["level"] if len(value["level"]) <= 40 else value["level"][:37] + "..."
+        raise refuse("level", f'"{printable(shown)}" is not a whole number')
+    if len(value["level"].lstrip("+-")) > 9:  # no rubric has such a level (and int() balks)
+        raise refuse("level", f'"{value["level"][:12]}..." is far too large to be a level')
     level = int(value["level"])
     if level not in criterion.scores:
         allowed = ", ".join(str(s) for s in criterion.scores)
         raise refuse(
             "level", f'{level} is not a level of "{criterion.key}" (its levels: {allowed})'
         )
-    return _Row(
-        line, sample_id, criterion.key, rater_id, level, _formula_quote_off(value.get("note", ""))
-    )
+    note = _formula_quote_off(value.get("note", ""))
+    if (problem := text_problem(note)) is not None:
+        raise refuse("note", f"the note {problem}")
+    return _Row(line, sample_id, criterion.key, rater_id, level, note)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
