@@ -307,3 +307,37 @@ def test_an_unknown_contract_is_one_line(active: Path) -> None:
         ("close", "7", "--reflection", "x"),
     ):
         assert_one_line_error(*run("contract", *args, db=active), "no contract with id 7")
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("progress", "1", "--evidence", "plan", "--worked", "a\x00b"), "--worked"),
+        (("progress", "1", "--file", "x" * 1_000_001), "--file"),
+        (("review", "1", "--outcome", "adjust", "--note", "more\x00"), "--note"),
+        (("amend", "1", "--reason", "why\x00", "--review-every", "7"), "--reason"),
+        (("amend", "1", "--reason", "x", "--indicator", "claim=a\x1bb"), "--indicator"),
+        (("close", "1", "--reached", "organization=3", "--reached", "claim=4",
+          "--reflection", "ok", "--teacher-note", "\x00"), "--teacher-note"),
+    ],
+)  # fmt: skip
+def test_text_that_cannot_be_kept_is_refused(
+    active: Path, args: tuple[str, ...], option: str
+) -> None:
+    assert_one_line_error(
+        *run("contract", *args, db=active),
+        f"{option}: The text ",
+        "must not contain control characters" if len(args[-1]) < 1000 else "too long",
+    )
+    with Store.open(active) as store:
+        assert store.progress_entries(1) == [] and store.reviews(1) == []
+        assert len(store.contract_versions(1)) == 1
+        assert store.get_contract(1).status is ContractStatus.ACTIVE
+
+
+def test_a_missing_choice_is_one_line(active: Path) -> None:
+    """click lists the choices on lines of their own; calibrate's errors are one line."""
+    assert_one_line_error(
+        *run("contract", "review", "1", db=active),
+        "Missing option '--outcome'. Choose from: on-track, adjust, met",
+    )

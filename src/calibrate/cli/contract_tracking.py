@@ -92,9 +92,19 @@ def progress(
     """Add an entry to the progress log of active contract ID: the evidence (words, a file
     reference or both) and the student's reflection."""
     from calibrate.services.contracts.plans import log_progress
+    from calibrate.services.contracts.tracking import check_kept_text
 
+    texts = {
+        "evidence": evidence,
+        "file": evidence_file,
+        "worked": worked,
+        "didnt_work": didnt_work,
+        "next": next_step,
+    }
+    options = {"date": "--date", **{name: f"--{name.replace('_', '-')}" for name in texts}}
     with records(command_db) as store:
         try:
+            check_kept_text(texts)
             entry = log_progress(
                 store,
                 contract_id,
@@ -106,7 +116,7 @@ def progress(
                 next_step=next_step,
             )
         except ContractFieldError as exc:
-            _field_failed(exc, {"date": "--date", "evidence": "--evidence"})
+            _field_failed(exc, options)
         n = len(store.progress_entries(contract_id))
     click.echo(f"Logged progress on {entry.date} for contract {contract_id} (entry {n}).")
 
@@ -128,11 +138,12 @@ def review_checkpoint(
     """Record the checkpoint review of active contract ID, dated the day the checkpoint was
     due unless --date says otherwise."""
     from calibrate.services.contracts.plans import review
-    from calibrate.services.contracts.tracking import review_due
+    from calibrate.services.contracts.tracking import check_kept_text, review_due
 
     with records(command_db) as store:
         day = on or review_due(store, contract_id) or _on(None)
         try:
+            check_kept_text({"note": note})
             done = review(
                 store,
                 contract_id,
@@ -171,7 +182,7 @@ def amend(
     """Amend draft or active contract ID: its next version, with the reason; earlier versions
     stay on record. A target whose level changes gets the approved anchors of the new level."""
     from calibrate.services.contracts.plans import amend_contract
-    from calibrate.services.contracts.tracking import Amendment, amended_version
+    from calibrate.services.contracts.tracking import Amendment, amended_version, check_kept_text
 
     change = Amendment(
         reason=reason,
@@ -193,6 +204,14 @@ def amend(
     }
     with records(command_db) as store:
         try:
+            check_kept_text(
+                {
+                    "note": reason,
+                    "indicator": "".join(change.indicators.values()),
+                    "supports": "".join(supports),
+                    "resources": "".join(resources),
+                }
+            )
             done = amend_contract(store, contract_id, amended_version(store, contract_id, change))
         except ContractFieldError as exc:
             _field_failed(exc, options)
@@ -222,10 +241,12 @@ def close_reassessed(
     the student's reflection. It is met if every target level was reached, else closed."""
     from calibrate.services.contracts.closing import closing_summary
     from calibrate.services.contracts.plans import close_contract
+    from calibrate.services.contracts.tracking import check_kept_text
 
     achieved = _pairs("--reached", reached, whole=True)
     with records(command_db) as store:
         try:
+            check_kept_text({"reflection": reflection, "teacher_note": teacher_note})
             done = close_contract(
                 store,
                 contract_id,
@@ -236,7 +257,13 @@ def close_reassessed(
             )
         except ContractFieldError as exc:
             _field_failed(
-                exc, {"date": "--date", "results": "--reached", "reflection": "--reflection"}
+                exc,
+                {
+                    "date": "--date",
+                    "results": "--reached",
+                    "reflection": "--reflection",
+                    "teacher_note": "--teacher-note",
+                },
             )
         reassessment = store.reassessment(contract_id)
         assert reassessment is not None

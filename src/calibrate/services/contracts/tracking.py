@@ -4,7 +4,7 @@ level, due date or indicator, the review frequency, one more support or resource
 
 The use cases themselves (log progress, review, amend, close) are in
 :mod:`calibrate.services.contracts.plans`; this module only turns named changes into the version
-they describe.
+they describe, and refuses text that cannot be kept.
 """
 
 from __future__ import annotations
@@ -13,8 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from calibrate.domain.contracts import ContractFieldError, ContractVersion, next_checkpoint
+from calibrate.domain.text_rules import text_problem
 from calibrate.services.contracts.anchors import attach_anchors
 from calibrate.storage.store import Store
+
+
+def check_kept_text(texts: Mapping[str, str]) -> None:
+    """Raise ContractFieldError for the first of ``texts`` (by field name) that cannot be kept:
+    control characters such as NUL, or over a million characters (as everywhere in calibrate).
+    """
+    for name, text in texts.items():
+        if (problem := text_problem(text)) is not None:
+            raise ContractFieldError(name, f"The text {problem}.")
 
 
 def review_due(store: Store, contract_id: int) -> str | None:
