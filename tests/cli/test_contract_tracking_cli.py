@@ -341,3 +341,19 @@ def test_a_missing_choice_is_one_line(active: Path) -> None:
         *run("contract", "review", "1", db=active),
         "Missing option '--outcome'. Choose from: on-track, adjust, met",
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("close", "1", "--reached", "a\nb", "--reflection", "x"), "“a\\nb” is not CRITERION"),
+        (("progress", "1", "--evidence", "x", "--date", "a\nb"), "“a\\nb” is not a date"),
+        (("progress", "1", "--evidence", "x", "--date", "2" * 5000), "“222"),
+    ],
+)
+def test_echoed_values_keep_the_error_on_one_line(
+    active: Path, args: tuple[str, ...], words: str
+) -> None:
+    code, out, err = run("contract", *args, db=active)
+    assert_one_line_error(code, out, err, words)
+    assert len(err) < 300

@@ -26,15 +26,25 @@ from calibrate.domain.contracts import (
 )
 
 
+def _escaped(text: str) -> str:
+    """Line breaks and other invisible characters as escapes: a message stays one line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+def _shown(text: str) -> str:
+    """An echoed value, escaped and cut to 40 characters."""
+    return _escaped(text if len(text) <= 40 else text[:37] + "...")
+
+
 def _pairs(option: str, values: tuple[str, ...], *, whole: bool = False) -> dict[str, Any]:
     """``CRITERION=VALUE`` options as a dict (values as whole numbers with ``whole``)."""
     out: dict[str, Any] = {}
     for value in values:
         key, sep, rest = value.partition("=")
         if not sep or not key.strip() or not rest.strip():
-            fail(f"{option}: “{value}” is not CRITERION=VALUE (e.g. claim=4)")
+            fail(f"{option}: “{_shown(value)}” is not CRITERION=VALUE (e.g. claim=4)")
         if whole and not re.fullmatch(r"[0-9]{1,9}", rest.strip()):
-            fail(f"{option}: “{rest}” is not a whole number (in “{value}”)")
+            fail(f"{option}: “{_shown(rest)}” is not a whole number (in “{_shown(value)}”)")
         out[key.strip()] = int(rest) if whole else rest.strip()
     return out
 
@@ -44,11 +54,18 @@ def _field_failed(exc: ContractFieldError, options: dict[str, str]) -> NoReturn:
     head = re.split(r"[\[.]", exc.field, maxsplit=1)[0]
     last = exc.field.rsplit(".", 1)[-1]
     option = options.get(exc.field) or options.get(last) or options.get(head)
-    fail(f"{option}: {exc.message}" if option else exc.message)
+    message = _escaped(exc.message)
+    fail(f"{option}: {message}" if option else message)
 
 
 def _on(text: str | None) -> str:
-    return date.today().isoformat() if text is None else text
+    """``--date``, else today. A value that cannot be a date is refused here when echoing it
+    whole would flood the message."""
+    if text is None:
+        return date.today().isoformat()
+    if len(text) > 40:
+        fail(f"--date: “{_shown(text)}” is not a date; write it as YYYY-MM-DD")
+    return text
 
 
 DATE_HELP = "The date, YYYY-MM-DD (default: today)."
@@ -141,7 +158,7 @@ def review_checkpoint(
     from calibrate.services.contracts.tracking import check_kept_text, review_due
 
     with records(command_db) as store:
-        day = on or review_due(store, contract_id) or _on(None)
+        day = _on(on) if on is not None else review_due(store, contract_id) or _on(None)
         try:
             check_kept_text({"note": note})
             done = review(
