@@ -18,6 +18,7 @@ from calibrate.domain.errors import (
 from calibrate.domain.model import Rater
 from calibrate.domain.ratings import Measurement
 from calibrate.services.authoring import drafts
+from calibrate.services.authoring.master_key import parse_master_key_csv
 from calibrate.services.authoring.raters import RaterForm, check_rater_form
 from calibrate.services.authoring.samples import SampleForm, check_sample_form
 from calibrate.storage.ratings_csv import read_ratings_csv
@@ -161,3 +162,25 @@ def test_the_rubric_editor_refuses_long_keys_and_control_characters() -> None:
     assert "200 characters or fewer" in messages[("criteria", 0, "key")]
     assert "control characters" in messages[("criteria", 0, "name")]
     assert "control characters" in messages[("criteria", 0, "levels", 0, "descriptor")]
+
+
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        ("٢,claim,2,Coach", "line 2, column sample"),  # ARABIC-INDIC DIGIT TWO: not sample 2
+        ("2,claim,٣,Coach", "line 2, column level: “٣” is not a whole number"),
+    ],
+)
+def test_a_master_key_csv_reads_only_ascii_digits(
+    scoring: tuple[Store, int], row: str, words: str
+) -> None:
+    store, session_id = scoring
+    rubric_id = store.get_session(session_id).rubric_id
+    assert parse_master_key_csv(
+        store, "sample,criterion,level,set_by\n2,claim,2,Coach\n", rubric_id=rubric_id
+    )
+    with pytest.raises(ScoreImportError) as caught:
+        parse_master_key_csv(
+            store, f"sample,criterion,level,set_by\n{row}\n", rubric_id=rubric_id, source="key.csv"
+        )
+    assert caught.value.message.startswith("key.csv") and words in caught.value.message
