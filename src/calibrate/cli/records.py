@@ -68,8 +68,8 @@ def import_scores(csv_file: Path, session_id: int, command_db: Path | None) -> N
 
     The CSV file has a header row with the columns sample, criterion, rater, level and
     optionally note, then one score per row; sample is the sample's key (as in the kit) or its
-    title; rater is a rater's name (letter case and spacing aside). Every row is checked first: if one is wrong, the error names its line and column and
-    nothing is imported.
+    title; rater is a rater's name (letter case and spacing aside). Every row is checked
+    first: if one is wrong, the error names its line and column and nothing is imported.
     """
     from calibrate.services.records.database import import_scores_file
 
