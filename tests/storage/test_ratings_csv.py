@@ -151,7 +151,9 @@ def test_words_are_levels_at_the_nominal_level_only(tmp_path: Path) -> None:
 def test_undecodable_bytes_are_placed_on_their_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(b"unit,A\nu1,1\nu2,1\nu3,\xe9\n")
-    with pytest.raises(RatingsFileError, match=r"bad.csv, line 4: the file is not UTF-8 text"):
+    with pytest.raises(
+        RatingsFileError, match=r"bad.csv, line 4, column 2 \(A\): is not UTF-8 text \(byte 0xe9"
+    ):
         read_ratings_csv(path, level=ORDINAL)
 
 

@@ -134,7 +134,7 @@ BAD_FILES = [
     (b"sample,criterion,rater,level\nessay-1,claim,Amara Okafor\n", 2,
      "column 4: expected 4 values"),
     (b"sample,criterion,rater,level\nessay-1,claim,Amara Okafor,3\nessay-1,cl\xffaim,x,1\n", 3,
-     "column 2: is not UTF-8 text (byte 0xff"),
+     "column 2 (criterion): is not UTF-8 text (byte 0xff"),
     (b"\xff\n", 1, "column 1: is not UTF-8 text"),
     (b'sample,criterion,rater,level\n"essay-1,claim,Amara Okafor,3\n', 2, "this is not valid CSV"),
 ]  # fmt: skip

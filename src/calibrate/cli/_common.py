@@ -36,7 +36,8 @@ def fail(message: str) -> NoReturn:
 class _OneLineUsageError(click.UsageError):
     def show(self, file: IO[Any] | None = None) -> None:
         hint = f" (see: {self.ctx.command_path} --help)" if self.ctx is not None else ""
-        click.echo(f"error: {self.format_message()}{hint}", err=True)
+        message = " ".join(self.format_message().split())  # click lists choices on lines
+        click.echo(f"error: {message}{hint}", err=True)
 
 
 class RecordCommand(click.Command):

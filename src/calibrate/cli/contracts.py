@@ -2,8 +2,11 @@
 
 ``list`` shows the contracts, ``export`` writes one as a printable document (Markdown or HTML)
 or as JSON, ``new`` starts a draft from a sample scored in a session (current levels, suggested
-targets and their anchors filled in; edit it in the app). Each is one call into
-``calibrate.services``; every mistake prints one line ``error: …`` and exits with status 2.
+targets and their anchors filled in; edit it in the app). Over time, so that a teacher can
+script it and a coach audit it: ``activate`` (the draft is agreed), ``progress`` (a log entry),
+``review`` (a checkpoint), ``amend`` (a new version with its reason) and ``close`` (the
+reassessment). Each is one call into ``calibrate.services``; every mistake prints one line
+``error: …`` naming the option, and exits with status 2.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from calibrate.cli._common import (
     text_table,
     write_private,
 )
+from calibrate.cli.contract_tracking import TRACKING_COMMANDS
 from calibrate.domain.contracts import ContractStatus, LevelSource
 
 # The same names as calibrate.services.contracts.export.ContractFormat (checked by a test);
@@ -250,5 +254,8 @@ def new(
     if draft.missing:
         click.echo(f"No level yet for {', '.join(draft.missing)}: enter them by hand in the app.")
 
+
+for _command in TRACKING_COMMANDS:  # activate, progress, review, amend, close
+    contract.add_command(_command)
 
 CONTRACT_COMMANDS = (contract,)

@@ -36,12 +36,21 @@ def load(scenario: Path, command_db: Path | None) -> None:
     Loading the same kit again creates nothing. The format is described in
     docs/scenario-format.md.
     """
-    from calibrate.services.records.database import load_scenario_file, load_summary
+    from calibrate.domain.errors import CalibrateError
+    from calibrate.services.records.database import (
+        check_scenario_file,
+        load_checked_kit,
+        load_summary,
+    )
 
     if not scenario.is_file():
         fail(f"{scenario}: there is no such file")
+    try:
+        kit = check_scenario_file(scenario)  # before the database: a bad kit creates no file
+    except CalibrateError as exc:
+        fail(exc.message)
     with records(command_db, create=True) as store:
-        click.echo(load_summary(load_scenario_file(store, scenario)))
+        click.echo(load_summary(load_checked_kit(store, kit, source=scenario)))
 
 
 @click.command("import-scores", cls=RecordCommand)
@@ -59,8 +68,8 @@ def import_scores(csv_file: Path, session_id: int, command_db: Path | None) -> N
 
     The CSV file has a header row with the columns sample, criterion, rater, level and
     optionally note, then one score per row; sample is the sample's key (as in the kit) or its
-    title. Every row is checked first: if one is wrong, the error names its line and column and
-    nothing is imported.
+    title; rater is a rater's name (letter case and spacing aside). Every row is checked
+    first: if one is wrong, the error names its line and column and nothing is imported.
     """
     from calibrate.services.records.database import import_scores_file
 

@@ -311,7 +311,7 @@ def report(
     _write(text, output)
     if private_dir is not None:
         try:
-            private_dir.mkdir(parents=True, exist_ok=True)
+            private_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new one: owner-only
             for name, body in files.items():
                 write_private(private_dir / name, body)
         except OSError as exc:

@@ -24,7 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from calibrate.domain.errors import RatingsFileError
+from calibrate.domain.model import name_key
 from calibrate.domain.ratings import MISSING, Category, Measurement, RatingTable
+from calibrate.storage.csv_bytes import find_bad_bytes
 
 LONG_COLUMNS = ("unit", "rater", "score")
 
@@ -85,10 +87,7 @@ def read_ratings_csv(
     except FileNotFoundError:
         raise RatingsFileError(f"{name}: no such file") from None
     except UnicodeDecodeError:
-        raise RatingsFileError(
-            f"{name}, line {_undecodable_line(path)}: the file is not UTF-8 text "
-            "(save it as CSV UTF-8)"
-        ) from None
+        raise RatingsFileError(_undecodable(name, path)) from None
     except OSError as exc:
         raise RatingsFileError(f"{name}: cannot be read ({exc.strerror})") from None
     except csv.Error as exc:
@@ -115,14 +114,24 @@ def _read_grid(name: str, reader: Iterator[list[str]], layout: Layout | None) ->
     return _wide(name, header, body) if layout is Layout.WIDE else _long(name, header, body)
 
 
-def _undecodable_line(path: Path) -> int:
-    """The line of the first byte that is not UTF-8 (the file is read whole only here)."""
+def _undecodable(name: str, path: Path) -> str:
+    """Where the file stops being UTF-8 text, and what it seems to be (read whole only here)."""
     raw = path.read_bytes()
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return raw[: exc.start].count(b"\n") + 1
-    return 1  # pragma: no cover - only called after a decoding error
+        bad = find_bad_bytes(raw, exc)
+    else:  # pragma: no cover - only called after a decoding error
+        return f"{name}: the file is not UTF-8 text (save it as CSV UTF-8)"
+    if bad.binary:
+        return (
+            f"{name}, {bad.place}: this is not a CSV text file (it holds binary data: is it a "
+            "spreadsheet or another kind of file?); save it as CSV UTF-8"
+        )
+    return (
+        f"{name}, {bad.place}: is not UTF-8 text (byte {bad.byte:#04x} cannot be read); save "
+        "the file as CSV UTF-8"
+    )
 
 
 def _blank(row: list[str]) -> bool:
@@ -171,11 +180,16 @@ def _wide(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -
     raters = header[1:]
     if not raters:
         raise RatingsFileError(f"{name}, line 1: no rater columns after 'unit'")
+    seen: dict[str, tuple[int, str]] = {}  # "Ann" and "ann" are one person, as in the store
     for col, rater in enumerate(raters, start=2):
         if not rater:
             raise RatingsFileError(f"{name}, line 1, column {col}: a rater column has no name")
-        if raters.index(rater) != col - 2:
-            raise RatingsFileError(f"{name}, line 1, column {col}: rater {rater!r} appears twice")
+        first = seen.setdefault(name_key(rater), (col, rater))
+        if first[0] != col:
+            also = "" if first[1] == rater else f" (as {_shown(first[1])} in column {first[0]})"
+            raise RatingsFileError(
+                f"{name}, line 1, column {col}: rater {_shown(rater)} appears twice{also}"
+            )
     width = len(header)
     lines: dict[str, int] = {}  # unit -> its line; insertion order is the units' order
     texts = _TextIds()
@@ -193,7 +207,7 @@ def _wide(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -
             raise RatingsFileError(f"{name}, line {line}, column 1 (unit): the unit is empty")
         if unit in lines:
             raise RatingsFileError(
-                f"{name}, line {line}, column 1 (unit): unit {unit!r} appears twice"
+                f"{name}, line {line}, column 1 (unit): unit {_shown(unit)} appears twice"
             )
         lines[unit] = line
         ids.extend(map(number, row[1:]))
@@ -212,7 +226,9 @@ def _long(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -
     col = {c: lowered.index(c) for c in LONG_COLUMNS}
     width = len(header)
     units: dict[str, int] = {}
-    raters: dict[str, int] = {}
+    raters: dict[str, int] = {}  # by name_key
+    spellings: dict[str, int] = {}  # each way a rater's name is written -> the rater
+    names: dict[int, str] = {}
     first_line: dict[tuple[int, int], int] = {}  # a unit-rater pair's first scored line
     rows, cols, ids, lines = array("q"), array("q"), array("i"), array("q")
     texts = _TextIds()
@@ -230,10 +246,13 @@ def _long(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -
                     f"{name}, line {line}, column {col[field_name] + 1} ({field_name}): empty"
                 )
         i = units.setdefault(unit, len(units))
-        j = raters.setdefault(rater, len(raters))
+        j = spellings.get(rater)
+        if j is None:  # "Ann" and "ann" are one rater, shown as first written
+            j = spellings[rater] = raters.setdefault(name_key(rater), len(raters))
+            names.setdefault(j, rater)
         if (i, j) in first_line:
             raise RatingsFileError(
-                f"{name}, line {line}: {rater!r} rated {unit!r} twice "
+                f"{name}, line {line}: {_shown(rater)} rated {_shown(unit)} twice "
                 f"(first on line {first_line[(i, j)]})"
             )
         if score:
@@ -248,13 +267,18 @@ def _long(name: str, header: list[str], body: Iterator[tuple[int, list[str]]]) -
 
     return _Grid(
         list(units),
-        list(raters),
+        [names[j] for j in range(len(raters))],
         list(texts),
         np.array(ids, dtype=np.int32),
         np.array(rows, dtype=np.intp),
         np.array(cols, dtype=np.intp),
         locate,
     )
+
+
+def _shown(text: str) -> str:
+    """A cell's text quoted for a message; a long one cut (a 5,000-digit number, say)."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def _parse_text(level: Measurement, text: str) -> Category:
@@ -266,17 +290,17 @@ def _parse_text(level: Measurement, text: str) -> Category:
     except ValueError:
         if level.ordered:
             raise _BadText(
-                f"{text!r} is not a number, and {level.value} ratings must be numbers"
+                f"{_shown(text)} is not a number, and {level.value} ratings must be numbers"
             ) from None
         return text
     if not math.isfinite(number):
-        raise _BadText(f"{text!r} is not a usable score")
+        raise _BadText(f"{_shown(text)} is not a usable score")
     if abs(number) > MAGNITUDE_LIMIT:
         raise _BadText(
-            f"{text!r} is too large a score to compute with (at most {MAGNITUDE_LIMIT:g})"
+            f"{_shown(text)} is too large a score to compute with (at most {MAGNITUDE_LIMIT:g})"
         )
     if level.value == "ratio" and number < 0:
-        raise _BadText(f"{text!r} is negative, and ratio ratings cannot be below zero")
+        raise _BadText(f"{_shown(text)} is negative, and ratio ratings cannot be below zero")
     return number
 
 
@@ -319,7 +343,7 @@ def _categories(
             except ValueError:
                 if level.ordered:
                     raise RatingsFileError(
-                        f"--categories: {text!r} is not a number, and {level.value} levels "
+                        f"--categories: {_shown(text)} is not a number, and {level.value} levels "
                         "must be numbers"
                     ) from None
                 out.append(text)
@@ -346,7 +370,7 @@ def _codes(
         if value not in index:
             text = grid.texts[text_id].strip()
             raise RatingsFileError(
-                f"{_where(name, grid, text_id)}: {text!r} is not one of the declared levels "
+                f"{_where(name, grid, text_id)}: {_shown(text)} is not one of the declared levels "
                 f"({', '.join(_show(c) for c in cats)})"
             )
         lookup[text_id] = index[value]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from calibrate.domain.model import name_key
 from calibrate.storage.scenario_schema import (
     Problem,
     RubricEntry,
@@ -42,7 +43,7 @@ def _unique(
     served picker and the CLI match names that way)."""
     seen: dict[str, TomlPath] = {}
     for path, value in items:
-        key = " ".join(value.split()).casefold() if fold else value
+        key = name_key(value) if fold else value
         if key in seen:
             yield Problem(path, f"another {what} already uses {show_value(value)}; each is unique")
         seen.setdefault(key, path)

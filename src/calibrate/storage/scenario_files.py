@@ -36,6 +36,7 @@ from calibrate.domain.model import (
     ScenarioScore,
     ScenarioSession,
 )
+from calibrate.storage.private_files import write_private_text
 from calibrate.storage.scenario_checks import cross_check
 from calibrate.storage.scenario_schema import (
     FORMAT_VERSION,
@@ -199,8 +200,9 @@ def _to_domain(kit: ScenarioFile) -> Scenario:
 
 
 def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
-    """Write ``scenario`` to ``path`` as UTF-8 TOML."""
-    Path(path).write_text(dump_scenario(scenario), encoding="utf-8")
+    """Write ``scenario`` to ``path`` as UTF-8 TOML, readable by its owner only (a kit holds
+    student work)."""
+    write_private_text(Path(path), dump_scenario(scenario))
 
 
 def dump_scenario(scenario: Scenario) -> str:

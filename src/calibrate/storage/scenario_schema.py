@@ -28,6 +28,8 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from calibrate.domain.text_rules import NAME_LIMIT, name_problem, text_problem
+
 TomlPath = tuple[str | int, ...]
 
 KEY_PATTERN = r"^[a-z0-9_-]+$"
@@ -68,33 +70,23 @@ def _format_version(value: int) -> int:
 
 
 LIMIT = 1_000_000  # far beyond any rubric; keeps numbers storable as SQLite integers
-NAME_LIMIT = 200  # characters in a name, title or key
-TEXT_LIMIT = 1_000_000  # characters in any text (a long essay is ~20,000)
-# Control characters have no place in a kit (NUL bytes break exports and other programs);
-# tabs and line breaks are text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text(value: str) -> str:
-    if _CONTROL.search(value):
-        raise PydanticCustomError("control", "must not contain control characters (e.g. NUL)")
-    if len(value) > TEXT_LIMIT:
-        raise PydanticCustomError(
-            "too_long", "is too long (at most {limit} characters)", {"limit": TEXT_LIMIT}
-        )
+    if (problem := text_problem(value)) is not None:
+        raise PydanticCustomError("text", problem)
     return value
 
 
 def _name(value: str) -> str:
-    _text(value)
-    if not value.strip():
-        raise PydanticCustomError("blank", "must not be empty or only spaces")
-    if "\n" in value or "\r" in value or "\t" in value:
-        raise PydanticCustomError("one_line", "must be one line")
+    if (problem := name_problem(value)) is not None:
+        raise PydanticCustomError("name", problem)
+    return value
+
+
+def _key(value: str) -> str:
     if len(value) > NAME_LIMIT:
-        raise PydanticCustomError(
-            "too_long", "is too long (at most {limit} characters)", {"limit": NAME_LIMIT}
-        )
+        raise PydanticCustomError("too_long", f"is too long (at most {NAME_LIMIT} characters)")
     return value
 
 
@@ -102,7 +94,7 @@ Text = Annotated[str, AfterValidator(_text)]
 Name = Annotated[str, AfterValidator(_name)]
 LevelScore = Annotated[int, Field(ge=0, le=LIMIT)]  # a rubric level is 0 or more
 Number = Annotated[int, Field(ge=-LIMIT, le=LIMIT)]
-Key = Annotated[str, Field(pattern=KEY_PATTERN)]
+Key = Annotated[str, Field(pattern=KEY_PATTERN), AfterValidator(_key)]
 IsoDate = Annotated[str, BeforeValidator(_iso_date)]
 Positive = Annotated[int, Field(ge=1, le=LIMIT)]
 

@@ -22,7 +22,6 @@ from calibrate.domain.errors import InvalidOperationError, NotFoundError, Scenar
 from calibrate.domain.model import (
     Anchor,
     Phase,
-    Rater,
     ReferenceScore,
     Rubric,
     Sample,
@@ -91,7 +90,9 @@ def load_scenario(store: Store, scenario: Scenario) -> LoadReport:
         with store.transaction():
             rubric = _rubric(store, scenario, counts)
             assert rubric.id is not None
-            raters = {r.name: _rater(store, r, counts) for r in scenario.raters}
+            raters = {
+                r.name: _rater(store, scenario, i, counts) for i, r in enumerate(scenario.raters)
+            }
             samples = {s.key: _sample(store, scenario, s, counts) for s in scenario.samples}
             session_id = None
             if scenario.session is not None:
@@ -147,8 +148,16 @@ def _first_difference(stored: Rubric, kit: Rubric) -> str:
     return "they differ"
 
 
-def _rater(store: Store, rater: Rater, counts: Counter[str]) -> int:
+def _rater(store: Store, scenario: Scenario, index: int, counts: Counter[str]) -> int:
+    rater = scenario.raters[index]
     stored = store.rater_by_name(rater.name)
+    if stored is None and (like := store.rater_like(rater.name)) is not None:
+        raise ScenarioError(
+            f'raters[{index + 1}].name: the kit "{scenario.name}" has the rater '
+            f'"{rater.name}", and the database already has "{like.name}": names that differ '
+            f'only in case or spacing are one person. Write it "{like.name}" in the kit; '
+            "nothing was loaded."
+        )
     if stored is None:
         stored = store.add_rater(replace(rater, id=None))
         counts["raters_created"] += 1

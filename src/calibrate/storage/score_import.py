@@ -6,7 +6,8 @@ optionally ``note`` (any order, any letter case), then one score per row:
 - ``sample``: the sample's key within the session, as an exported kit names it (``essay-3``),
   or its title;
 - ``criterion``: a criterion key of the session's rubric;
-- ``rater``: the name of one of the session's raters;
+- ``rater``: the name of one of the session's raters (letter case and spacing aside, as the
+  served picker matches names);
 - ``level``: a whole number, one of that criterion's levels.
 
 Scores go into the session's current round. Every row is checked before anything is written;
@@ -25,7 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calibrate.domain.errors import InvalidOperationError, NotFoundError, ScoreImportError
-from calibrate.domain.model import Phase, Rubric
+from calibrate.domain.model import Phase, Rubric, name_key
+from calibrate.domain.text_rules import text_problem
+from calibrate.storage.csv_bytes import find_bad_bytes
 from calibrate.storage.scenario_export import kit_keys, kit_name
 from calibrate.storage.scenario_schema import printable
 
@@ -108,26 +111,16 @@ def _read(name: str, path: str | os.PathLike[str]) -> list[tuple[int, list[str]]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        binary = b"\x00" in raw  # NUL bytes and no UTF-8: a spreadsheet or another file
-        where = raw.index(b"\x00") if binary else exc.start
-        # Excel for Mac writes MacRoman with CR line ends: count CR, LF and CRLF as line ends.
-        lines = re.split(rb"\r\n|\r|\n", raw[:where])
-        line = len(lines)
-        before = lines[-1].decode("utf-8", errors="replace")
-        try:
-            column = len(next(csv.reader([before]), [""])) if before else 1
-        except csv.Error:
-            column = before.count(",") + 1
-        if binary:
+        bad = find_bad_bytes(raw, exc)
+        if bad.binary:
             raise ScoreImportError(
-                f"{name}, line {line}, column {column}: this is not a CSV text file (it holds "
-                "binary data: is it a spreadsheet or another kind of file?); save it as UTF-8 "
-                "CSV. Nothing was imported."
+                f"{name}, {bad.place}: this is not a CSV text file (it holds binary data: is it "
+                "a spreadsheet or another kind of file?); save it as UTF-8 CSV. Nothing was "
+                "imported."
             ) from None
         raise ScoreImportError(
-            f"{name}, line {line}, column {column}: is not UTF-8 text (byte "
-            f"{raw[exc.start]:#04x} cannot be read); save the file as UTF-8 CSV. "
-            "Nothing was imported."
+            f"{name}, {bad.place}: is not UTF-8 text (byte {bad.byte:#04x} cannot be read); "
+            "save the file as UTF-8 CSV. Nothing was imported."
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
@@ -186,7 +179,7 @@ def _targets(store: Store, session_id: int) -> _Targets:
     for sample in samples:
         assert sample.id is not None
         by_title.setdefault(sample.title, []).append(sample.id)
-    raters = {store.get_rater(i).name: i for i in session.rater_ids}
+    raters = {name_key(store.get_rater(i).name): i for i in session.rater_ids}
     return _Targets(
         rubric=store.get_rubric(session.rubric_id),
         by_key={key: sample_id for sample_id, key in keys.items()},
@@ -231,22 +224,26 @@ def _parse_row(
             "criterion",
             f'the rubric has no criterion "{printable(value["criterion"])}" (it has {known})',
         )
-    rater_id = targets.raters.get(value["rater"])
+    rater_id = targets.raters.get(name_key(value["rater"]))  # as the served picker matches
     if rater_id is None:
         raise refuse(
             "rater", f'"{printable(value["rater"])}" is not one of the raters of this session'
         )
     if not _INTEGER.fullmatch(value["level"]):
-        raise refuse("level", f'"{printable(value["level"])}" is not a whole number')
+        shown = value["level"] if len(value["level"]) <= 40 else value["level"][:37] + "..."
+        raise refuse("level", f'"{printable(shown)}" is not a whole number')
+    if len(value["level"].lstrip("+-")) > 9:  # no rubric has such a level (and int() balks)
+        raise refuse("level", f'"{value["level"][:12]}..." is far too large to be a level')
     level = int(value["level"])
     if level not in criterion.scores:
         allowed = ", ".join(str(s) for s in criterion.scores)
         raise refuse(
             "level", f'{level} is not a level of "{criterion.key}" (its levels: {allowed})'
         )
-    return _Row(
-        line, sample_id, criterion.key, rater_id, level, _formula_quote_off(value.get("note", ""))
-    )
+    note = _formula_quote_off(value.get("note", ""))
+    if (problem := text_problem(note)) is not None:
+        raise refuse("note", f"the note {problem}")
+    return _Row(line, sample_id, criterion.key, rater_id, level, note)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

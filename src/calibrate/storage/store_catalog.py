@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from calibrate.domain.errors import InvalidOperationError
-from calibrate.domain.model import Rater, Sample, SampleKind
+from calibrate.domain.model import Rater, Sample, SampleKind, name_key
 from calibrate.storage.store_base import StoreBase, quoted
 
 
@@ -120,11 +120,18 @@ class CatalogStore(StoreBase):
         where = "WHERE active = 1" if active_only else ""
         return [_rater(row) for row in self._rows(f"SELECT * FROM raters {where} ORDER BY name")]
 
+    def rater_like(self, name: str) -> Rater | None:
+        """The rater whose name is ``name`` up to case and spacing ("ann lee" finds "Ann Lee"),
+        or None."""
+        wanted = name_key(name)
+        return next((r for r in self.list_raters() if name_key(r.name) == wanted), None)
+
     def _check_name_free(self, name: str, own_id: int | None) -> None:
-        other = self._scalar("SELECT id FROM raters WHERE name = ? AND id IS NOT ?", (name, own_id))
-        if other is not None:
+        other = self.rater_like(name)
+        if other is not None and other.id != own_id:
             raise InvalidOperationError(
-                f"There is already a rater called {quoted(name)}; names must be unique."
+                f"There is already a rater called {quoted(other.name)}; names must be unique "
+                "(case and spacing aside)."
             )
 
 

@@ -122,6 +122,9 @@ class TomlLocator:
         return 1
 
 
+_SHOWN_KEY = 40
+
+
 def show_path(path: TomlPath) -> str:
     """``("samples", 2, "kind")`` -> ``samples[3].kind``: array positions counted from 1."""
     text = ""
@@ -129,6 +132,8 @@ def show_path(path: TomlPath) -> str:
         if isinstance(part, int):
             text += f"[{part + 1}]"
         else:
+            if len(part) > _SHOWN_KEY:  # a 100,000-character key would flood the message
+                part = part[: _SHOWN_KEY - 3] + "..."
             key = part if _BARE.fullmatch(part) else _quote(part)
             text += f".{key}" if text else key
     return text or "(the whole file)"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Criterion, Level, Rubric, RubricKind
+from calibrate.domain.text_rules import NAME_LIMIT, name_problem, text_problem
 
 FieldPath = tuple[str | int, ...]
 KEY_PATTERN = re.compile(r"^[a-z0-9_-]+$")
@@ -206,6 +207,11 @@ def check_draft(draft: RubricDraft) -> list[FieldProblem]:
 
     if not draft.name.strip():
         problem(("name",), "A rubric needs a name.")
+    elif bad := name_problem(draft.name.strip()):
+        problem(("name",), f"The name {bad}.")
+    for part in ("subject", "grade_band"):
+        if (value := getattr(draft, part).strip()) and (bad := name_problem(value)):
+            problem((part,), f"The {part.replace('_', ' ')} {bad}.")
     if draft.kind is RubricKind.HOLISTIC and len(draft.criteria) != 1:
         problem(
             ("kind",),
@@ -218,6 +224,8 @@ def check_draft(draft: RubricDraft) -> list[FieldProblem]:
         key = criterion.key.strip()
         if not key:
             problem(("criteria", i, "key"), "Every criterion needs a key (e.g. claim).")
+        elif len(key) > NAME_LIMIT:
+            problem(("criteria", i, "key"), f"Keep a key to {NAME_LIMIT} characters or fewer.")
         elif not KEY_PATTERN.match(key):
             problem(
                 ("criteria", i, "key"),
@@ -232,6 +240,11 @@ def check_draft(draft: RubricDraft) -> list[FieldProblem]:
             seen[key] = i
         if not criterion.name.strip():
             problem(("criteria", i, "name"), "Every criterion needs a name.")
+        elif bad := name_problem(criterion.name.strip()):
+            problem(("criteria", i, "name"), f"The name {bad}.")
+        for part in ("description", "student_wording"):
+            if bad := text_problem(getattr(criterion, part)):
+                problem(("criteria", i, part), f"The {part.replace('_', ' ')} {bad}.")
         _check_levels(criterion, i, problem)
     return problems
 
@@ -262,6 +275,9 @@ def _check_levels(
             problem((*path, "label"), "Every level needs a label (e.g. Proficient).")
         if not level.descriptor.strip():
             problem((*path, "descriptor"), "Describe what work at this level shows.")
+        for part in ("label", "descriptor", "student_wording"):
+            if bad := text_problem(getattr(level, part)):
+                problem((*path, part), f"The {part.replace('_', ' ')} {bad}.")
 
 
 def draft_to_rubric(draft: RubricDraft, *, version: int = 1) -> Rubric:

@@ -151,7 +151,7 @@ def _find_sample(samples: list[Sample], text: str) -> Sample | None:
         lambda s: s.key == text,
         lambda s: s.key.partition("/")[2] == text,
         lambda s: s.title == text,
-        lambda s: text.isdigit() and s.id == int(text),
+        lambda s: text.isascii() and text.isdigit() and s.id == int(text),  # not "٣"
     ]
     for match in ways:
         found = [s for s in samples if match(s)]

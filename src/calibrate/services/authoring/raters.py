@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.domain.model import Rater
+from calibrate.domain.text_rules import name_problem
 from calibrate.storage.store import Store
 from calibrate.storage.store_authoring import MergeReport
 
@@ -66,17 +67,19 @@ def check_rater_form(store: Store, form: RaterForm, *, own_id: int | None = None
     name = form.name.strip()
     if not name:
         problems["name"] = "A rater needs a name."
+    elif problem := name_problem(name):
+        problems["name"] = f"The name {problem}."
     else:
-        folded = " ".join(name.split()).casefold()
-        other = next(
-            (r for r in store.list_raters() if " ".join(r.name.split()).casefold() == folded),
-            None,
-        )
+        other = store.rater_like(name)
         if other is not None and other.id != own_id:
             state = "" if other.active else " (retired: bring them back instead)"
             problems["name"] = f"There is already a rater called “{other.name}”{state}."
     if len(form.initials.strip()) > 4:
         problems["initials"] = "Initials are at most 4 letters."
+    for field in ("initials", "role", "team"):
+        value = getattr(form, field)
+        if field not in problems and value.strip() and (problem := name_problem(value)):
+            problems[field] = f"The {field} {problem}."
     return problems
 
 

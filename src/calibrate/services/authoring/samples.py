@@ -17,6 +17,7 @@ from pathlib import Path
 
 from calibrate.domain.errors import CalibrateError, InvalidOperationError
 from calibrate.domain.model import Sample, SampleKind
+from calibrate.domain.text_rules import name_problem, text_problem
 from calibrate.services.authoring.privacy import PrivacyFlag, privacy_flags, privacy_warning
 from calibrate.storage.store import Store
 
@@ -59,6 +60,12 @@ def check_sample_form(form: SampleForm) -> dict[str, str]:
         problems["title"] = "A sample needs a title (e.g. “Essay 3: Later start times”)."
     if not form.body.strip():
         problems["body"] = "Paste or type the student's work here."
+    for field in ("title", "grade", "task", "student_code"):
+        value = getattr(form, field)
+        if field not in problems and value and (problem := name_problem(value)):
+            problems[field] = f"The {field.replace('_', ' ')} {problem}."
+    if "body" not in problems and (problem := text_problem(form.body)):
+        problems["body"] = f"The text {problem}."
     return problems
 
 

@@ -22,6 +22,7 @@ from calibrate.domain.model import (
     Score,
     Session,
 )
+from calibrate.domain.text_rules import name_problem, text_problem
 from calibrate.storage.store import Store
 
 
@@ -90,6 +91,8 @@ def create_session(
     """Create a session; with ``start`` it opens for scoring straight away."""
     if not title.strip():
         raise InvalidOperationError("The session needs a title.")
+    if (problem := name_problem(title.strip())) is not None:
+        raise InvalidOperationError(f"The session's title {problem}.")
     if not sample_ids:
         raise InvalidOperationError("Choose at least one sample to score.")
     if len(rater_ids) < 2:
@@ -125,7 +128,11 @@ def record_score(
     level: int,
     note: str = "",
 ) -> Score:
-    """Commit one score at once (the store validates and keeps the earlier value)."""
+    """Commit one score at once (the store validates and keeps the earlier value). Raises
+    InvalidOperationError for a note that cannot be kept (control characters, over a million
+    characters)."""
+    if (problem := text_problem(note)) is not None:
+        raise InvalidOperationError(f"The note {problem}.")
     return store.record_score(
         session_id, sample_id, criterion_key, rater_id, level, note=note.strip()
     )

@@ -9,6 +9,7 @@ from datetime import date
 
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.domain.model import Rubric, Session
+from calibrate.domain.text_rules import name_problem
 from calibrate.services.meeting import sessions as meeting
 from calibrate.storage.store import Store
 
@@ -63,6 +64,8 @@ def check_form(store: Store, form: SessionForm) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not form.title.strip():
         problems["title"] = "Give the session a title, e.g. “November calibration: essays”."
+    elif (problem := name_problem(form.title.strip())) is not None:
+        problems["title"] = f"The title {problem}."
     if (msg := date_problem(form.date)) is not None:
         problems["date"] = msg
     if form.rubric_id is None:

@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from calibrate.domain.errors import CalibrateError, InvalidOperationError, NotFoundError
-from calibrate.domain.model import Phase, Rubric
+from calibrate.domain.errors import (
+    CalibrateError,
+    InvalidOperationError,
+    NotFoundError,
+    ScenarioError,
+)
+from calibrate.domain.model import Phase, Rubric, Scenario
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.records.catalog import bundled_scenario_dir
 from calibrate.storage.scenario_files import read_scenario
@@ -30,8 +35,24 @@ class LoadedKit:
 
 def load_scenario_file(store: Store, path: Path) -> LoadedKit:
     """Validate a scenario file and store it, all or nothing (loading twice adds nothing)."""
-    scenario = read_scenario(path)
-    return LoadedKit(scenario.name, load_scenario(store, scenario))
+    return load_checked_kit(store, check_scenario_file(path), source=path)
+
+
+def check_scenario_file(path: Path) -> Scenario:
+    """The kit at ``path``, read and checked without a database (so a bad file creates none).
+    Raises ScenarioError naming the file, line and field of each problem."""
+    return read_scenario(path)
+
+
+def load_checked_kit(store: Store, scenario: Scenario, *, source: Path | None = None) -> LoadedKit:
+    """Store a kit read by :func:`check_scenario_file`, all or nothing. Raises ScenarioError
+    (naming ``source``, the kit's file, if given) when it conflicts with what is stored."""
+    try:
+        return LoadedKit(scenario.name, load_scenario(store, scenario))
+    except ScenarioError as exc:
+        if source is None:
+            raise
+        raise ScenarioError(f"{source}: {exc.message}") from exc
 
 
 DEMO_TITLE = "Demo meeting: {name}"
