@@ -93,6 +93,15 @@ class Headline:
     def left_out_line(self, *, named: bool = True) -> str:
         return left_out_sentence(self.left_out, named=named)
 
+    def as_json(self, *, named: bool = True) -> dict[str, object]:
+        """The sentences; ``named=False`` counts the raters left out instead of naming them."""
+        return {
+            "sentence": self.sentence,
+            "meaning": self.meaning,
+            "margin": self.margin,
+            "left_out": self.left_out_line(named=named),
+        }
+
     def text_lines(self, *, named: bool = True, figures: bool = False) -> list[str]:
         """The headline as lines of text: figures, sentence, meaning and margin, left-out."""
         out = list(self.figures) if figures else []
@@ -236,6 +245,6 @@ def _margin(alpha: AgreementResult, unit_word: str) -> str:
     spread = f"{ci.low:.2f} ({alpha_words(ci.low)}) to {ci.high:.2f} ({alpha_words(ci.high)})"
     if ci.high - ci.low > WIDE:
         return (
-            f"With only {_count(alpha.n_units, unit_word)}, alpha could be anywhere from {spread}."
+            f"With {_count(alpha.n_units, unit_word)}, alpha could still be anywhere from {spread}."
         )
     return f"Alpha's 95% interval runs from {spread}."

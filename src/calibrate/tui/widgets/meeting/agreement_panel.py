@@ -2,8 +2,8 @@
 
 The figures arrive from a worker thread; until then the panel says "computing…". The report's
 warnings (a small sample) are shown above the headline, where they cannot be missed, and the
-raters left out of the figures are named. Every other coefficient is in the details view (``d``
-on the reveal), not here.
+raters left out of the figures are named under the counts. Every other coefficient is in the
+details view (``d`` on the reveal), not here.
 """
 
 from __future__ import annotations
@@ -56,11 +56,14 @@ class AgreementPanel(VerticalScroll):
         """The scope's headline; with ``criteria`` (every criterion pooled in view), one line
         per criterion below it."""
         report = figures.report
-        self._head(
-            scope,
+        headline = figures.headline
+        facts = (
             f"{report.n_units} {figures.scope.unit_word}s × {report.n_raters} raters, "
-            f"{report.n_ratings} scores",
+            f"{report.n_ratings} scores"
         )
+        if headline.left_out:
+            facts += f"\n{headline.left_out_line()}"
+        self._head(scope, facts)
         warnings = Text()
         for n, warning in enumerate(report.warnings):
             warnings.append(("\n" if n else "") + f"⚠ {warning}")
@@ -70,14 +73,11 @@ class AgreementPanel(VerticalScroll):
         changes_box = self.query_one("#agreement-changes", Static)
         changes_box.update(Text("\n".join(changes), style="bold"))
         changes_box.display = bool(changes)
-        headline = figures.headline
         body = Text()
         body.append(headline.sentence, style="bold")
         for line in (headline.meaning, headline.margin):
             if line:
                 body.append(f"\n{line}")
-        if headline.left_out:
-            body.append(f"\n\n{headline.left_out_line()}", style="italic")
         if criteria:
             body.append("\n\nBy criterion", style="bold underline")
             for c in criteria:
