@@ -171,7 +171,7 @@ def test_a_whole_meeting_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> 
     details = term.wait_for("Every figure · all criteria")
     assert "Exact agreement:" in details  # the headline's figures first, then every other
     term.keys("End")
-    term.wait_for("agreement-headline.md")  # the end of "Why these numbers differ"
+    term.wait_for("Kendall's W (same order of samples)")  # the last coefficient
     term.keys("Escape", pause=0.3)
     term.wait_for("You agree within one level")
     if narrow:  # back to the grid, as a facilitator would before opening the item

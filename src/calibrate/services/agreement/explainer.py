@@ -17,8 +17,9 @@ WHY_THEY_DIFFER: tuple[str, ...] = (
     "they estimate chance. Fleiss' and Conger's kappa and Krippendorff's alpha take it from how "
     "often the team used each level: when one level is used for most samples (high "
     "prevalence), chance agreement is high and they come out low even though raters agree "
-    "often. Gwet's AC1/AC2 and Brennan-Prediger assume chance is spread more evenly over the "
-    "levels, so on the same scores they come out higher.",
+    "often. Gwet's AC1/AC2 take chance agreement to be lower when one level dominates, and "
+    "Brennan-Prediger spreads it evenly over the levels, so on such scores they come out "
+    "higher.",
     "Weights decide how much a near miss is worth. Unweighted coefficients count a one-level "
     "miss as plain disagreement; linear weights give partial credit in proportion to the "
     "distance; quadratic weights give much more (on a 4-level scale a one-level miss counts "

@@ -64,14 +64,14 @@ def render_report(
 
 
 def detail_lines(report: AgreementReport, *, width: int = WIDTH) -> list[str]:
-    """Every coefficient with its interval and reading, then why they differ."""
-    lines = ["Every coefficient"]
-    lines += _entries([report.results[n] for n in NAMES], width)
-    lines += ["", TITLE]
+    """Why the coefficients differ, then every coefficient with its interval and reading."""
+    lines = [TITLE]
     for paragraph in WHY_THEY_DIFFER:
         lines += textwrap.wrap(paragraph, width, initial_indent="  ", subsequent_indent="  ")
         lines.append("")
-    return lines[:-1]
+    lines.append("Every coefficient")
+    lines += _entries([report.results[n] for n in NAMES], width)
+    return lines
 
 
 def _entries(results: list[AgreementResult], width: int) -> list[str]:

@@ -15,7 +15,7 @@ from textual.widgets import Static
 if TYPE_CHECKING:
     from calibrate.services.agreement.scopes import ScopeFigures
 
-WIDTH = 84  # the text's width inside the dialog
+WIDTH = 80  # the text's width inside the dialog (84 columns, less the indent)
 
 
 class AgreementDetailsModal(ModalScreen[None]):
