@@ -515,3 +515,24 @@ async def test_the_facilitator_sets_the_time_and_pace(demo: Demo) -> None:
         assert len(open_items) - len(queue.not_discussed) == 4
         assert queue.border_subtitle == f"4 of {len(open_items)} fit in 20 min"
         await app.workers.wait_for_complete()
+
+
+async def test_p_leaves_partial_raters_out_of_the_figures_and_names_them(demo: Demo) -> None:
+    """The recorded session has one score missing (239 of 240): p leaves that rater out."""
+    reveal = load_reveal(demo.store, demo.recorded_id)
+    table = reveal.overall_table()
+    partial = [table.rater_ids[j] for j in range(table.n_raters) if not table.present[:, j].all()]
+    assert len(partial) == 1
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reveal(app, demo.recorded_id)
+        assert screen.report is not None and screen.report.n_raters == 6
+        assert "Left out" not in panel_text(screen)
+        await pilot.press("p")
+        await wait_for_report(app, screen)
+        assert screen.report is not None and screen.report.n_raters == 5
+        text = " ".join(panel_text(screen).split())
+        assert f"Left out: {partial[0]} (scored 39 of 40 items)." in text
+        await pilot.press("p")
+        await wait_for_report(app, screen)
+        assert screen.report is not None and screen.report.n_raters == 6

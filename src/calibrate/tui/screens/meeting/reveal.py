@@ -68,6 +68,7 @@ class RevealScreen(StoreScreen):
         Binding("c", "consensus", "Consensus"),
         Binding("n", "next_item", "Next"),
         Binding("d", "details", "Every figure"),
+        Binding("p", "partial", "Leave out partial raters", show=False),
         Binding("t", "scope", "Criterion/all"),
         Binding("R", "rescore", "Re-score round", key_display="R"),
         Binding("a", "anchors", "Anchors"),
@@ -322,6 +323,18 @@ class RevealScreen(StoreScreen):
         )
 
     # ------------------------------------------------------------------ actions
+    def action_partial(self) -> None:
+        """Leave raters who scored only some items out of the figures too, or bring them back
+        (raters with no scores are always left out)."""
+        self.leave_out_partial = not self.leave_out_partial
+        self._reports = {}
+        self.update_agreement()
+        self.notify(
+            "Raters who scored only some items are left out of the figures."
+            if self.leave_out_partial
+            else "Raters who scored only some items are counted again."
+        )
+
     def action_details(self) -> None:
         """Every figure of the scope in view, and why they differ."""
         figures = self.figures
