@@ -83,6 +83,7 @@ class RevealScreen(StoreScreen):
         self.scope = ALL  # ALL or a criterion key
         self.leave_out_partial = False
         self._reports: dict[str, Reports] = {}
+        self._pending: set[str] = set()  # scopes the running worker has still to post
         self._signature: object = None
         self._token = 0
         self._suspended = False
@@ -160,6 +161,7 @@ class RevealScreen(StoreScreen):
         if signature != self._signature:
             self._signature = signature
             self._reports.clear()
+            self._pending.clear()
             self.query_one(AgreementPanel).show_computing(self.scope_title())
             self.call_after_refresh(self.update_agreement)
 
@@ -243,63 +245,76 @@ class RevealScreen(StoreScreen):
         return f"{criterion.name if criterion else self.scope}, {round_}"
 
     def update_agreement(self) -> None:
-        """Show the scope's figures, computing every scope's in a worker the first time."""
+        """Show the scope's figures, computing every scope's in a worker the first time (the
+        scope in view first, so its headline shows while the others are computed)."""
         if not self.is_attached:  # left before the first paint
             return
         cached = self._reports.get(self.scope)
         if cached is not None:
             self.show_reports(*cached)
             return
+        panel = self.query_one(AgreementPanel)
+        if self.scope in self._pending:  # on its way from the running worker
+            panel.show_computing(self.scope_title())
+            return
         from calibrate.services.agreement.scopes import reveal_scopes
 
         assert self.reveal is not None
-        self.query_one(AgreementPanel).show_computing(self.scope_title())
+        panel.show_computing(self.scope_title())
         self._token += 1
         partial = self.leave_out_partial
         current = reveal_scopes(self.reveal, leave_out_partial=partial)
         first = reveal_scopes(self.first, leave_out_partial=partial) if self.first else None
-        self.compute_reports(self._token, current, first)
+        pairs = list(zip(current, first or [None] * len(current), strict=True))
+        pairs.sort(key=lambda pair: pair[0].key != self.scope)  # the scope in view first
+        self._reports = {}
+        self._pending = {scope.key for scope, _ in pairs}
+        self.compute_reports(self._token, pairs)
 
     @work(thread=True, exclusive=True, group="agreement")
     def compute_reports(
-        self, token: int, scopes: tuple[ScopeTable, ...], first: tuple[ScopeTable, ...] | None
+        self, token: int, pairs: list[tuple[ScopeTable, ScopeTable | None]]
     ) -> None:
-        """Runs in a thread: plain tables in, every scope's figures posted to the app thread."""
+        """Runs in a thread: plain tables in, each scope's figures posted to the app thread as
+        soon as they are ready. ``pairs`` holds each scope with round 1's, in a later round."""
         from calibrate.services.agreement.scopes import scope_figures
         from calibrate.stats.report import agreement_report
 
-        try:
-            out: dict[str, Reports] = {}
-            for n, scope in enumerate(scopes):
+        for scope, first in pairs:
+            try:
                 figures = scope_figures(scope)
                 comparison = None
                 if first is not None:
-                    before, after = same_raters(first[n].full, scope.full)
+                    before, after = same_raters(first.full, scope.full)
                     everyone = after.n_raters == scope.full.n_raters
                     comparison = Comparison(
                         agreement_report(before),
                         figures.report if everyone else agreement_report(after),
                         everyone,
                     )
-                out[scope.key] = (figures, comparison)
-        except CalibrateError as exc:
-            self.app.call_from_thread(self.reports_failed, token, exc.message)
-            return
-        except Exception as exc:  # a fault in the statistics must not end the meeting
-            self.log.error("agreement report failed", exc)
-            self.app.call_from_thread(self.reports_failed, token, f"internal error ({exc!r})")
-            return
-        self.app.call_from_thread(self.reports_ready, token, out)
+            except CalibrateError as exc:
+                self.app.call_from_thread(self.reports_failed, token, exc.message)
+                return
+            except Exception as exc:  # a fault in the statistics must not end the meeting
+                self.log.error("agreement report failed", exc)
+                self.app.call_from_thread(self.reports_failed, token, f"internal error ({exc!r})")
+                return
+            self.app.call_from_thread(self.scope_ready, token, scope.key, (figures, comparison))
 
-    def reports_ready(self, token: int, reports: dict[str, Reports]) -> None:
+    def scope_ready(self, token: int, key: str, reports: Reports) -> None:
         if token != self._token:
             return
-        self._reports = reports
-        cached = reports.get(self.scope)
-        if cached is not None and self.is_attached:
-            self.show_reports(*cached)
+        self._reports[key] = reports
+        self._pending.discard(key)
+        if not self.is_attached:
+            return
+        if key == self.scope or (self.scope == ALL and ALL in self._reports):
+            cached = self._reports.get(self.scope)
+            if cached is not None:
+                self.show_reports(*cached)
 
     def reports_failed(self, token: int, message: str) -> None:
+        self._pending.clear()
         if token == self._token and self.is_attached:
             self.query_one(AgreementPanel).show_failed(self.scope_title(), message)
 
@@ -317,9 +332,17 @@ class RevealScreen(StoreScreen):
         )
         criteria = []
         if self.scope == ALL:
-            criteria = [f for key, (f, _) in self._reports.items() if key != ALL]
+            criteria = [
+                reports[0]
+                for c in self.reveal.context.rubric.criteria
+                if (reports := self._reports.get(c.key)) is not None
+            ]
         self.query_one(AgreementPanel).show_figures(
-            figures, scope=self.scope_title(), criteria=criteria, changes=changes
+            figures,
+            scope=self.scope_title(),
+            criteria=criteria,
+            changes=changes,
+            pending=len(self._pending) if self.scope == ALL else 0,
         )
 
     # ------------------------------------------------------------------ actions
@@ -328,6 +351,7 @@ class RevealScreen(StoreScreen):
         (raters with no scores are always left out)."""
         self.leave_out_partial = not self.leave_out_partial
         self._reports = {}
+        self._pending = set()
         self.update_agreement()
         self.notify(
             "Raters who scored only some items are left out of the figures."

@@ -52,9 +52,10 @@ class AgreementPanel(VerticalScroll):
         scope: str,
         criteria: Sequence[ScopeFigures] = (),
         changes: Sequence[str] = (),
+        pending: int = 0,
     ) -> None:
         """The scope's headline; with ``criteria`` (every criterion pooled in view), one line
-        per criterion below it."""
+        per criterion below it, and ``pending`` criteria still being computed."""
         report = figures.report
         headline = figures.headline
         facts = (
@@ -78,11 +79,13 @@ class AgreementPanel(VerticalScroll):
         for line in (headline.meaning, headline.margin):
             if line:
                 body.append(f"\n{line}")
-        if criteria:
+        if criteria or pending:
             body.append("\n\nBy criterion", style="bold underline")
             for c in criteria:
                 body.append(f"\n{c.scope.title}: ", style="bold")
                 body.append(compact(c))
+            if pending:
+                body.append(f"\n{pending} more: computing…", style="italic")
         body.append(f"\n\n{DETAILS_HINT}", style="italic")
         self.query_one("#agreement-body", Static).update(body)
 
