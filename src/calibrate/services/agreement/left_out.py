@@ -9,6 +9,7 @@ on the raters who scored everything.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,21 +66,15 @@ def left_out_sentence(left_out: Sequence[LeftOut], *, named: bool = True) -> str
     """``Left out: Erik (gave no scores).`` ('' when nobody was left out).
 
     ``named=False`` counts the raters instead of naming them, for the team's report, which names
-    no rater: ``Left out of the figures: 1 rater who gave no scores.``
+    no rater: ``Left out of the figures: 1 rater who gave no scores.``, ``… 2 raters who gave
+    no scores and 1 rater who scored 39 of 40 items.``
     """
     if not left_out:
         return ""
     if named:
         return "Left out: " + join_words([str(r) for r in left_out]) + "."
-    absent = sum(r.why == "gave no scores" for r in left_out)
-    partial = len(left_out) - absent
-    parts = []
-    if absent:
-        parts.append(f"{absent} {'rater' if absent == 1 else 'raters'} who gave no scores")
-    if partial:
-        parts.append(
-            f"{partial} {'rater' if partial == 1 else 'raters'} who scored only some of them"
-        )
+    reasons = Counter(r.why for r in left_out)
+    parts = [f"{n} {'rater' if n == 1 else 'raters'} who {why}" for why, n in reasons.items()]
     return "Left out of the figures: " + join_words(parts) + "."
 
 
