@@ -139,7 +139,7 @@ def tmux_times(db: Path) -> tuple[float, float]:
         subprocess.run(["tmux", "send-keys", "-t", name, "v"], check=True)
         wait_for("Criterion 1", "Bench sample 1", "split at the cut")
         heat_map = (time.perf_counter() - start) * 1000
-        wait_for("Exact agreement")
+        wait_for("You ")  # the headline: "You agree within one level…"
         figures = (time.perf_counter() - start) * 1000
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], check=False)

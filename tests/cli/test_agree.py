@@ -9,7 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from calibrate.cli.main import cli
-from calibrate.stats.report import NAMES
+from calibrate.domain.ratings import Measurement
+from calibrate.stats.report import LABELS, NAMES, agreement_report
+from calibrate.storage.ratings_csv import read_ratings_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "scenarios" / "examples" / "grade8-claim-scores.csv"
@@ -29,16 +31,60 @@ def write(tmp_path: Path, text: str | bytes, name: str = "ratings.csv") -> Path:
     return path
 
 
-def test_example_prints_readings_with_headline_first() -> None:
-    code, out, _ = run("agree", str(EXAMPLE), "--level", "ordinal", "--categories", "1,2,3,4")
+def test_example_leads_with_the_headline_and_details_list_every_coefficient() -> None:
+    args = ("agree", str(EXAMPLE), "--level", "ordinal", "--categories", "1,2,3,4")
+    code, out, _ = run(*args)
     assert code == 0
-    start = out.index("Start here")
-    rest = out.index("All other coefficients")
-    headline = out[start:rest]
-    for label in ("Exact agreement", "Within one level", "Gwet's AC2", "Krippendorff", "ICC(2,1)"):
-        assert label in headline
-    assert "95% CI" in out
+    report = agreement_report(
+        read_ratings_csv(EXAMPLE, level=Measurement.ORDINAL, categories=["1", "2", "3", "4"])[0]
+    )
+    exact = report.results["percent_exact"].statistic
+    alpha = report.results["krippendorff_alpha"].statistic
+    assert exact is not None and alpha is not None
+    headline = out[out.index("Headline") :]
+    # The headline's sentence, with the same numbers as the full report (wrapped at 96 columns).
+    flat = " ".join(headline.split())
+    assert f"exactly about half the time ({100 * exact:.0f}%)" in flat
+    assert f"(Krippendorff's alpha {alpha:.2f})" in flat
     assert "samples were rated" in out  # the small-sample warning: 8 essays
+    assert "Every coefficient, and why they differ: --details" in out
+    # Only the headline: no other coefficient by default.
+    for name in ("gwet_ac2_quadratic", "fleiss_kappa", "icc_2_1", "kendall_w"):
+        assert LABELS[name] not in out
+    code, detailed, _ = run(*args, "--details")
+    assert code == 0
+    assert detailed.startswith(out[: out.index("Every coefficient")])
+    for name in NAMES:
+        assert LABELS[name] in detailed
+    assert "Why these numbers differ" in detailed
+    assert "prevalence" in detailed and "quadratic weights" in detailed
+
+
+def test_a_rater_with_no_scores_is_left_out_and_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "unit,Ana,Ben,Erik\nu1,1,2,\nu2,3,3,\nu3,2,2,\nu4,4,3,\n")
+    code, out, _ = run("agree", str(path), "--level", "ordinal", "--categories", "1,2,3,4")
+    assert code == 0
+    assert "4 units × 2 raters" in out
+    assert "Left out: Erik (gave no scores)." in out
+    assert "gave no ratings at all" not in out
+    code, out, _ = run(
+        "agree", str(path), "--level", "ordinal", "--categories", "1,2,3,4", "--json"
+    )
+    data = json.loads(out)
+    assert data["n_raters"] == 2
+    assert data["left_out"] == [{"rater": "Erik", "why": "gave no scores"}]
+    assert data["statistics"]["icc_2_1"]["value"] is not None
+
+
+def test_leave_out_partial_names_the_partial_rater(tmp_path: Path) -> None:
+    path = write(tmp_path, "unit,Ana,Ben,Cy\nu1,1,2,2\nu2,3,3,\nu3,2,2,1\nu4,4,3,4\n")
+    args = ("agree", str(path), "--level", "ordinal", "--categories", "1,2,3,4")
+    code, out, _ = run(*args)
+    assert code == 0 and "Left out" not in out and "4 units × 3 raters" in out
+    code, out, _ = run(*args, "--leave-out-partial")
+    assert code == 0
+    assert "4 units × 2 raters" in out
+    assert "Left out: Cy (scored 3 of 4 units)." in out
 
 
 def test_json_has_exactly_the_documented_shape() -> None:
@@ -47,7 +93,16 @@ def test_json_has_exactly_the_documented_shape() -> None:
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"n_units", "n_raters", "n_ratings", "level", "categories", "statistics"}
+    assert set(data) == {
+        "n_units",
+        "n_raters",
+        "n_ratings",
+        "level",
+        "categories",
+        "statistics",
+        "left_out",
+    }
+    assert data["left_out"] == []
     assert data["n_units"] == 8 and data["n_raters"] == 6 and data["level"] == "ordinal"
     assert data["categories"] == [1, 2, 3, 4]
     assert set(data["statistics"]) == set(NAMES)

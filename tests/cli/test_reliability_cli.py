@@ -125,6 +125,24 @@ def test_report_session_markdown_to_stdout(db: Path) -> None:
     assert "Erik Lindqvist" not in out
 
 
+def test_report_leads_with_the_headline_and_can_leave_partial_raters_out(db: Path) -> None:
+    """The October session has one score missing (239 of 240): one rater scored only some."""
+    sid = grade8_session(db)
+    code, out, _ = run("report", "--session", sid, "--format", "md", db=db)
+    assert code == 0
+    agreement = out[out.index("## Agreement") : out.index("## The team against")]
+    assert "**All criteria pooled.** You agree within one level almost always (98%)" in agreement
+    assert "Left out" not in agreement
+    code, out, _ = run("report", "--session", sid, "--format", "md", "--leave-out-partial", db=db)
+    assert code == 0
+    assert "Left out of the figures: 1 rater who scored 39 of 40 items." in out
+    assert "Erik Lindqvist" not in out  # counted, never named, in the team's report
+    code, out, _ = run("report", "--session", sid, "--format", "json", "--leave-out-partial", db=db)
+    data = json.loads(out)
+    assert data["agreement"]["n_raters"] == 5
+    assert data["headline"]["all_criteria"]["left_out"].startswith("Left out of the figures: 1")
+
+
 def test_report_session_html_with_private_pages(db: Path, tmp_path: Path) -> None:
     out_file, folder = tmp_path / "team.html", tmp_path / "private"
     session_id = grade8_session(db)

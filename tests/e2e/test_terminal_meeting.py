@@ -162,14 +162,21 @@ def test_a_whole_meeting_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> 
         assert "Conventions" in reveal
         assert "Discussion queue" not in reveal
         term.keys("f")
-    reveal = term.wait_for("Exact agreement", timeout=30)
-    for text in ("Within one level", "Discussion queue", "95% CI"):
+    # Only the headline; every other figure is one key away.
+    reveal = term.wait_for("You agree within one level", timeout=30)
+    for text in ("Agreement · all criteria", "Left out: Marcus"):
         assert text in reveal, text
+    assert "Gwet's AC2" not in reveal
+    term.keys("d")
+    details = term.wait_for("Every figure · all criteria")
+    assert "Exact agreement:" in details  # the headline's figures first, then every other
+    term.keys("End")
+    term.wait_for("Kendall's W (same order of samples)")  # the last coefficient
+    term.keys("Escape", pause=0.3)
+    term.wait_for("You agree within one level")
     if narrow:  # back to the grid, as a facilitator would before opening the item
         term.keys("f")
         term.wait_for("green all agree")
-    else:
-        assert "Gwet's AC2" in reveal
 
     # Consensus on the first item of the queue, kept as an anchor.
     term.keys("c")
@@ -188,7 +195,7 @@ def test_a_whole_meeting_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> 
     term.type("Shows a clear claim held to the end.")
     term.keys("Enter", pause=0.3)
     term.keys("Escape", pause=0.3)
-    term.wait_for("Exact agreement" if not narrow else "green all agree")
+    term.wait_for("You agree within one level" if not narrow else "green all agree")
     term.keys("C-q")
     time.sleep(0.5)
 

@@ -257,3 +257,39 @@ def test_the_certification_table_speaks_in_words(store: Store) -> None:
     for text in (html, markdown):
         assert "two_away" not in text and "| adjacent |" not in text
         assert "two or more levels away" in text
+
+
+def test_raters_with_no_scores_are_left_out_of_the_figures_and_counted(tmp_path: Path) -> None:
+    from datetime import date
+
+    from calibrate.services.records.database import prepare_demo
+
+    store = Store.open(tmp_path / "absent.db", clock=clock)
+    sid = prepare_demo(store, today=date(2026, 11, 23))
+    ctx = meeting.load_context(store, sid)
+    two = ctx.session.rater_ids[:2]
+    with store.transaction():
+        for n, sample in enumerate(ctx.samples):
+            assert sample.id is not None
+            for criterion in ctx.rubric.criteria:
+                for k, rater_id in enumerate(two):
+                    meeting.record_score(
+                        store,
+                        sid,
+                        rater_id=rater_id,
+                        sample_id=sample.id,
+                        criterion_key=criterion.key,
+                        level=1 + (n + k * (n % 2)) % 4,
+                    )
+    meeting.reveal(store, sid)
+    data = session_report(store, sid)
+    assert data.overall.n_raters == 2
+    assert data.overall.results["icc_2_1"].defined  # not "Not available" for the absent four
+    assert [r.why for r in data.headline.left_out] == ["gave no scores"] * 4
+    text = session_markdown(data)
+    assert "Left out of the figures: 4 raters who gave no scores." in text
+    assert "gave no ratings at all" not in text
+    for rater in ctx.raters:  # counted, not named: the team's report names no rater
+        if rater.name != ctx.session.facilitator:
+            assert rater.name not in text
+    store.close()

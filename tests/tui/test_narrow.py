@@ -62,7 +62,7 @@ async def test_narrow_reveal_shows_one_pane_and_f_switches(demo: Demo) -> None:
         await pilot.press("f")
         assert not left.display and right.display and right.size.width == SMALL[0]
         assert screen.query_one(AgreementPanel).has_focus
-        assert "Exact agreement" in panel_text(screen)
+        assert "You agree within one level" in panel_text(screen)
 
         # Choosing an item in the queue goes back to the grid, on that item.
         queue = screen.query_one(DiscussionQueue)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from textual.widgets import Static
 
 from calibrate.domain.model import Consensus, Criterion, Level, Phase
-from calibrate.services.agreement.text import format_interval, format_value
+from calibrate.services.agreement.scopes import ALL, scope_figures, scope_table
+from calibrate.services.agreement.text import format_value
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.meeting.board import (
     Band,
@@ -27,9 +28,10 @@ from calibrate.services.meeting.reveal import ItemSpread
 from calibrate.stats.report import LABELS, NAMES, agreement_report
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.home import HomeScreen
+from calibrate.tui.screens.meeting.agreement_details import AgreementDetailsModal
 from calibrate.tui.screens.meeting.reveal import RevealScreen
 from calibrate.tui.screens.modals import ConfirmModal
-from calibrate.tui.widgets.meeting.agreement_panel import AgreementPanel
+from calibrate.tui.widgets.meeting.agreement_panel import AgreementPanel, compact
 from calibrate.tui.widgets.meeting.discussion_queue import DiscussionQueue
 from calibrate.tui.widgets.meeting.heat_map import HeatMap
 from calibrate.tui.widgets.meeting.spread_bars import SpreadBars
@@ -123,41 +125,66 @@ async def test_spread_bars_show_levels_counts_and_master_key_but_no_names(demo: 
         await app.workers.wait_for_complete()
 
 
-async def test_agreement_panel_shows_the_headline_with_the_same_numbers(demo: Demo) -> None:
+async def test_agreement_panel_shows_only_the_headline_with_the_same_numbers(demo: Demo) -> None:
     app = make_app(demo)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         screen = await open_reveal(app, demo.recorded_id, wait=False)
         assert "computing…" in panel_text(screen)
         await wait_for_report(app, screen)
-        expected = agreement_report(load_reveal(demo.store, demo.recorded_id).overall_table())
+        reveal = load_reveal(demo.store, demo.recorded_id)
+        expected = agreement_report(reveal.overall_table())
         shown = screen.report
         assert shown is not None
         for name in NAMES:
             assert shown.results[name] == expected.results[name], name
         text = panel_text(screen)
         assert "computing…" not in text
-        assert expected.headline == (
-            "percent_exact",
-            "percent_adjacent",
-            "gwet_ac2_quadratic",
-            "krippendorff_alpha",
-            "icc_2_1",
+        pooled = scope_figures(scope_table(reveal, ALL)).headline
+        assert pooled.sentence in text
+        assert pooled.sentence.startswith(
+            "You agree within one level almost always (98%), exactly about half the time (54%)"
         )
-        for name in expected.headline:
-            result = expected.results[name]
-            assert f"{LABELS[name]}: {format_value(result)}" in text
-            assert f"95% CI {format_interval(result)}" in text
-            assert result.reading in text
-        assert LABELS["fleiss_kappa"] not in text
-        # m shows every other coefficient, and hides them again.
-        await pilot.press("m")
+        assert "Krippendorff's alpha 0.70" in pooled.sentence
+        # One line per criterion, with the same figures as that criterion's own report.
+        for criterion in reveal.context.rubric.criteria:
+            figures = scope_figures(scope_table(reveal, criterion.key))
+            assert f"{criterion.name}: {compact(figures)}" in text
+        # No other coefficient in the panel: they are one key away.
+        for name in ("gwet_ac2_quadratic", "fleiss_kappa", "icc_2_1", "kendall_w"):
+            assert LABELS[name] not in text
+        assert "d: every figure, and why they differ" in text
+
+
+async def test_d_opens_every_figure_and_why_they_differ(demo: Demo) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reveal(app, demo.recorded_id)
+        await pilot.press("d")
         await pilot.pause()
-        text = panel_text(screen)
+        assert isinstance(app.screen, AgreementDetailsModal)
+        details = text_of(app.screen.query_one("#details-text", Static))
+        assert screen.report is not None
         for name in NAMES:
-            assert LABELS[name] in text
-        await pilot.press("m")
+            result = screen.report.results[name]
+            assert LABELS[name] in details
+            assert f"{format_value(result):>7}" in details
+        assert "Why these numbers differ" in details
+        assert "prevalence" in details and "quadratic weights" in details
+        assert screen.figures is not None
+        assert screen.figures.headline.sentence in " ".join(details.split())
+        await pilot.press("escape")
         await pilot.pause()
-        assert LABELS["fleiss_kappa"] not in panel_text(screen)
+        assert app.screen is screen
+        # For one criterion, d shows that criterion's figures.
+        here = screen.query_one(HeatMap).current()
+        assert here is not None
+        await pilot.press("t", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, AgreementDetailsModal)
+        assert app.screen.figures.report.n_units == 8
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen is screen
 
 
 async def test_agreement_for_this_criterion_warns_about_the_small_sample(demo: Demo) -> None:
@@ -488,3 +515,24 @@ async def test_the_facilitator_sets_the_time_and_pace(demo: Demo) -> None:
         assert len(open_items) - len(queue.not_discussed) == 4
         assert queue.border_subtitle == f"4 of {len(open_items)} fit in 20 min"
         await app.workers.wait_for_complete()
+
+
+async def test_p_leaves_partial_raters_out_of_the_figures_and_names_them(demo: Demo) -> None:
+    """The recorded session has one score missing (239 of 240): p leaves that rater out."""
+    reveal = load_reveal(demo.store, demo.recorded_id)
+    table = reveal.overall_table()
+    partial = [table.rater_ids[j] for j in range(table.n_raters) if not table.present[:, j].all()]
+    assert len(partial) == 1
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reveal(app, demo.recorded_id)
+        assert screen.report is not None and screen.report.n_raters == 6
+        assert "Left out" not in panel_text(screen)
+        await pilot.press("p")
+        await wait_for_report(app, screen)
+        assert screen.report is not None and screen.report.n_raters == 5
+        text = " ".join(panel_text(screen).split())
+        assert f"Left out: {partial[0]} (scored 39 of 40 items)." in text
+        await pilot.press("p")
+        await wait_for_report(app, screen)
+        assert screen.report is not None and screen.report.n_raters == 6

@@ -136,6 +136,12 @@ def test_reveal(snap_compare: Snap, store: Store) -> None:
     assert snap_compare(app_for(store), terminal_size=SIZE, run_before=open_reveal(store))
 
 
+def test_reveal_every_figure(snap_compare: Snap, store: Store) -> None:
+    """d on the reveal: the headline's figures, every other coefficient, why they differ."""
+    run = open_reveal(store)
+    assert snap_compare(app_for(store), press=["d"], terminal_size=SIZE, run_before=run)
+
+
 def test_consensus(snap_compare: Snap, store: Store) -> None:
     assert snap_compare(app_for(store), terminal_size=SIZE, run_before=open_consensus(store))
 

@@ -82,7 +82,7 @@ async def test_a_whole_meeting(demo: Demo) -> None:
         assert isinstance(reveal, RevealScreen)
         assert demo.store.get_session(demo.session_id).phase is Phase.REVEAL
         shown = " ".join(str(w.render()) for w in reveal.query("Static"))
-        for label in ("Exact agreement", "Within one level", "Krippendorff"):
+        for label in ("Agreement · all criteria", "By criterion", "d: every figure"):
             assert label in shown
 
         # 3. Consensus on the first two items of the discussion queue.

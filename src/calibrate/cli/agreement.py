@@ -38,6 +38,12 @@ LEVELS = ("nominal", "ordinal", "interval", "ratio")
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed for bootstrap intervals."
 )
+@click.option("--details", is_flag=True, help="Print every coefficient and why they differ.")
+@click.option(
+    "--leave-out-partial",
+    is_flag=True,
+    help="Also leave out raters who scored only some units (raters with no scores always are).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def agree(
     ratings: Path,
@@ -45,29 +51,35 @@ def agree(
     categories: str | None,
     layout: str | None,
     seed: int,
+    details: bool,
+    leave_out_partial: bool,
     as_json: bool,
 ) -> None:
-    """Agreement statistics for a ratings CSV, each with a plain-language reading."""
+    """Agreement statistics for a ratings CSV: a headline first (exact and within-one agreement
+    and Krippendorff's alpha, read together); --details for every coefficient."""
     from calibrate.domain.ratings import Measurement
     from calibrate.services.agreement.figures import agree_file
     from calibrate.services.agreement.text import render_report
     from calibrate.storage.ratings_csv import Layout
 
     try:
-        report = agree_file(
+        figures = agree_file(
             ratings,
             level=Measurement(level),
             categories=None if categories is None else categories.split(","),
             layout=None if layout is None else Layout(layout),
             seed=seed,
+            leave_out_partial=leave_out_partial,
         )
     except CalibrateError as exc:
         fail(exc.message)
         return
     if as_json:
-        click.echo(json.dumps(report.as_json(), indent=2))
+        data = figures.report.as_json()
+        data["left_out"] = [{"rater": r.name, "why": r.why} for r in figures.headline.left_out]
+        click.echo(json.dumps(data, indent=2))
         return
-    click.echo(render_report(report, title=str(ratings)))
+    click.echo(render_report(figures.report, figures.headline, title=str(ratings), details=details))
 
 
 AGREEMENT_COMMANDS = (agree,)

@@ -243,6 +243,12 @@ def slug(name: str) -> str:
     type=click.Path(path_type=Path, file_okay=False),
     help="With --session: also write each rater's private page to its own file in this folder.",
 )
+@click.option(
+    "--leave-out-partial",
+    is_flag=True,
+    help="With --session: leave raters who scored only some samples out of the agreement "
+    "figures too (raters with no scores always are).",
+)
 @policy_option
 @db_after_command
 def report(
@@ -251,6 +257,7 @@ def report(
     fmt: str,
     output: Path | None,
     private_dir: Path | None,
+    leave_out_partial: bool,
     policy_file: Path | None,
     command_db: Path | None,
 ) -> None:
@@ -276,7 +283,7 @@ def report(
     files: dict[str, str] = {}
     with records(command_db) as store:
         if session_id is not None:
-            data = reports.session_report(store, session_id)
+            data = reports.session_report(store, session_id, leave_out_partial=leave_out_partial)
             if fmt == "json":
                 text = json.dumps(reports.session_report_json(data), indent=2, ensure_ascii=False)
             else:

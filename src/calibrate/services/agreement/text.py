@@ -1,11 +1,14 @@
-"""Plain-text rendering of an agreement report, for the terminal (``calibrate agree``)."""
+"""Plain-text rendering of agreement figures, for the terminal (``calibrate agree``) and the
+reveal's details view: the headline first; every coefficient and why they differ on request."""
 
 from __future__ import annotations
 
 import textwrap
 
+from calibrate.services.agreement.explainer import TITLE, WHY_THEY_DIFFER
+from calibrate.services.agreement.headline import Headline
 from calibrate.stats.readings import plural
-from calibrate.stats.report import LABELS, AgreementReport
+from calibrate.stats.report import LABELS, NAMES, AgreementReport
 from calibrate.stats.result import AgreementResult, Family
 
 WIDTH = 96
@@ -34,7 +37,10 @@ def _show_category(c: float | str) -> str:
     return str(c)
 
 
-def render_report(report: AgreementReport, *, title: str) -> str:
+def render_report(
+    report: AgreementReport, headline: Headline, *, title: str, details: bool = False
+) -> str:
+    """The headline, then (with ``details``) every coefficient and why they differ."""
     lines = [
         f"Agreement for {title}",
         f"{plural(report.n_units, 'unit')} × {plural(report.n_raters, 'rater')}, "
@@ -46,15 +52,29 @@ def render_report(report: AgreementReport, *, title: str) -> str:
         lines += textwrap.wrap(warning, WIDTH, initial_indent="! ", subsequent_indent="  ")
     if report.warnings:
         lines.append("")
-    lines.append("Start here")
-    lines += _entries(report.ordered(headline_only=True))
+    lines.append("Headline")
+    for line in headline.text_lines():
+        lines += textwrap.wrap(line, WIDTH, initial_indent="  ", subsequent_indent="  ")
     lines.append("")
-    lines.append("All other coefficients")
-    lines += _entries(report.ordered()[len(report.headline) :])
+    if not details:
+        lines.append("Every coefficient, and why they differ: --details")
+        return "\n".join(lines)
+    lines += detail_lines(report, width=WIDTH)
     return "\n".join(lines)
 
 
-def _entries(results: list[AgreementResult]) -> list[str]:
+def detail_lines(report: AgreementReport, *, width: int = WIDTH) -> list[str]:
+    """Why the coefficients differ, then every coefficient with its interval and reading."""
+    lines = [TITLE]
+    for paragraph in WHY_THEY_DIFFER:
+        lines += textwrap.wrap(paragraph, width, initial_indent="  ", subsequent_indent="  ")
+        lines.append("")
+    lines.append("Every coefficient")
+    lines += _entries([report.results[n] for n in NAMES], width)
+    return lines
+
+
+def _entries(results: list[AgreementResult], width: int) -> list[str]:
     out: list[str] = []
     for r in results:
         ci = format_interval(r)
@@ -62,5 +82,5 @@ def _entries(results: list[AgreementResult]) -> list[str]:
         if ci:
             head += f"   95% CI {ci}"
         out.append(head)
-        out += textwrap.wrap(r.reading, WIDTH, initial_indent="      ", subsequent_indent="      ")
+        out += textwrap.wrap(r.reading, width, initial_indent="      ", subsequent_indent="      ")
     return out

@@ -248,8 +248,10 @@ def bars(item: ItemSpread, criterion: Criterion, cut: int | None) -> list[Bar]:
 
 
 def chance_corrected_name(report: AgreementReport) -> str:
-    """The headline's chance-corrected coefficient (weighted kappa for 2 raters, else AC2)."""
-    return next(n for n in report.headline if not n.startswith("percent"))
+    """The headline's chance-corrected coefficient: Krippendorff's alpha, whatever the number of
+    raters (docs/agreement-headline.md), so a round's change speaks of the figure the headline
+    reads."""
+    return "krippendorff_alpha"
 
 
 def same_raters(first: RatingTable, current: RatingTable) -> tuple[RatingTable, RatingTable]:

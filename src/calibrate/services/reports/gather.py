@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.domain.model import Criterion, Rater
+from calibrate.services.agreement.headline import Headline
+from calibrate.services.agreement.scopes import reveal_scopes, scope_figures
 from calibrate.services.meeting.reveal import Reveal, build_reveal
 from calibrate.services.meeting.sessions import MeetingContext
 from calibrate.services.reliability.certification import Certification, certify, default_policy
@@ -26,7 +28,7 @@ from calibrate.services.reliability.comparison import (
 )
 from calibrate.services.reliability.history import RaterHistory, rater_history
 from calibrate.stats.rater_effects import Estimate, proportion
-from calibrate.stats.report import AgreementReport, agreement_report
+from calibrate.stats.report import AgreementReport
 from calibrate.storage.policy_files import CertificationPolicy
 from calibrate.storage.store import Store
 
@@ -35,6 +37,7 @@ from calibrate.storage.store import Store
 class CriterionAgreement:
     criterion: Criterion
     report: AgreementReport
+    headline: Headline  # the same sentences as the reveal's and ``calibrate agree``'s
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class SessionReport:
     context: MeetingContext
     round: int  # the round the agreement figures are computed on (the blind one)
     overall: AgreementReport
+    headline: Headline  # every criterion pooled
     criteria: tuple[CriterionAgreement, ...]
     team: TeamAccuracy
     discussion: tuple[DiscussionItem, ...]
@@ -121,9 +125,14 @@ class RaterReport:
 
 
 # ----------------------------------------------------------------- building
-def session_report(store: Store, session_id: int, *, seed: int = 0) -> SessionReport:
+def session_report(
+    store: Store, session_id: int, *, seed: int = 0, leave_out_partial: bool = False
+) -> SessionReport:
     """Everything a session report shows. Raises InvalidOperationError while a blind session is
-    still being scored; NotFoundError if there is no such session."""
+    still being scored; NotFoundError if there is no such session.
+
+    The agreement figures leave out raters who gave no scores (and, with
+    ``leave_out_partial``, those who scored only some samples), as the reveal does."""
     reliability = session_reliability(store, session_id)
     context = reliability.context
     consensus = store.consensus_for(session_id)
@@ -139,13 +148,18 @@ def session_report(store: Store, session_id: int, *, seed: int = 0) -> SessionRe
     if not any(item.n for item in reveal.items):
         raise InvalidOperationError("Nobody has scored in this session yet: there is no report.")
     anchors = [a for a in store.anchors(rubric_id=context.rubric.id) if a.session_id == session_id]
+    pooled, *by_criterion = (
+        scope_figures(s, rng=seed)
+        for s in reveal_scopes(reveal, leave_out_partial=leave_out_partial)
+    )
     return SessionReport(
         context=context,
         round=ROUND,
-        overall=agreement_report(reveal.overall_table(), rng=seed),
+        overall=pooled.report,
+        headline=pooled.headline,
         criteria=tuple(
-            CriterionAgreement(c, agreement_report(reveal.criterion_table(c.key), rng=seed))
-            for c in context.rubric.criteria
+            CriterionAgreement(c, f.report, f.headline)
+            for c, f in zip(context.rubric.criteria, by_criterion, strict=True)
         ),
         team=_team(reliability),
         discussion=tuple(_discussion(reveal)),
@@ -325,6 +339,10 @@ def session_report_json(report: SessionReport) -> dict[str, object]:
         "round": report.round,
         "agreement": report.overall.as_json(),
         "agreement_warnings": list(report.overall.warnings),
+        "headline": {
+            "all_criteria": report.headline.as_json(named=False),
+            **{c.criterion.key: c.headline.as_json(named=False) for c in report.criteria},
+        },
         "by_criterion": {c.criterion.key: c.report.as_json() for c in report.criteria},
         "team_against_reference": {
             "raters": report.team.n_raters,

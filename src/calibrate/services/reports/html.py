@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from calibrate.services.agreement.explainer import TITLE as WHY_TITLE
+from calibrate.services.agreement.explainer import WHY_THEY_DIFFER
 from calibrate.services.html_pages import render
 from calibrate.services.reliability.comparison import RaterSession
 from calibrate.services.reports import markdown as md
@@ -23,7 +25,6 @@ from calibrate.services.reports.gather import (
     certification_rows,
 )
 from calibrate.services.reports.svg import lean_bars, level_counts, percent_bars, timeline
-from calibrate.stats.report import LABELS
 
 TEMPLATES = "calibrate.services.reports"
 
@@ -71,10 +72,14 @@ def session_html(report: SessionReport) -> str:
         facts=" · ".join(facts),
         round=report.round,
         warnings=report.overall.warnings,
-        overall_rows=[
-            (LABELS[r.name], md.coefficient(r), r.reading)
-            for r in report.overall.ordered(headline_only=True)
+        headline=(report.headline.scope, md.headline_text(report.headline)),
+        criterion_headlines=[
+            (c.criterion.name, md.headline_text(c.headline)) for c in report.criteria
         ],
+        criterion_columns=md.CRITERION_COLUMNS,
+        every_figure_rows=md.every_figure_rows(report.overall),
+        why_title=WHY_TITLE,
+        why_paragraphs=WHY_THEY_DIFFER,
         criterion_chart=Markup(
             percent_bars(bars, title="Exact agreement between pairs of raters, per criterion")
         ),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from calibrate.services.agreement.explainer import TITLE as WHY_TITLE
+from calibrate.services.agreement.explainer import WHY_THEY_DIFFER
+from calibrate.services.agreement.headline import Headline
 from calibrate.services.agreement.text import format_interval, format_value
 from calibrate.services.reliability.comparison import RaterSession
 from calibrate.services.reports.gather import (
@@ -14,7 +17,7 @@ from calibrate.services.reports.gather import (
     certification_rows,
 )
 from calibrate.stats.rater_effects import Estimate
-from calibrate.stats.report import LABELS, AgreementReport
+from calibrate.stats.report import LABELS, NAMES, AgreementReport
 from calibrate.stats.result import AgreementResult
 
 PRIVATE_NOTE = "Private: for this rater and their coach only."
@@ -69,11 +72,12 @@ def session_markdown(report: SessionReport) -> str:
     out += ["## Agreement", ""]
     out += [f"Blind scores of round {report.round}, before any discussion.", ""]
     out += [f"> {w}" for w in report.overall.warnings] + ([""] if report.overall.warnings else [])
-    out += _agreement_table(report.overall)
+    out += [f"**{report.headline.scope}.** {headline_text(report.headline)}", ""]
     out += ["### By criterion", ""]
+    for c in report.criteria:
+        out += [f"**{c.criterion.name}.** {headline_text(c.headline)}", ""]
     out += table(
-        ("Criterion", "Exact (pairs)", "Within one level", "Chance-corrected", "Reading"),
-        [criterion_row(c.criterion.name, c.report) for c in report.criteria],
+        CRITERION_COLUMNS, [criterion_row(c.criterion.name, c.report) for c in report.criteria]
     )
     out += ["## The team against the master key", ""]
     team = report.team
@@ -130,24 +134,36 @@ def session_markdown(report: SessionReport) -> str:
         f"{s.id} --private-dir FOLDER writes one file per rater).",
         "",
     ]
+    out += ["## Every figure (all criteria pooled)", ""]
+    out += table(("Coefficient", "Value (95% CI)", "Reading"), every_figure_rows(report.overall))
+    out += [f"### {WHY_TITLE}", ""]
+    for paragraph in WHY_THEY_DIFFER:
+        out += [paragraph, ""]
     return "\n".join(out)
 
 
-def _agreement_table(report: AgreementReport) -> list[str]:
-    return table(
-        ("Coefficient", "Value (95% CI)", "Reading"),
-        [(LABELS[r.name], coefficient(r), r.reading) for r in report.ordered(headline_only=True)],
-    )
+def headline_text(headline: Headline) -> str:
+    """A headline as one paragraph for the team's report (raters left out counted, not named)."""
+    return " ".join(headline.text_lines(named=False))
+
+
+def every_figure_rows(report: AgreementReport) -> list[tuple[str, str, str]]:
+    return [
+        (LABELS[name], coefficient(report.results[name]), report.results[name].reading)
+        for name in NAMES
+    ]
+
+
+CRITERION_COLUMNS = ("Criterion", "Exact (pairs)", "Within one level", "Krippendorff's alpha")
 
 
 def criterion_row(name: str, report: AgreementReport) -> tuple[str, ...]:
-    chance = report.results[report.headline[2]]
+    """The headline's three figures for one criterion, each with its 95% interval."""
     return (
         name,
         coefficient(report.results["percent_exact"]),
         coefficient(report.results["percent_adjacent"]),
-        f"{LABELS[chance.name]}: {coefficient(chance)}",
-        chance.reading,
+        coefficient(report.results["krippendorff_alpha"]),
     )
 
 

@@ -2,8 +2,10 @@
 discuss first.
 
 Left: the samples × criteria heat map and, for the item under the cursor, the spread of levels
-as bars. Right: the agreement panel (computed in a worker thread: the report has bootstrap
-intervals) and the discussion queue. Everything else is cheap and runs on the app thread.
+as bars. Right: the agreement panel (the headline of every criterion pooled or of one criterion,
+computed in a worker thread: the reports have bootstrap intervals) and the discussion queue;
+d opens every other figure and why they differ. Everything else is cheap and runs on the app
+thread.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 
 from calibrate.domain.errors import CalibrateError
-from calibrate.domain.ratings import RatingTable
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.meeting.board import load_reveal, round_changes, same_raters
 from calibrate.services.meeting.reveal import Reveal
 from calibrate.tui.base import StoreScreen
+from calibrate.tui.screens.meeting.agreement_details import AgreementDetailsModal
 from calibrate.tui.screens.modals import ConfirmModal
 from calibrate.tui.widgets.meeting.agreement_panel import AgreementPanel
 from calibrate.tui.widgets.meeting.discussion_queue import DiscussionQueue
@@ -30,9 +32,10 @@ from calibrate.tui.widgets.meeting.heat_map import HeatMap
 from calibrate.tui.widgets.meeting.spread_bars import SpreadBars
 
 if TYPE_CHECKING:  # loads scipy: the worker imports it at run time
+    from calibrate.services.agreement.scopes import ScopeFigures, ScopeTable
     from calibrate.stats.report import AgreementReport
 
-ALL = ""  # the agreement scope covering every criterion
+ALL = ""  # the agreement scope covering every criterion (scopes.ALL)
 NARROW_BELOW = 112  # columns: the grid pane is 76 wide, the figures need at least 36
 
 LEGEND = (
@@ -50,7 +53,7 @@ class Comparison:
     everyone: bool  # every rater of the current round also scored round 1
 
 
-Reports = tuple["AgreementReport", "Comparison | None"]
+Reports = tuple["ScopeFigures", "Comparison | None"]
 
 
 class RevealScreen(StoreScreen):
@@ -64,7 +67,8 @@ class RevealScreen(StoreScreen):
         Binding("f", "switch_pane", "Figures/grid"),
         Binding("c", "consensus", "Consensus"),
         Binding("n", "next_item", "Next"),
-        Binding("m", "more", "More figures"),
+        Binding("d", "details", "Every figure"),
+        Binding("p", "partial", "Leave out partial raters", show=False),
         Binding("t", "scope", "Criterion/all"),
         Binding("R", "rescore", "Re-score round", key_display="R"),
         Binding("a", "anchors", "Anchors"),
@@ -77,8 +81,9 @@ class RevealScreen(StoreScreen):
         self.reveal: Reveal | None = None
         self.first: Reveal | None = None  # round 1, when this is a later round
         self.scope = ALL  # ALL or a criterion key
-        self.more = False
+        self.leave_out_partial = False
         self._reports: dict[str, Reports] = {}
+        self._pending: set[str] = set()  # scopes the running worker has still to post
         self._signature: object = None
         self._token = 0
         self._suspended = False
@@ -156,6 +161,7 @@ class RevealScreen(StoreScreen):
         if signature != self._signature:
             self._signature = signature
             self._reports.clear()
+            self._pending.clear()
             self.query_one(AgreementPanel).show_computing(self.scope_title())
             self.call_after_refresh(self.update_agreement)
 
@@ -219,10 +225,16 @@ class RevealScreen(StoreScreen):
 
     # ------------------------------------------------------------------ agreement
     @property
-    def report(self) -> AgreementReport | None:
-        """The report shown in the panel (None while it is being computed)."""
+    def figures(self) -> ScopeFigures | None:
+        """The figures shown in the panel (None while they are being computed)."""
         cached = self._reports.get(self.scope)
         return cached[0] if cached else None
+
+    @property
+    def report(self) -> AgreementReport | None:
+        """The report behind the panel's headline (None while it is being computed)."""
+        figures = self.figures
+        return figures.report if figures else None
 
     def scope_title(self) -> str:
         assert self.reveal is not None
@@ -232,69 +244,81 @@ class RevealScreen(StoreScreen):
         criterion = self.reveal.context.rubric.criterion(self.scope)
         return f"{criterion.name if criterion else self.scope}, {round_}"
 
-    def tables(self) -> tuple[RatingTable, RatingTable | None]:
-        assert self.reveal is not None
-
-        def table(reveal: Reveal) -> RatingTable:
-            if self.scope == ALL:
-                return reveal.overall_table()
-            return reveal.criterion_table(self.scope)
-
-        return table(self.reveal), table(self.first) if self.first else None
-
     def update_agreement(self) -> None:
-        """Show the scope's report, computing it in a worker the first time."""
+        """Show the scope's figures, computing every scope's in a worker the first time (the
+        scope in view first, so its headline shows while the others are computed)."""
         if not self.is_attached:  # left before the first paint
             return
-        panel = self.query_one(AgreementPanel)
         cached = self._reports.get(self.scope)
         if cached is not None:
             self.show_reports(*cached)
             return
+        panel = self.query_one(AgreementPanel)
+        if self.scope in self._pending:  # on its way from the running worker
+            panel.show_computing(self.scope_title())
+            return
+        from calibrate.services.agreement.scopes import reveal_scopes
+
+        assert self.reveal is not None
         panel.show_computing(self.scope_title())
         self._token += 1
-        current, first = self.tables()
-        self.compute_reports(self._token, self.scope, current, first)
+        partial = self.leave_out_partial
+        current = reveal_scopes(self.reveal, leave_out_partial=partial)
+        first = reveal_scopes(self.first, leave_out_partial=partial) if self.first else None
+        pairs = list(zip(current, first or [None] * len(current), strict=True))
+        pairs.sort(key=lambda pair: pair[0].key != self.scope)  # the scope in view first
+        self._reports = {}
+        self._pending = {scope.key for scope, _ in pairs}
+        self.compute_reports(self._token, pairs)
 
     @work(thread=True, exclusive=True, group="agreement")
     def compute_reports(
-        self, token: int, scope: str, table: RatingTable, first: RatingTable | None
+        self, token: int, pairs: list[tuple[ScopeTable, ScopeTable | None]]
     ) -> None:
-        """Runs in a thread: plain tables in, reports posted back to the app thread."""
+        """Runs in a thread: plain tables in, each scope's figures posted to the app thread as
+        soon as they are ready. ``pairs`` holds each scope with round 1's, in a later round."""
+        from calibrate.services.agreement.scopes import scope_figures
         from calibrate.stats.report import agreement_report
 
-        try:
-            report = agreement_report(table)
-            comparison = None
-            if first is not None:
-                before, after = same_raters(first, table)
-                everyone = after.n_raters == table.n_raters
-                comparison = Comparison(
-                    agreement_report(before),
-                    report if everyone else agreement_report(after),
-                    everyone,
-                )
-        except CalibrateError as exc:
-            self.app.call_from_thread(self.reports_failed, token, exc.message)
-            return
-        except Exception as exc:  # a fault in the statistics must not end the meeting
-            self.log.error("agreement report failed", exc)
-            self.app.call_from_thread(self.reports_failed, token, f"internal error ({exc!r})")
-            return
-        self.app.call_from_thread(self.reports_ready, token, scope, report, comparison)
+        for scope, first in pairs:
+            try:
+                figures = scope_figures(scope)
+                comparison = None
+                if first is not None:
+                    before, after = same_raters(first.full, scope.full)
+                    everyone = after.n_raters == scope.full.n_raters
+                    comparison = Comparison(
+                        agreement_report(before),
+                        figures.report if everyone else agreement_report(after),
+                        everyone,
+                    )
+            except CalibrateError as exc:
+                self.app.call_from_thread(self.reports_failed, token, exc.message)
+                return
+            except Exception as exc:  # a fault in the statistics must not end the meeting
+                self.log.error("agreement report failed", exc)
+                self.app.call_from_thread(self.reports_failed, token, f"internal error ({exc!r})")
+                return
+            self.app.call_from_thread(self.scope_ready, token, scope.key, (figures, comparison))
 
-    def reports_ready(
-        self, token: int, scope: str, report: AgreementReport, comparison: Comparison | None
-    ) -> None:
-        self._reports[scope] = (report, comparison)
-        if token == self._token and self.is_attached:
-            self.show_reports(report, comparison)
+    def scope_ready(self, token: int, key: str, reports: Reports) -> None:
+        if token != self._token:
+            return
+        self._reports[key] = reports
+        self._pending.discard(key)
+        if not self.is_attached:
+            return
+        if key == self.scope or (self.scope == ALL and ALL in self._reports):
+            cached = self._reports.get(self.scope)
+            if cached is not None:
+                self.show_reports(*cached)
 
     def reports_failed(self, token: int, message: str) -> None:
+        self._pending.clear()
         if token == self._token and self.is_attached:
             self.query_one(AgreementPanel).show_failed(self.scope_title(), message)
 
-    def show_reports(self, report: AgreementReport, comparison: Comparison | None) -> None:
+    def show_reports(self, figures: ScopeFigures, comparison: Comparison | None) -> None:
         assert self.reveal is not None
         changes = (
             round_changes(
@@ -306,14 +330,42 @@ class RevealScreen(StoreScreen):
             if comparison
             else []
         )
-        self.query_one(AgreementPanel).show_report(
-            report, scope=self.scope_title(), more=self.more, changes=changes
+        criteria = []
+        if self.scope == ALL:
+            criteria = [
+                reports[0]
+                for c in self.reveal.context.rubric.criteria
+                if (reports := self._reports.get(c.key)) is not None
+            ]
+        self.query_one(AgreementPanel).show_figures(
+            figures,
+            scope=self.scope_title(),
+            criteria=criteria,
+            changes=changes,
+            pending=len(self._pending) if self.scope == ALL else 0,
         )
 
     # ------------------------------------------------------------------ actions
-    def action_more(self) -> None:
-        self.more = not self.more
+    def action_partial(self) -> None:
+        """Leave raters who scored only some items out of the figures too, or bring them back
+        (raters with no scores are always left out)."""
+        self.leave_out_partial = not self.leave_out_partial
+        self._reports = {}
+        self._pending = set()
         self.update_agreement()
+        self.notify(
+            "Raters who scored only some items are left out of the figures."
+            if self.leave_out_partial
+            else "Raters who scored only some items are counted again."
+        )
+
+    def action_details(self) -> None:
+        """Every figure of the scope in view, and why they differ."""
+        figures = self.figures
+        if figures is None:
+            self.notify("The figures are still being computed; try again in a moment.")
+            return
+        self.app.push_screen(AgreementDetailsModal(figures, scope=self.scope_title()))
 
     def action_scope(self) -> None:
         here = self.query_one(HeatMap).current()

@@ -1,8 +1,9 @@
-"""The agreement panel: the figures a teacher reads first, each with its range and meaning.
+"""The agreement panel: the headline for the scope in view, in a few sentences.
 
-The report arrives from a worker thread; until then the panel says "computing…". The small-sample
-warning (and any other warning of the report) is shown above the figures, where it cannot be
-missed. ``more`` adds every other coefficient below the headline ones.
+The figures arrive from a worker thread; until then the panel says "computing…". The report's
+warnings (a small sample) are shown above the headline, where they cannot be missed, and the
+raters left out of the figures are named under the counts. Every other coefficient is in the
+details view (``d`` on the reveal), not here.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 if TYPE_CHECKING:  # loads scipy: imported lazily where a report is shown
-    from calibrate.stats.report import AgreementReport
-    from calibrate.stats.result import AgreementResult
+    from calibrate.services.agreement.scopes import ScopeFigures
+
+DETAILS_HINT = "d: every figure, and why they differ"
 
 
 class AgreementPanel(VerticalScroll):
-    """Headline agreement figures (and, on request, all the others) for one scope."""
+    """The headline agreement figures for one scope (and, for all criteria, each criterion's)."""
 
     DEFAULT_CLASSES = "panel"
 
@@ -43,18 +45,26 @@ class AgreementPanel(VerticalScroll):
             Text(f"The figures could not be computed: {message}", style="bold")
         )
 
-    def show_report(
+    def show_figures(
         self,
-        report: AgreementReport,
+        figures: ScopeFigures,
         *,
         scope: str,
-        more: bool,
+        criteria: Sequence[ScopeFigures] = (),
         changes: Sequence[str] = (),
+        pending: int = 0,
     ) -> None:
-        self._head(
-            scope,
-            f"{report.n_units} items × {report.n_raters} raters, {report.n_ratings} scores",
+        """The scope's headline; with ``criteria`` (every criterion pooled in view), one line
+        per criterion below it, and ``pending`` criteria still being computed."""
+        report = figures.report
+        headline = figures.headline
+        facts = (
+            f"{report.n_units} {figures.scope.unit_word}s × {report.n_raters} raters, "
+            f"{report.n_ratings} scores"
         )
+        if headline.left_out:
+            facts += f"\n{headline.left_out_line()}"
+        self._head(scope, facts)
         warnings = Text()
         for n, warning in enumerate(report.warnings):
             warnings.append(("\n" if n else "") + f"⚠ {warning}")
@@ -65,13 +75,18 @@ class AgreementPanel(VerticalScroll):
         changes_box.update(Text("\n".join(changes), style="bold"))
         changes_box.display = bool(changes)
         body = Text()
-        _entries(body, report.ordered(headline_only=True))
-        rest = report.ordered()[len(report.headline) :]
-        if more:
-            body.append("\n\n── All other figures ──", style="bold")
-            _entries(body, rest)
-        else:
-            body.append(f"\n\nm: {len(rest)} more figures", style="italic")
+        body.append(headline.sentence, style="bold")
+        for line in (headline.meaning, headline.margin):
+            if line:
+                body.append(f"\n{line}")
+        if criteria or pending:
+            body.append("\n\nBy criterion", style="bold underline")
+            for c in criteria:
+                body.append(f"\n{c.scope.title}: ", style="bold")
+                body.append(compact(c))
+            if pending:
+                body.append(f"\n{pending} more: computing…", style="italic")
+        body.append(f"\n\n{DETAILS_HINT}", style="italic")
         self.query_one("#agreement-body", Static).update(body)
 
     def _head(self, scope: str, facts: str = "") -> None:
@@ -81,15 +96,21 @@ class AgreementPanel(VerticalScroll):
         self.query_one("#agreement-head", Static).update(head)
 
 
-def _entries(out: Text, results: list[AgreementResult]) -> None:
-    from calibrate.services.agreement.text import format_interval, format_value
-    from calibrate.stats.report import LABELS
+def compact(figures: ScopeFigures) -> str:
+    """One criterion in a line: ``exact 52% · within one 97% · alpha 0.62, moderate``."""
+    from calibrate.services.agreement.headline import alpha_words
 
-    for result in results:
-        gap = "\n\n" if out.plain else ""
-        out.append(f"{gap}{LABELS[result.name]}: ", style="bold")
-        out.append(format_value(result), style="bold reverse")
-        interval = format_interval(result)
-        if interval:
-            out.append(f"  95% CI {interval}")
-        out.append(f"\n{result.reading}")
+    h, results = figures.headline, figures.report.results
+    exact, within, alpha = (
+        results["percent_exact"],
+        results["percent_adjacent"],
+        results["krippendorff_alpha"],
+    )
+    if not h.defined or exact.statistic is None or exact.n_units < 2:
+        return h.sentence
+    parts = [f"exact {100 * exact.statistic:.0f}%"]
+    if within.statistic is not None:
+        parts.append(f"within one {100 * within.statistic:.0f}%")
+    if alpha.statistic is not None:
+        parts.append(f"alpha {alpha.statistic:.2f}, {alpha_words(alpha.statistic)}")
+    return " · ".join(parts)
