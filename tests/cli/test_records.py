@@ -433,3 +433,49 @@ def test_a_database_from_a_newer_calibrate_is_refused(tmp_path: Path) -> None:
         assert err.startswith("error: ") and "made by a newer calibrate" in err
         assert "m999_from_the_future" in err and "Traceback" not in err
     assert db.read_bytes() == before
+
+
+def test_an_exported_meeting_keeps_its_consensus_through_load_and_report(
+    loaded: Path, tmp_path: Path
+) -> None:
+    """Issue 14: loaded back, the report used to say "Consensus decisions: None"."""
+    from calibrate.domain.model import Consensus, Phase
+
+    with Store.open(loaded) as store:
+        session = store.get_session(1)
+        store.set_phase(1, Phase.CONSENSUS)
+        store.set_consensus(
+            Consensus(1, session.sample_ids[0], "claim", 3, rationale="Kept to the end.")
+        )
+        store.set_phase(1, Phase.CLOSED)
+    for fmt in ("toml", "json"):
+        code, text, _ = run("export", "session", "--session", "1", "--format", fmt, db=loaded)
+        assert code == 0
+        assert "Kept to the end." in text
+    kit = tmp_path / "kit.toml"
+    assert run("export", "session", "--session", "1", "--format", "toml", "--output", kit,
+               db=loaded)[0] == 0  # fmt: skip
+    second = tmp_path / "second.db"
+    code, out, _ = run("load", kit, db=second)
+    assert code == 0 and "1 consensus decision" in out
+    code, report, _ = run("report", "--session", "1", db=second)
+    assert code == 0
+    decisions = report.split("## Consensus decisions", 1)[1]
+    assert "Kept to the end." in decisions and "None" not in decisions.split("##", 1)[0]
+
+
+def test_a_second_kit_with_the_same_texts_says_its_samples_were_matched(
+    loaded: Path, tmp_path: Path
+) -> None:
+    text = GRADE8.read_text(encoding="utf-8")
+    other = tmp_path / "copy.toml"
+    other.write_text(
+        text.replace('name = "Argument writing, grade 8"', 'name = "A copy of the grade 8 kit"', 1),
+        encoding="utf-8",
+    )
+    before = counts(loaded)
+    code, out, _ = run("load", other, db=loaded)
+    assert code == 0
+    assert "8 of the kit's samples were already stored with the same text" in out
+    assert "not stored twice" in out
+    assert counts(loaded)[1] == before[1]  # no new samples

@@ -192,7 +192,42 @@ def test_another_kit_cannot_widen_a_scored_session_of_the_same_identity(store: S
     are not in it and it already has scores, so the load is refused whole."""
     load_scenario(store, parse_scenario(KIT))
     before = row_counts(store)
-    other = KIT.replace('name = "Tiny kit"', 'name = "Other kit"')
+    other = KIT.replace('name = "Tiny kit"', 'name = "Other kit"').replace(
+        "School should start later.", "School should start later, says another kit."
+    )
     with pytest.raises(ScenarioError, match="already stored with scores"):
         load_scenario(store, parse_scenario(other))
     assert row_counts(store) == before
+
+
+def test_a_second_kit_with_the_same_texts_reuses_the_samples(store: Store) -> None:
+    """Issue 14: the same essays in another kit are matched by content, not stored twice."""
+    load_scenario(store, parse_scenario(KIT))
+    before = len(store.list_samples())
+    other = KIT.replace('name = "Tiny kit"', 'name = "Other kit"').replace(
+        'title = "October calibration"', 'title = "November calibration"'
+    )
+    report = load_scenario(store, parse_scenario(other))
+    assert (report.samples_matched, report.samples_created) == (2, 0)
+    assert len(store.list_samples()) == before
+    assert report.session_id is not None
+    session = store.get_session(report.session_id)
+    assert [store.get_sample(i).key for i in session.sample_ids] == [
+        "Tiny kit/essay-1",
+        "Tiny kit/essay-2",
+    ]
+    assert report.sample_ids == dict(zip(("essay-1", "essay-2"), session.sample_ids, strict=True))
+    again = load_scenario(store, parse_scenario(other))
+    assert (again.created, again.samples_matched) == (0, 2)
+
+
+def test_a_changed_text_in_a_second_kit_is_a_new_sample(store: Store) -> None:
+    load_scenario(store, parse_scenario(KIT))
+    other = (
+        KIT.replace('name = "Tiny kit"', 'name = "Other kit"')
+        .replace('title = "Later start"', 'title = "Later start, revised"')
+        .replace('title = "October calibration"', 'title = "November calibration"')
+    )
+    report = load_scenario(store, parse_scenario(other))
+    assert (report.samples_matched, report.samples_created) == (1, 1)
+    assert store.sample_by_key("Other kit/essay-1") is not None

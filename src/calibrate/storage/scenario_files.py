@@ -33,6 +33,7 @@ from calibrate.domain.model import (
     SampleKind,
     Scenario,
     ScenarioAnchor,
+    ScenarioConsensus,
     ScenarioScore,
     ScenarioSession,
 )
@@ -172,6 +173,11 @@ def _to_domain(kit: ScenarioFile) -> Scenario:
                 for e in kit.session.scores
                 for criterion, level in e.levels.items()
             ),
+            consensus=tuple(
+                ScenarioConsensus(c.sample, c.criterion, c.level, c.rationale)
+                for c in kit.session.consensus
+            ),
+            round=kit.session.round,
         )
     master_key = tuple(
         ScenarioScore(sample=e.sample, criterion=criterion, level=level, set_by=e.set_by)
@@ -296,6 +302,8 @@ def _session(out: list[str], session: ScenarioSession) -> None:
     if session.cut_score is not None:
         fields["cut_score"] = session.cut_score
     fields["phase"] = str(session.phase)
+    if session.round is not None:
+        fields["round"] = session.round
     _table(out, "[session]", fields)
     for (rater, sample, round_), rows in _runs(
         session.scores, lambda r: (r.rater, r.sample, r.round)
@@ -310,6 +318,17 @@ def _session(out: list[str], session: ScenarioSession) -> None:
             entry,
             levels=_inline({r.criterion: r.level for r in rows}),
             notes=_inline(notes) if notes else None,
+        )
+    for c in session.consensus:
+        _table(
+            out,
+            "[[session.consensus]]",
+            {
+                "sample": c.sample,
+                "criterion": c.criterion,
+                "level": c.level,
+                "rationale": c.rationale,
+            },
         )
 
 

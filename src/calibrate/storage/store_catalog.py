@@ -58,6 +58,17 @@ class CatalogStore(StoreBase):
         row = self._row("SELECT * FROM samples WHERE key = ?", (key,))
         return None if row is None else _sample(row)
 
+    def samples_like(self, sample: Sample) -> list[Sample]:
+        """The stored samples with the same content as ``sample`` (title, body, kind, student
+        code, grade, task and attachments; key and id aside), oldest first: the same piece of
+        work, whichever kit brought it."""
+        rows = self._rows(
+            "SELECT * FROM samples WHERE body = ? AND title = ? ORDER BY id",
+            (sample.body, sample.title),
+        )
+        wanted = same_content_key(sample)
+        return [found for row in rows if same_content_key(found := _sample(row)) == wanted]
+
     def list_samples(self) -> list[Sample]:
         """Every sample, in the order they were added."""
         return [_sample(row) for row in self._rows("SELECT * FROM samples ORDER BY id")]
@@ -148,6 +159,19 @@ def _sample_values(sample: Sample) -> tuple[object, ...]:
         sample.grade,
         sample.task,
         json.dumps(list(sample.attachments)),
+    )
+
+
+def same_content_key(sample: Sample) -> tuple[object, ...]:
+    """What makes two samples the same piece of work: every field but the key and the id."""
+    return (
+        sample.title,
+        sample.body,
+        str(sample.kind),
+        sample.student_code,
+        sample.grade,
+        sample.task,
+        tuple(sample.attachments),
     )
 
 

@@ -15,7 +15,7 @@ from calibrate.domain.model import Phase, Rubric
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.records.catalog import bundled_scenario_dir
 from calibrate.storage.scenario_files import read_scenario
-from calibrate.storage.scenario_store import LoadReport, load_scenario, stored_key
+from calibrate.storage.scenario_store import LoadReport, load_scenario
 from calibrate.storage.score_import import import_scores_csv
 from calibrate.storage.store import Store
 
@@ -55,11 +55,7 @@ def prepare_demo(store: Store, *, today: date | None = None, fresh: bool = False
             if earlier.title == title and earlier.phase is not Phase.CLOSED:
                 assert earlier.id is not None
                 return earlier.id
-    sample_ids = []
-    for sample in scenario.samples:
-        stored = store.sample_by_key(stored_key(scenario.name, sample.key))
-        assert stored is not None and stored.id is not None
-        sample_ids.append(stored.id)
+    sample_ids = [report.sample_ids[sample.key] for sample in scenario.samples]
     rater_ids = []
     for rater in scenario.raters:
         stored_rater = store.rater_by_name(rater.name)
@@ -84,7 +80,7 @@ def load_summary(kit: LoadedKit) -> str:
     """One line saying what loading ``kit`` created and what was already stored."""
     r = kit.report
     where = f" (session id {r.session_id})" if r.session_id is not None else ""
-    if r.created == 0:
+    if r.created == 0 and not r.samples_matched:
         return f'"{kit.name}"{where}: already loaded, nothing changed.'
     created = _counted(
         [
@@ -93,6 +89,7 @@ def load_summary(kit: LoadedKit) -> str:
             (r.raters_created, "rater"),
             (r.sessions_created, "session"),
             (r.scores_recorded, "score"),
+            (r.consensus_set, "consensus decision"),
             (r.reference_scores_set, "master-key score"),
             (r.anchors_created, "anchor"),
         ]
@@ -104,11 +101,20 @@ def load_summary(kit: LoadedKit) -> str:
             (r.raters_reused, "rater"),
             (r.sessions_reused, "session"),
             (r.scores_unchanged, "score"),
+            (r.consensus_unchanged, "consensus decision"),
             (r.reference_scores_unchanged, "master-key score"),
             (r.anchors_reused, "anchor"),
         ]
     )
-    return f'Loaded "{kit.name}"{where}: created {created}; already there: {there}.'
+    matched = ""
+    if r.samples_matched:
+        n = r.samples_matched
+        matched = (
+            f" {n} of the kit's samples {'was' if n == 1 else 'were'} already stored with the "
+            f"same text (from another kit or made here) and {'is' if n == 1 else 'are'} used "
+            "as they are, not stored twice."
+        )
+    return f'Loaded "{kit.name}"{where}: created {created}; already there: {there}.{matched}'
 
 
 def _counted(counts: list[tuple[int, str]]) -> str:
