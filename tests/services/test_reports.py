@@ -257,3 +257,37 @@ def test_the_certification_table_speaks_in_words(store: Store) -> None:
     for text in (html, markdown):
         assert "two_away" not in text and "| adjacent |" not in text
         assert "two or more levels away" in text
+
+
+def test_a_short_session_counts_samples_not_items(tmp_path: Path) -> None:
+    """Issue 14: one essay on five criteria is one sample (five items), not five samples."""
+    with Store.open(tmp_path / "short.db", clock=clock) as store:
+        load_scenario_file(store, GRADE8)
+        recorded = store.list_sessions()[0]
+        assert recorded.id is not None
+        rubric = store.get_rubric(recorded.rubric_id)
+        one = meeting.create_session(
+            store,
+            title="One essay",
+            date="2026-10-20",
+            rubric_id=recorded.rubric_id,
+            sample_ids=recorded.sample_ids[:1],
+            rater_ids=recorded.rater_ids[:3],
+            start=True,
+        )
+        assert one.id is not None
+        for n, rater_id in enumerate(one.rater_ids):
+            for criterion in rubric.criteria:
+                meeting.record_score(
+                    store,
+                    one.id,
+                    rater_id=rater_id,
+                    sample_id=one.sample_ids[0],
+                    criterion_key=criterion.key,
+                    level=criterion.scores[min(n, len(criterion.scores) - 1)],
+                )
+        meeting.reveal(store, one.id)
+        text = session_markdown(session_report(store, one.id))
+    n = len(rubric.criteria)
+    assert f"Only 1 sample ({n} sample × criterion items) were rated" in text
+    assert f"Only {n} samples" not in text
