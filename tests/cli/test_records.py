@@ -353,14 +353,42 @@ def test_rubrics_table_and_json(loaded: Path) -> None:
         "levels",
         "sessions",
         "anchors",
+        "other",
+        "versions",
     ]
     assert row.startswith(" 1  Grade 8 argument writing")
-    assert row.split()[-4:] == ["5", "4", "1", "3"]
+    assert row.split()[-5:] == ["5", "4", "1", "3", "—"]
     code, out, _ = run("rubrics", "--json", "--all-versions", db=loaded)
     (rubric,) = json.loads(out)
     assert rubric["name"] == "Grade 8 argument writing" and rubric["version"] == 1
     assert rubric["criteria"] == ["claim", "evidence", "reasoning", "organization", "conventions"]
     assert (rubric["levels"], rubric["sessions"], rubric["anchors"]) == (4, 1, 3)
+    assert rubric["versions"] == [{"id": 1, "version": 1, "sessions": 1, "anchors": 3}]
+
+
+def test_rubrics_show_the_use_of_every_version(loaded: Path) -> None:
+    """Issue 14: version 2 showed 0 sessions, hiding that version 1 has them."""
+    with Store.open(loaded) as store:
+        v1 = store.get_rubric(1)
+        v2 = store.save_rubric(replace(v1, subject="English (revised)"))
+    assert v2.version == 2
+    code, out, _ = run("rubrics", db=loaded)
+    assert code == 0
+    header, row, _, note = out.splitlines()
+    assert header.split()[-2:] == ["other", "versions"]
+    assert f" {v2.id}  Grade 8 argument writing" in row
+    assert row.split()[-9:] == ["5", "4", "0", "0", "v1:", "1", "session,", "3", "anchors"]
+    assert note == "Sessions and anchors count this version only; --all-versions lists each."
+    code, out, _ = run("rubrics", "--json", db=loaded)
+    (rubric,) = json.loads(out)
+    assert (rubric["version"], rubric["sessions"], rubric["anchors"]) == (2, 0, 0)
+    assert rubric["versions"] == [
+        {"id": 1, "version": 1, "sessions": 1, "anchors": 3},
+        {"id": v2.id, "version": 2, "sessions": 0, "anchors": 0},
+    ]
+    code, out, _ = run("rubrics", "--all-versions", db=loaded)
+    assert code == 0 and "v2: " not in out and out.count("Grade 8 argument writing") == 2
+    assert "v1: 1 session, 3 anchors" in out and "unused" in out
 
 
 def test_empty_listings_say_how_to_start(tmp_path: Path) -> None:

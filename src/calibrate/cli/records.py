@@ -176,7 +176,8 @@ def sessions(as_json: bool, command_db: Path | None) -> None:
 @db_after_command
 def rubrics(all_versions: bool, as_json: bool, command_db: Path | None) -> None:
     """List the rubrics by name (the newest version of each): id, version, date stored,
-    criteria, levels, and how many sessions and anchors use that version."""
+    criteria, levels, how many sessions and anchors use that version, and the use of its
+    other versions."""
     from calibrate.services.records.database import list_rubrics
 
     with records(command_db) as store:
@@ -196,6 +197,15 @@ def rubrics(all_versions: bool, as_json: bool, command_db: Path | None) -> None:
                 "levels": s.n_levels,
                 "sessions": s.n_sessions,
                 "anchors": s.n_anchors,
+                "versions": [
+                    {
+                        "id": v.rubric_id,
+                        "version": v.version,
+                        "sessions": v.n_sessions,
+                        "anchors": v.n_anchors,
+                    }
+                    for v in s.versions
+                ],
             }
             for s in summaries
         ]
@@ -204,7 +214,17 @@ def rubrics(all_versions: bool, as_json: bool, command_db: Path | None) -> None:
     if not summaries:
         click.echo("No rubrics yet. Load a kit with: calibrate load SCENARIO.toml")
         return
-    header = ("id", "name", "version", "date", "criteria", "levels", "sessions", "anchors")
+    header = (
+        "id",
+        "name",
+        "version",
+        "date",
+        "criteria",
+        "levels",
+        "sessions",
+        "anchors",
+        "other versions",
+    )
     rows = [
         (
             str(s.rubric.id),
@@ -215,10 +235,13 @@ def rubrics(all_versions: bool, as_json: bool, command_db: Path | None) -> None:
             str(s.n_levels),
             str(s.n_sessions),
             str(s.n_anchors),
+            s.other_use_text or ("unused" if s.other_versions else "—"),
         )
         for s in summaries
     ]
     click.echo(text_table(header, rows, right={0, 2, 4, 5, 6, 7}))
+    if not all_versions and any(s.other_versions for s in summaries):
+        click.echo("\nSessions and anchors count this version only; --all-versions lists each.")
 
 
 @click.command(cls=RecordCommand)

@@ -163,23 +163,55 @@ def backup_database(store: Store, dest: Path, *, force: bool = False) -> Path:
 
 
 @dataclass(frozen=True)
+class VersionUse:
+    """How much one version of a rubric is used."""
+
+    rubric_id: int
+    version: int
+    n_sessions: int  # sessions scored with this version
+    n_anchors: int  # anchors of this version, every status
+
+
+@dataclass(frozen=True)
 class RubricSummary:
     rubric: Rubric
     n_sessions: int  # sessions scored with this version
     n_anchors: int  # anchors of this version, every status
+    versions: tuple[VersionUse, ...] = ()  # every version of the rubric, oldest first
 
     @property
     def n_levels(self) -> int:
         """The most levels any criterion has."""
         return max((len(c.levels) for c in self.rubric.criteria), default=0)
 
+    @property
+    def other_versions(self) -> tuple[VersionUse, ...]:
+        return tuple(v for v in self.versions if v.rubric_id != self.rubric.id)
+
+    @property
+    def other_use_text(self) -> str:
+        """The use of the other versions, e.g. "v1: 3 sessions, 1 anchor" ("" if unused)."""
+        parts = []
+        for v in self.other_versions:
+            if v.n_sessions or v.n_anchors:
+                used = _counted([(v.n_sessions, "session"), (v.n_anchors, "anchor")])
+                parts.append(f"v{v.version}: {used}")
+        return "; ".join(parts)
+
 
 def list_rubrics(store: Store, *, all_versions: bool = False) -> list[RubricSummary]:
     """The newest version of each rubric (every version with ``all_versions``), by name, with
-    how many sessions and anchors use it."""
+    how many sessions and anchors use that version, and how many use each of its versions (so
+    a new version with no session yet does not hide the sessions of the older ones)."""
     sessions = Counter(s.rubric_id for s in store.list_sessions())
     anchors = Counter(a.rubric_id for a in store.anchors())
-    return [
-        RubricSummary(rubric, sessions[rubric.id or 0], anchors[rubric.id or 0])
-        for rubric in store.list_rubrics(all_versions=all_versions)
-    ]
+    out = []
+    for rubric in store.list_rubrics(all_versions=all_versions):
+        assert rubric.id is not None
+        versions = tuple(
+            VersionUse(v.id, v.version, sessions[v.id], anchors[v.id])
+            for v in store.rubric_versions(rubric.family_id or rubric.id)
+            if v.id is not None
+        )
+        out.append(RubricSummary(rubric, sessions[rubric.id], anchors[rubric.id], versions))
+    return out
