@@ -54,7 +54,7 @@ def test_raters_lists_everyone_with_a_verdict(db: Path) -> None:
     code, out, err = run("raters", db=db)
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].split()[:3] == ["rater", "sessions", "latest"]
+    assert lines[0].split()[:3] == ["rater", "sessions", "window"]
     erik = next(line for line in lines if line.startswith("Erik Lindqvist"))
     assert "52%" in erik and "+0.42" in erik and "does not meet the standard" in erik
     amara = next(line for line in lines if line.startswith("Amara Okafor"))
@@ -72,6 +72,63 @@ def test_raters_json(db: Path) -> None:
     assert erik["latest"]["severity"]["ci_low"] > 0
     assert erik["certification"]["verdict"] == "does not meet the standard"
     assert erik["certification"]["checks"][0]["n"] == 40
+
+
+def test_raters_figures_cover_the_verdicts_window(tmp_path: Path) -> None:
+    """Issue 14: the figures were the latest session's next to a verdict over more sessions,
+    and a rater who scored nothing in the latest session showed "compared 0 … does not meet the
+    standard"."""
+    from calibrate.domain.model import Rater, Sample
+
+    db = tmp_path / "window.db"
+    with Store.open(db) as store:
+        load_scenario_file(store, ROOT / "scenarios" / "grade8-argument.toml")
+        first = store.list_sessions()[0]
+        erik, amara = store.rater_by_name("Erik Lindqvist"), store.rater_by_name("Amara Okafor")
+        newbie = store.add_rater(Rater("Nia Newcomer"))
+        unkeyed = store.add_sample(Sample(title="A new essay", body="No master key yet."))
+        assert erik is not None and amara is not None
+        assert erik.id is not None and amara.id is not None and newbie.id is not None
+        assert unkeyed.id is not None
+        later = meeting.create_session(
+            store,
+            title="Later, with no key",
+            date="2026-12-01",
+            rubric_id=first.rubric_id,
+            sample_ids=(unkeyed.id,),
+            rater_ids=(amara.id, erik.id, newbie.id),
+        )
+        assert later.id is not None
+        for key in ("claim", "evidence"):  # Amara scores work with no key; the others nothing
+            meeting.record_score(
+                store, later.id, rater_id=amara.id, sample_id=unkeyed.id, criterion_key=key,
+                level=3,
+            )  # fmt: skip
+        meeting.reveal(store, later.id)
+    code, out, err = run("raters", db=db)
+    assert code == 0, err
+    rows = {line.split("  ")[0]: line.split() for line in out.splitlines()[1:8]}
+    # Erik sat in both sessions; his figures and verdict are October's, where 40 were compared.
+    assert rows["Erik Lindqvist"][2:8] == ["2", "2026-10-14", "40", "52%", "100%", "0"]
+    assert rows["Erik Lindqvist"][-5:] == ["does", "not", "meet", "the", "standard"]
+    assert rows["Nia Newcomer"][2:5] == ["1", "—", "0"]
+    assert " ".join(rows["Nia Newcomer"]).endswith("no scores in this window")
+    text = " ".join(out.split())
+    assert "window: the sessions each verdict rests on (the rater's last 3 with compared" in text
+    assert "Not compared yet (no master key and no consensus): Amara Okafor 2 of 42 scores." in text
+    code, out, _ = run("raters", "--json", db=db)
+    assert code == 0
+    data = {d["rater"]: d for d in json.loads(out)}
+    assert [s["date"] for s in data["Erik Lindqvist"]["window"]["sessions"]] == ["2026-10-14"]
+    assert data["Erik Lindqvist"]["window"]["compared"] == 40
+    assert data["Erik Lindqvist"]["latest"]["session"]["date"] == "2026-12-01"
+    assert data["Nia Newcomer"]["verdict_shown"] == "no scores in this window"
+    assert (data["Amara Okafor"]["not_compared"], data["Amara Okafor"]["scores"]) == (2, 42)
+    code, out, _ = run("rater", "Amara Okafor", db=db)
+    assert code == 0
+    text = " ".join(out.split())
+    assert "Window: 1 session, 2026-10-14 (the policy's last 3 with compared scores)." in text
+    assert "2 of their 42 scores have no master key and no consensus yet" in text
 
 
 def test_rater_shows_verdict_timeline_and_central_tendency(db: Path) -> None:

@@ -268,7 +268,7 @@ class RaterDetailScreen(StoreScreen):
 
     def show(self, status: RaterStatus) -> None:
         history = status.history
-        self.query_one(VerdictCard).show(status.certification)
+        self.query_one(VerdictCard).show(status.certification, status.window)
         exact_bars = [c.bar for c in status.certification.checks if c.measure == "exact"]
         self.query_one(TimelineChart).show(
             history.points, bar=exact_bars[0] if exact_bars else None
