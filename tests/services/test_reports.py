@@ -291,3 +291,33 @@ def test_a_short_session_counts_samples_not_items(tmp_path: Path) -> None:
     n = len(rubric.criteria)
     assert f"Only 1 sample ({n} sample × criterion items) were rated" in text
     assert f"Only {n} samples" not in text
+
+
+def test_reports_show_kappa_the_cut_the_window_and_what_is_not_compared(tmp_path: Path) -> None:
+    """Issue 14: weighted kappa and same decision at the cut were documented but shown nowhere
+    but in JSON, and scores with no key and no consensus were explained only in JSON."""
+    grade5 = ROOT / "scenarios" / "grade5-subtraction.toml"
+    with Store.open(tmp_path / "g5.db", clock=clock) as store:
+        loaded = load_scenario_file(store, grade5)
+        assert loaded.report.session_id is not None
+        session = session_report(store, loaded.report.session_id)
+        dana = store.rater_by_name("Dana Whitfield")
+        assert dana is not None and dana.id is not None
+        report = rater_report(store, dana.id)
+    point = report.history.points[0].result
+    assert point.n_not_compared == 6 and point.n_compared == 24  # the kit leaves 6 items unkeyed
+    kappa = f"{point.weighted_kappa.statistic:.3f}"
+    markdown, html = rater_markdown(report), rater_html(report)
+    for text in (markdown, html):
+        assert "Weighted kappa" in text and kappa in text
+        assert "Same decision at the cut" in text
+        assert "Not compared" in text
+        assert "Window: 1 session, " in text
+        assert "6 of their 30 scores have no master key and no consensus yet" in text
+    team = session.team
+    assert team.not_compared_text.startswith(f"{team.n_not_compared} of the {team.n_scores}")
+    assert team.n_not_compared > 0
+    for text in (session_markdown(session), session_html(session)):
+        assert team.not_compared_text in text
+    data = session_report_json(session)["team_against_reference"]
+    assert isinstance(data, dict) and data["not_compared"] == team.n_not_compared

@@ -25,6 +25,7 @@ from calibrate.services.reliability.comparison import (
     session_reliability,
 )
 from calibrate.services.reliability.history import RaterHistory, rater_history
+from calibrate.services.reliability.window import VerdictWindow, verdict_window
 from calibrate.stats.rater_effects import Estimate, proportion
 from calibrate.stats.report import AgreementReport, agreement_report
 from calibrate.storage.policy_files import CertificationPolicy
@@ -76,6 +77,20 @@ class TeamAccuracy:
     adjacent: Estimate
     n_far: int
     same_decision: Estimate | None
+    n_scores: int = 0  # every blind score of the session
+    n_not_compared: int = 0  # of those, scores with no master key and no consensus yet
+
+    @property
+    def not_compared_text(self) -> str:
+        """Why some scores are left out of these shares ("" when none is)."""
+        n = self.n_not_compared
+        if not n:
+            return ""
+        return (
+            f"{n} of the {self.n_scores} blind scores {'is' if n == 1 else 'are'} on items with "
+            f"no master key and no consensus yet, so {'it is' if n == 1 else 'they are'} not "
+            "compared."
+        )
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,11 @@ class SessionReport:
 class RaterReport:
     history: RaterHistory
     certification: Certification
+
+    @property
+    def window(self) -> VerdictWindow:
+        """The sessions the verdict rests on (as ``calibrate raters`` shows them)."""
+        return verdict_window(self.history.results, self.certification)
 
 
 # ----------------------------------------------------------------- building
@@ -208,6 +228,8 @@ def _team(reliability: SessionReliability) -> TeamAccuracy:
         ),
         n_far=sum(c.far for c in comparisons),
         same_decision=decision,
+        n_scores=sum(len(r.scores) for r in reliability.raters),
+        n_not_compared=sum(r.n_not_compared for r in reliability.raters),
     )
 
 
@@ -279,6 +301,18 @@ def certification_rows(cert: Certification) -> list[tuple[object, ...]]:
     ]
 
 
+def window_sentences(report: RaterReport) -> list[str]:
+    """Which sessions the verdict covers, and why some scores are not compared."""
+    w = report.window
+    out = [f"Window: {w.text} (the policy's last {w.last_sessions} with compared scores)."]
+    if w.not_compared_text:
+        out.append(
+            f"{w.not_compared_text} A master key or the team's consensus on those items brings "
+            "them in."
+        )
+    return out
+
+
 def rater_session_json(result: RaterSession) -> dict[str, object]:
     """One rater's figures in one session (private)."""
     return {
@@ -331,6 +365,8 @@ def session_report_json(report: SessionReport) -> dict[str, object]:
             "exact": report.team.exact.as_json(),
             "adjacent": report.team.adjacent.as_json(),
             "two_or_more_away": report.team.n_far,
+            "scores": report.team.n_scores,
+            "not_compared": report.team.n_not_compared,
             "same_decision_at_cut": (
                 None if report.team.same_decision is None else report.team.same_decision.as_json()
             ),
