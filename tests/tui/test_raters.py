@@ -430,3 +430,8 @@ async def test_the_list_and_the_detail_say_which_window_and_what_is_not_compared
         card = text_of(app.screen.query_one(VerdictCard))
         assert "Window: 1 session, 2026-10-14" in card
         assert "1 of their 41 scores has no master key and no consensus yet" in card
+        agreement = text_of(app.screen.query_one("#rd-agreement", Static)).splitlines()
+        assert agreement[0].startswith("2026-10-14  weighted kappa 0.")
+        assert "same decision at the cut" in agreement[0] or "no cut score" in agreement[0]
+        assert agreement[1].startswith("2026-12-01  weighted kappa —")
+        assert agreement[1].endswith("1 of 1 not compared (no key or consensus)")
