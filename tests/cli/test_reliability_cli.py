@@ -256,3 +256,22 @@ def test_rasch_puts_every_rater_on_one_scale(db: Path) -> None:
 
 def test_rasch_on_an_unknown_session_is_one_line(db: Path) -> None:
     one_line_error(*run("rasch", "--session", "999", db=db), "999")
+
+
+def test_a_tiny_p_value_reads_p_below_0_001_everywhere(tmp_path: Path) -> None:
+    """Issue 14: `p = 0.000` → `p < 0.001`, in the CLI text and both report formats."""
+    from tests.services.test_reliability import later_session
+
+    db = tmp_path / "drift.db"
+    with Store.open(db) as store:
+        load_scenario_file(store, ROOT / "scenarios" / "grade8-argument.toml")
+        first = store.list_sessions()[0].id
+        meeting.reveal(store, later_session(store, "2026-12-02", exact_for={"Erik Lindqvist"},
+                                            first_id=first))  # fmt: skip
+    outputs = [run("rater", "Erik Lindqvist", db=db)]
+    for fmt in ("md", "html"):
+        outputs.append(run("report", "--rater", "Erik Lindqvist", "--format", fmt, db=db))
+    for code, out, err in outputs:
+        assert code == 0, err
+        assert "p < 0.001" in out.replace("&lt;", "<")
+        assert "p = 0.000" not in out
