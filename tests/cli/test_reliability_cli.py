@@ -275,3 +275,34 @@ def test_a_tiny_p_value_reads_p_below_0_001_everywhere(tmp_path: Path) -> None:
         assert code == 0, err
         assert "p < 0.001" in out.replace("&lt;", "<")
         assert "p = 0.000" not in out
+
+
+def test_lean_by_criterion_covers_the_verdicts_window(tmp_path: Path) -> None:
+    """Issue 14: a lean pooled over every session hid a drift the same page reported. With a
+    window of one session, the lean per criterion is the latest compared session's."""
+    from tests.services.test_reliability import later_session
+
+    db = tmp_path / "lean.db"
+    with Store.open(db) as store:
+        load_scenario_file(store, ROOT / "scenarios" / "grade8-argument.toml")
+        first = store.list_sessions()[0].id
+        later = later_session(store, "2026-12-02", exact_for={"Erik Lindqvist"}, first_id=first)
+        meeting.reveal(store, later)
+    policy = tmp_path / "one.toml"
+    policy.write_text(
+        '[policy]\nname = "one"\nlast_sessions = 1\n'
+        "[[rules]]\nmin_levels = 4\nmax_levels = 4\nexact = 0.7\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("rater", "Erik Lindqvist", "--policy", policy, db=db)
+    assert code == 0, err
+    lean = out.split("Lean by criterion over the window", 1)[1].split("\n\n", 1)[0]
+    assert "1 session, 2026-12-02" in lean.splitlines()[0]
+    rows = lean.splitlines()[1:]
+    assert len(rows) == 5 and all("+0.00" in row for row in rows)  # exact in the follow-up
+    code, out, _ = run("report", "--rater", "Erik Lindqvist", "--policy", policy, db=db)
+    assert code == 0
+    section = out.split("## Lean by criterion, over the sessions of the verdict", 1)[1]
+    assert "(1 session, 2026-12-02)" in section.split("\n\n")[1]
+    code, out, _ = run("rater", "Erik Lindqvist", db=db)  # the default window holds both
+    assert "Lean by criterion over the window (levels; + lenient, - severe; 2 sessions," in out

@@ -47,7 +47,7 @@ RATER_SECTIONS = (
     "Certification",
     "Timeline",
     "Drift flags",
-    "Lean by criterion, all sessions",
+    "Lean by criterion, over the sessions of the verdict",
     "Use of the scale (latest session, 2026-10-14)",
     "Anchors scored again",
 )

@@ -246,10 +246,10 @@ def rater(name: str, as_json: bool, policy_file: Path | None, command_db: Path |
             "",
         ]
     out += [f"! {flag}" for flag in h.drift_flags] or ["No significant change between sessions."]
-    out += ["", "Lean by criterion (levels; + lenient, - severe)"]
+    out += ["", f"Lean by criterion over the window (levels; + lenient, - severe; {window.text})"]
     out += [
         f"  {c.criterion.name:<28} {_lean(c.estimate.statistic):>6}  {c.estimate.reading}"
-        for c in h.by_criterion
+        for c in window.by_criterion
     ]
     latest = h.points[-1].result
     out += ["", f"Use of the scale ({latest.session.date}): {latest.central_tendency.reading}"]

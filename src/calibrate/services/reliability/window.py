@@ -3,8 +3,9 @@
 A certification verdict is judged over the rater's most recent sessions that had a reference
 (the policy's ``last_sessions``). Every figure shown beside a verdict (how many scores were
 compared, the shares of exact and within-one matches, scores two or more levels away, the lean)
-is computed over exactly those sessions, so a list never sets one session's figures beside a
-verdict over three. The CLI (``calibrate raters``) and the coach's screen both read this.
+and the lean per criterion are computed over exactly those sessions, so a list never sets one
+session's figures beside a verdict over three, and a lean pooled over every session cannot hide
+a drift the same page reports. The CLI (``calibrate raters``) and the coach's screen both read this.
 
 Scores with no master key and no consensus yet are not compared; how many, over all the rater's
 revealed sessions, is kept here too so that every front end can say so. Pure: plain data in.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from calibrate.domain.model import Session
 from calibrate.services.reliability.certification import Certification
 from calibrate.services.reliability.comparison import Comparison, RaterSession
+from calibrate.services.reliability.history import CriterionSeverity, pooled_criteria
 from calibrate.stats.rater_effects import Estimate, proportion, severity
 
 #: What a list shows instead of a verdict when nothing was compared in the window.
@@ -30,6 +32,7 @@ class VerdictWindow:
     n_scores: int  # the rater's round-1 scores in every revealed session
     n_not_compared: int  # of those, scores with no master key and no consensus yet
     last_sessions: int  # the policy's window length
+    by_criterion: tuple[CriterionSeverity, ...] = ()  # lean per criterion over the window
 
     @property
     def n_compared(self) -> int:
@@ -96,4 +99,5 @@ def verdict_window(
         n_scores=sum(len(r.scores) for r in results),
         n_not_compared=sum(r.n_not_compared for r in results),
         last_sessions=certification.policy.last_sessions,
+        by_criterion=pooled_criteria(inside),
     )

@@ -417,6 +417,14 @@ def rater_report_json(report: RaterReport) -> dict[str, object]:
             {"rubric": c.rubric_name, "criterion": c.criterion.key, **c.estimate.as_json()}
             for c in h.by_criterion
         ],
+        "window": {
+            "sessions": [{"id": s.id, "date": s.date} for s in report.window.sessions],
+            "not_compared": report.window.n_not_compared,
+            "severity_by_criterion": [
+                {"rubric": c.rubric_name, "criterion": c.criterion.key, **c.estimate.as_json()}
+                for c in report.window.by_criterion
+            ],
+        },
         "anchor_checks": [
             {
                 "sample": c.sample.title,

@@ -211,7 +211,7 @@ def rater_html(report: RaterReport) -> str:
             )
         )
     bars = []
-    for c in h.by_criterion:
+    for c in report.window.by_criterion:
         ci = c.estimate.confidence_interval()
         bars.append(
             (c.criterion.name, c.estimate.statistic, ci[0] if ci else None, ci[1] if ci else None)
@@ -245,8 +245,10 @@ def rater_html(report: RaterReport) -> str:
                 md.signed(c.estimate),
                 c.estimate.reading,
             )
-            for c in h.by_criterion
+            for c in report.window.by_criterion
         ],
+        lean_heading=md.LEAN_HEADING,
+        lean_note=md.lean_window_note(report),
         scale=None if latest is None else _scale(latest),
         scale_date=None if latest is None else latest.session.date,
         anchor_rows=[

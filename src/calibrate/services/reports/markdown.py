@@ -250,6 +250,17 @@ def level_text(category: float | str) -> str:
 
 
 # ----------------------------------------------------------------- a coach's report on a rater
+LEAN_HEADING = "Lean by criterion, over the sessions of the verdict"
+
+
+def lean_window_note(report: RaterReport) -> str:
+    """Which sessions the lean per criterion pools (the timeline shows each session)."""
+    return (
+        f"Pooled over the sessions the verdict rests on ({report.window.text}), so that it "
+        "matches the verdict; the timeline above shows each session, and a drift there."
+    )
+
+
 TIMELINE_COLUMNS = (
     "Date",
     "Session",
@@ -308,12 +319,12 @@ def rater_markdown(report: RaterReport) -> str:
         ]
     else:
         out += ["No significant change between sessions.", ""]
-    out += ["## Lean by criterion, all sessions", ""]
+    out += [f"## {LEAN_HEADING}", "", lean_window_note(report), ""]
     out += table(
         ("Rubric", "Criterion", "Compared", "Lean (levels, 95% CI)", "Reading"),
         [
             (c.rubric_name, c.criterion.name, c.estimate.n, signed(c.estimate), c.estimate.reading)
-            for c in h.by_criterion
+            for c in report.window.by_criterion
         ],
     )
     if h.points:
