@@ -507,3 +507,40 @@ def test_a_second_kit_with_the_same_texts_says_its_samples_were_matched(
     assert "8 of the kit's samples were already stored with the same text" in out
     assert "not stored twice" in out
     assert counts(loaded)[1] == before[1]  # no new samples
+
+
+def test_a_session_exported_as_json_loads_back_identically(loaded: Path, tmp_path: Path) -> None:
+    """Issue 14: export session --format json is the whole session too, and loads back."""
+    kit = tmp_path / "kit.json"
+    code, _, _ = run(
+        "export", "session", "--session", "1", "--format", "json", "--output", kit, db=loaded
+    )
+    assert code == 0
+    second = tmp_path / "second.db"
+    code, out, err = run("load", kit, db=second)
+    assert (code, out) == (0, GRADE8_LOADED), err
+    first_toml = run("export", "session", "--session", "1", "--format", "toml", db=loaded)[1]
+    again_toml = run("export", "session", "--session", "1", "--format", "toml", db=second)[1]
+    assert again_toml == first_toml
+
+
+def test_a_mistake_in_a_json_kit_names_the_line_and_field(db: Path, tmp_path: Path) -> None:
+    loaded_db = tmp_path / "source.db"
+    assert run("load", GRADE8, db=loaded_db)[0] == 0
+    text = run("export", "session", "--session", "1", "--format", "json", db=loaded_db)[1]
+    data = json.loads(text)
+    data["samples"][2]["kind"] = "eassy"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    line = next(
+        n
+        for n, row in enumerate(broken.read_text(encoding="utf-8").splitlines(), start=1)
+        if '"eassy"' in row
+    )
+    assert_one_line_error(
+        *run("load", broken, db=db), f"{broken}, line {line}, samples[3].kind", "eassy"
+    )
+    assert not db.exists() or counts(db) == (0, 0, 0, 0, 0, 0)
+    syntax = tmp_path / "syntax.json"
+    syntax.write_text('{\n  "scenario": {\n    "name": "x",\n  }\n}\n', encoding="utf-8")
+    assert_one_line_error(*run("load", syntax, db=db), f"{syntax}, line 4", "not valid JSON")

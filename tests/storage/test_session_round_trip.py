@@ -4,7 +4,9 @@ rationales, the master key and the anchors with their status."""
 
 from __future__ import annotations
 
+import json
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from calibrate.domain.model import (
     Sample,
     Session,
 )
-from calibrate.storage.scenario_files import dump_scenario, parse_scenario
+from calibrate.storage.scenario_files import dump_scenario, parse_scenario, parse_scenario_json
 from calibrate.storage.scenario_store import export_session, load_scenario
 from calibrate.storage.store import Store
 from tests.storage.conftest import Meeting
@@ -111,6 +113,8 @@ def test_consensus_rounds_anchors_and_key_survive_export_and_load(
 
     assert after == before
     assert second == first
+    as_json = json.dumps(tomllib.loads(first), ensure_ascii=False, indent=2)
+    assert parse_scenario_json(as_json, source="kit.json") == parse_scenario(first)
     assert "[[session.consensus]]" in first and "round = 2" in first
     consensus = before["consensus"]
     assert consensus == [
@@ -313,3 +317,17 @@ def test_any_session_exported_and_loaded_into_a_new_database_has_the_same_record
         first, after, second = reload(one, sid, Path(folder) / "two.db")
     assert after == before
     assert second == first
+    as_json = json.dumps(tomllib.loads(first), ensure_ascii=False, indent=2)
+    assert parse_scenario_json(as_json, source="kit.json") == parse_scenario(first)
+
+
+def test_the_json_locator_finds_nested_values() -> None:
+    from calibrate.storage.scenario_json import JsonLocator
+
+    text = '{\n "a": [\n  {"b": 1},\n  {"b": "x\\"y", "c": {"d": [true, null]}}\n ],\n "e": 2\n}'
+    locator = JsonLocator(text)
+    assert locator.line_of(("a", 1, "c", "d", 1)) == 4
+    assert locator.line_of(("a", 0, "b")) == 3
+    assert locator.line_of(("e",)) == 6
+    assert locator.line_of(("a", 1, "missing")) == 4  # the nearest written ancestor
+    assert locator.line_of(("nowhere",)) == 1

@@ -31,10 +31,11 @@ EXPORT_FORMATS = ("csv", "json", "toml")
 @db_after_command
 def load(scenario: Path, command_db: Path | None) -> None:
     """Store a workshop kit (a scenario TOML file): its rubric, samples, raters, master key,
-    recorded session and anchors, all or nothing.
+    recorded session (scores, consensus) and anchors, all or nothing.
 
-    Loading the same kit again creates nothing. The format is described in
-    docs/scenario-format.md.
+    Loading the same kit again creates nothing; samples already stored with the same text are
+    reused. The format is described in docs/scenario-format.md. A file ending in .json is read
+    as the same kit in JSON (what `calibrate export session --format json` writes).
     """
     from calibrate.services.records.database import load_scenario_file, load_summary
 

@@ -38,6 +38,7 @@ from calibrate.domain.model import (
     ScenarioSession,
 )
 from calibrate.storage.scenario_checks import cross_check
+from calibrate.storage.scenario_json import load_json, located
 from calibrate.storage.scenario_schema import (
     FORMAT_VERSION,
     Problem,
@@ -61,7 +62,9 @@ def read_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 
 def parse_scenario_bytes(raw: bytes, *, source: str) -> Scenario:
-    """Decode ``raw`` as UTF-8 (a leading byte-order mark is allowed) and parse it."""
+    """Decode ``raw`` as UTF-8 (a leading byte-order mark is allowed) and parse it: as JSON
+    when ``source`` ends in ``.json`` (the shape ``export session --format json`` writes),
+    else as TOML."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -70,7 +73,22 @@ def parse_scenario_bytes(raw: bytes, *, source: str) -> Scenario:
             f"{source}, line {line}: is not UTF-8 text (byte {raw[exc.start]:#04x} cannot be "
             "read); save the file as UTF-8"
         ) from None
-    return parse_scenario(text.removeprefix("\ufeff"), source=source)
+    text = text.removeprefix("\ufeff")
+    if source.lower().endswith(".json"):
+        return parse_scenario_json(text, source=source)
+    return parse_scenario(text, source=source)
+
+
+def parse_scenario_json(text: str, *, source: str = "<scenario>") -> Scenario:
+    """Parse and check a kit written as JSON: the same structure and rules as the TOML."""
+    data = load_json(text, source)
+    checked = validate_structure(data)
+    if isinstance(checked, list):
+        raise located(checked, text, source, MAX_PROBLEMS_SHOWN)
+    problems = cross_check(checked)
+    if problems:
+        raise located(problems, text, source, MAX_PROBLEMS_SHOWN)
+    return _to_domain(checked)
 
 
 def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
