@@ -14,16 +14,14 @@ import pytest
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.records.database import load_scenario_file
-from calibrate.services.reports.gather import (
-    SessionReport,
-    private_page_json,
-    rater_report,
-    rater_report_json,
-    session_report,
-    session_report_json,
-)
+from calibrate.services.reports.gather import SessionReport, rater_report, session_report
 from calibrate.services.reports.html import private_html, rater_html, session_html
 from calibrate.services.reports.markdown import private_markdown, rater_markdown, session_markdown
+from calibrate.services.reports.report_json import (
+    private_page_json,
+    rater_report_json,
+    session_report_json,
+)
 from calibrate.storage.scenario_store import stored_key
 from calibrate.storage.store import Store
 

@@ -141,7 +141,7 @@ def raters(as_json: bool, policy_file: Path | None, command_db: Path | None) -> 
 
 
 def _rater_json(status: RaterStatus) -> dict[str, object]:
-    from calibrate.services.reports.gather import rater_session_json
+    from calibrate.services.reports.report_json import rater_session_json
 
     history, w = status.history, status.window
     return {
@@ -179,7 +179,8 @@ def rater(name: str, as_json: bool, policy_file: Path | None, command_db: Path |
     their coach."""
     from calibrate.services.reliability.history import rater_by_name
     from calibrate.services.reliability.window import verdict_window
-    from calibrate.services.reports.gather import rater_report, rater_report_json
+    from calibrate.services.reports.gather import rater_report
+    from calibrate.services.reports.report_json import rater_report_json
 
     policy = load_policy(policy_file)
     with records(command_db) as store:
@@ -329,6 +330,7 @@ def report(
     from calibrate.services.reports import gather as reports
     from calibrate.services.reports import html as report_html
     from calibrate.services.reports import markdown as report_markdown
+    from calibrate.services.reports import report_json
 
     if (session_id is None) == (rater_name is None):
         fail("give either --session ID or --rater NAME")
@@ -340,7 +342,9 @@ def report(
         if session_id is not None:
             data = reports.session_report(store, session_id)
             if fmt == "json":
-                text = json.dumps(reports.session_report_json(data), indent=2, ensure_ascii=False)
+                text = json.dumps(
+                    report_json.session_report_json(data), indent=2, ensure_ascii=False
+                )
             else:
                 text = (
                     report_html.session_html(data)
@@ -350,7 +354,7 @@ def report(
             for page in data.private if private_dir is not None else ():
                 if fmt == "json":
                     body = json.dumps(
-                        reports.private_page_json(data, page), indent=2, ensure_ascii=False
+                        report_json.private_page_json(data, page), indent=2, ensure_ascii=False
                     )
                 elif fmt == "html":
                     body = report_html.private_html(data, page)
@@ -363,7 +367,9 @@ def report(
             assert found.id is not None
             rdata = reports.rater_report(store, found.id, policy=policy)
             if fmt == "json":
-                text = json.dumps(reports.rater_report_json(rdata), indent=2, ensure_ascii=False)
+                text = json.dumps(
+                    report_json.rater_report_json(rdata), indent=2, ensure_ascii=False
+                )
             else:
                 text = (
                     report_html.rater_html(rdata)
