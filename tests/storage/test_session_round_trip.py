@@ -175,6 +175,8 @@ class Plan:
     anchors: tuple[tuple[int, int, int, str, AnchorStatus], ...]
     phase: Phase
     cut: bool
+    blind: bool = True
+    facilitator: str = ""
 
 
 @st.composite
@@ -234,6 +236,8 @@ def plans(draw: st.DrawFn) -> Plan:
         tuple(anchors),
         draw(st.sampled_from(Phase)),
         draw(st.booleans()),
+        draw(st.booleans()),
+        draw(TEXT.map(lambda t: " ".join(t.split()))),
     )
 
 
@@ -260,6 +264,8 @@ def build(store: Store, plan: Plan) -> int:
             rater_ids=tuple(r.id for r in raters if r.id is not None),
             phase=Phase.SCORING,
             cut_score=1 if plan.cut else None,
+            blind=plan.blind,
+            facilitator=plan.facilitator,
         )
     )
     assert session.id is not None
