@@ -59,11 +59,14 @@ class VerdictWindow:
 
     @property
     def dates(self) -> str:
-        """``2026-09-01–2026-10-14`` (one date for one session; "—" for none)."""
+        """``2026-09-01–10-14`` (the year once when both dates share it; one date for one
+        session; "—" for none)."""
         if not self.sessions:
             return "—"
         first, last = self.sessions[0].date, self.sessions[-1].date
-        return first if first == last else f"{first}–{last}"
+        if first == last:
+            return first
+        return f"{first}–{last[5:]}" if first[:5] == last[:5] else f"{first}–{last}"
 
     @property
     def text(self) -> str:

@@ -1,7 +1,8 @@
 """Everyone's status in one table: verdict (with a mark), n, the Wilson lower bound that decides
 it against its bar, the window (the sessions the verdict rests on: n, the bound, the lean and
-far-off scores cover the same ones, as in ``calibrate raters``), the lean, scores not compared
-yet, and flags (central tendency in the latest session, scores two or more levels away, drift).
+far-off scores cover the same ones, as in ``calibrate raters``), the lean, and flags (scores
+not compared yet, central tendency in the latest session, scores two or more levels away,
+drift).
 Enter or a click on a row chooses the rater."""
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from calibrate.services.reliability.status import RaterStatus, TeamStatus
 from calibrate.stats.rater_effects import Lean
 from calibrate.tui.widgets.reliability.verdict_card import VERDICT_STYLES
 
-COLUMNS = ("Rater", "Verdict", "n", "Lower bound", "Window", "Lean", "Not compared", "Flags")
+COLUMNS = ("Rater", "Verdict", "n", "Lower bound", "Window", "Lean", "Flags")
 
 LEGEND = (
     "Window: the sessions each verdict rests on (the policy's last compared sessions); n, the "
     "lower bound, the lean and far-off scores cover the same ones. Lower bound: the 95% Wilson "
     "lower bound of the share that decides the verdict, against its bar. Lean: levels above (+) "
     "or below (-) the reference; lenient or severe only when the whole 95% interval is on one "
-    "side. Not compared: scores with no master key and no consensus yet. Flags: central "
-    "tendency in the latest session, drift over time."
+    "side. Flags: scores not compared (no master key and no consensus yet), central tendency "
+    "in the latest session, drift over time."
 )
 
 
@@ -52,6 +53,9 @@ def lean_text(status: RaterStatus) -> str:
 
 def flags_text(status: RaterStatus) -> str:
     flags = []
+    waiting = status.window.n_not_compared
+    if waiting:
+        flags.append(f"{waiting} not compared")
     if status.central_tendency:
         flags.append("central tendency")
     far = status.window.n_far
@@ -65,7 +69,6 @@ def flags_text(status: RaterStatus) -> str:
 def row_cells(status: RaterStatus) -> tuple[Text, ...]:
     cert = status.certification
     verdict = cert.verdict
-    waiting = status.window.n_not_compared
     style = VERDICT_STYLES[verdict] if status.window.n_compared else ""
     return (
         Text(status.rater.name),
@@ -74,7 +77,6 @@ def row_cells(status: RaterStatus) -> tuple[Text, ...]:
         Text(bound_text(status)),
         Text(status.window.dates),
         Text(lean_text(status)),
-        Text(f"{waiting} of {status.window.n_scores}" if waiting else "", justify="right"),
         Text(flags_text(status)),
     )
 
