@@ -231,3 +231,32 @@ def test_a_changed_text_in_a_second_kit_is_a_new_sample(store: Store) -> None:
     report = load_scenario(store, parse_scenario(other))
     assert (report.samples_matched, report.samples_created) == (1, 1)
     assert store.sample_by_key("Other kit/essay-1") is not None
+
+
+def test_two_identical_samples_made_in_the_app_keep_their_places(store: Store) -> None:
+    """Two copies of one essay (made before kits were matched by content) in one session: an
+    export loaded back into the same database maps each to itself, not both to the oldest."""
+    from calibrate.domain.model import Session
+
+    kit = parse_scenario(KIT)
+    report = load_scenario(store, kit)
+    first, second = (store.add_sample(Sample(title="Twin", body="Same text.")) for _ in range(2))
+    rater = store.rater_by_name("Amara Okafor")
+    assert first.id is not None and second.id is not None and rater is not None
+    assert rater.id is not None
+    session = store.create_session(
+        Session(
+            title="Twins",
+            date="2026-11-05",
+            rubric_id=report.rubric_id,
+            sample_ids=(second.id, first.id),
+            rater_ids=(rater.id,),
+            phase=Phase.SCORING,
+        )
+    )
+    assert session.id is not None
+    store.record_score(session.id, second.id, "claim", rater.id, 3)
+    store.record_score(session.id, first.id, "claim", rater.id, 1)
+    again = load_scenario(store, export_session(store, session.id))
+    assert again.created == 0
+    assert again.sample_ids == {f"sample-{second.id}": second.id, f"sample-{first.id}": first.id}

@@ -60,14 +60,22 @@ class CatalogStore(StoreBase):
 
     def samples_like(self, sample: Sample) -> list[Sample]:
         """The stored samples with the same content as ``sample`` (title, body, kind, student
-        code, grade, task and attachments; key and id aside), oldest first: the same piece of
-        work, whichever kit brought it."""
+        code, grade, task and attachments; key and id aside): the same piece of work, whichever
+        kit brought it. Oldest first, except that one whose key (or, for a sample with no key,
+        the ``sample-<id>`` a session export names it by) is ``sample.key`` comes first, so
+        that two identical copies keep their places when a kit is loaded back."""
         rows = self._rows(
             "SELECT * FROM samples WHERE body = ? AND title = ? ORDER BY id",
             (sample.body, sample.title),
         )
         wanted = same_content_key(sample)
-        return [found for row in rows if same_content_key(found := _sample(row)) == wanted]
+        found = [s for row in rows if same_content_key(s := _sample(row)) == wanted]
+
+        def named(s: Sample) -> bool:
+            own = s.key.rpartition("/")[2] if s.key else f"sample-{s.id}"
+            return bool(sample.key) and own == sample.key
+
+        return sorted(found, key=lambda s: not named(s))
 
     def list_samples(self) -> list[Sample]:
         """Every sample, in the order they were added."""
