@@ -260,3 +260,17 @@ def test_two_identical_samples_made_in_the_app_keep_their_places(store: Store) -
     again = load_scenario(store, export_session(store, session.id))
     assert again.created == 0
     assert again.sample_ids == {f"sample-{second.id}": second.id, f"sample-{first.id}": first.id}
+
+
+def test_a_copy_is_not_matched_to_the_sample_another_entry_of_the_kit_names(
+    store: Store,
+) -> None:
+    """A kit with two identical essays, one already stored under its key: the other entry gets
+    its own sample rather than the one its sibling names."""
+    base = parse_scenario(KIT)
+    twin = replace(base.samples[0], key="essay-1-copy")
+    store.add_sample(replace(base.samples[0], key=stored_key(base.name, "essay-1"), id=None))
+    kit = replace(base, samples=(twin, *base.samples), session=None, master_key=(), anchors=())
+    report = load_scenario(store, kit)
+    assert report.sample_ids["essay-1-copy"] != report.sample_ids["essay-1"]
+    assert (report.samples_reused, report.samples_created) == (1, 2)

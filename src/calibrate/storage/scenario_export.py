@@ -25,6 +25,23 @@ def rubric_content(rubric: Rubric) -> Rubric:
     return replace(rubric, id=None, family_id=None, created_at="")
 
 
+def rubric_difference(stored: Rubric, kit: Rubric) -> str:
+    """How a kit's rubric differs from the stored one of the same name and version, in words."""
+    for name in ("subject", "grade_band", "kind"):
+        if getattr(stored, name) != getattr(kit, name):
+            return f"its {name.replace('_', ' ')} differs"
+    stored_keys = [c.key for c in stored.criteria]
+    kit_keys = [c.key for c in kit.criteria]
+    if stored_keys != kit_keys:
+        return (
+            f"the stored criteria are {', '.join(stored_keys)}; the kit's are {', '.join(kit_keys)}"
+        )
+    for old, new in zip(stored.criteria, kit.criteria, strict=True):
+        if old != new:
+            return f'the criterion "{new.key}" is worded or scaled differently'
+    return "they differ"
+
+
 def export_session(store: Store, session_id: int) -> Scenario:
     """The stored session ``session_id`` as a kit: its rubric version, samples (with their kit
     keys), raters, the current scores of every round with their notes, the round it is in, the

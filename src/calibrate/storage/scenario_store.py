@@ -34,7 +34,7 @@ from calibrate.domain.model import (
     ScenarioScore,
     Session,
 )
-from calibrate.storage.scenario_export import export_session, rubric_content
+from calibrate.storage.scenario_export import export_session, rubric_content, rubric_difference
 
 if TYPE_CHECKING:
     from calibrate.storage.store import Store
@@ -134,27 +134,11 @@ def _rubric(store: Store, scenario: Scenario, counts: Counter[str]) -> Rubric:
         raise ScenarioError(
             f'The kit "{scenario.name}" has the rubric "{kit.name}" version {kit.version}, but '
             f"a different rubric with that name and version is already stored "
-            f"({_first_difference(stored, kit)}). Give the kit's rubric a new version number; "
+            f"({rubric_difference(stored, kit)}). Give the kit's rubric a new version number; "
             f"nothing was loaded."
         )
     counts["rubrics_reused"] += 1
     return stored
-
-
-def _first_difference(stored: Rubric, kit: Rubric) -> str:
-    for name in ("subject", "grade_band", "kind"):
-        if getattr(stored, name) != getattr(kit, name):
-            return f"its {name.replace('_', ' ')} differs"
-    stored_keys = [c.key for c in stored.criteria]
-    kit_keys = [c.key for c in kit.criteria]
-    if stored_keys != kit_keys:
-        return (
-            f"the stored criteria are {', '.join(stored_keys)}; the kit's are {', '.join(kit_keys)}"
-        )
-    for old, new in zip(stored.criteria, kit.criteria, strict=True):
-        if old != new:
-            return f'the criterion "{new.key}" is worded or scaled differently'
-    return "they differ"
 
 
 def _rater(store: Store, rater: Rater, counts: Counter[str]) -> int:
@@ -178,8 +162,13 @@ def _sample(
     key = stored_key(scenario.name, sample.key)
     stored = store.sample_by_key(key)
     if stored is None:
+        # Not a sample this load already uses, nor one stored under another key of this kit.
+        mine = {stored_key(scenario.name, s.key) for s in scenario.samples}
         claimed = set(taken.values())
-        stored = next((s for s in store.samples_like(sample) if s.id not in claimed), None)
+        stored = next(
+            (s for s in store.samples_like(sample) if s.id not in claimed and s.key not in mine),
+            None,
+        )
         if stored is not None:
             counts["samples_matched"] += 1
         else:
