@@ -353,14 +353,42 @@ def test_rubrics_table_and_json(loaded: Path) -> None:
         "levels",
         "sessions",
         "anchors",
+        "other",
+        "versions",
     ]
     assert row.startswith(" 1  Grade 8 argument writing")
-    assert row.split()[-4:] == ["5", "4", "1", "3"]
+    assert row.split()[-5:] == ["5", "4", "1", "3", "—"]
     code, out, _ = run("rubrics", "--json", "--all-versions", db=loaded)
     (rubric,) = json.loads(out)
     assert rubric["name"] == "Grade 8 argument writing" and rubric["version"] == 1
     assert rubric["criteria"] == ["claim", "evidence", "reasoning", "organization", "conventions"]
     assert (rubric["levels"], rubric["sessions"], rubric["anchors"]) == (4, 1, 3)
+    assert rubric["versions"] == [{"id": 1, "version": 1, "sessions": 1, "anchors": 3}]
+
+
+def test_rubrics_show_the_use_of_every_version(loaded: Path) -> None:
+    """Issue 14: version 2 showed 0 sessions, hiding that version 1 has them."""
+    with Store.open(loaded) as store:
+        v1 = store.get_rubric(1)
+        v2 = store.save_rubric(replace(v1, subject="English (revised)"))
+    assert v2.version == 2
+    code, out, _ = run("rubrics", db=loaded)
+    assert code == 0
+    header, row, _, note = out.splitlines()
+    assert header.split()[-2:] == ["other", "versions"]
+    assert f" {v2.id}  Grade 8 argument writing" in row
+    assert row.split()[-9:] == ["5", "4", "0", "0", "v1:", "1", "session,", "3", "anchors"]
+    assert note == "Sessions and anchors count this version only; --all-versions lists each."
+    code, out, _ = run("rubrics", "--json", db=loaded)
+    (rubric,) = json.loads(out)
+    assert (rubric["version"], rubric["sessions"], rubric["anchors"]) == (2, 0, 0)
+    assert rubric["versions"] == [
+        {"id": 1, "version": 1, "sessions": 1, "anchors": 3},
+        {"id": v2.id, "version": 2, "sessions": 0, "anchors": 0},
+    ]
+    code, out, _ = run("rubrics", "--all-versions", db=loaded)
+    assert code == 0 and "v2: " not in out and out.count("Grade 8 argument writing") == 2
+    assert "v1: 1 session, 3 anchors" in out and "unused" in out
 
 
 def test_empty_listings_say_how_to_start(tmp_path: Path) -> None:
@@ -433,3 +461,86 @@ def test_a_database_from_a_newer_calibrate_is_refused(tmp_path: Path) -> None:
         assert err.startswith("error: ") and "made by a newer calibrate" in err
         assert "m999_from_the_future" in err and "Traceback" not in err
     assert db.read_bytes() == before
+
+
+def test_an_exported_meeting_keeps_its_consensus_through_load_and_report(
+    loaded: Path, tmp_path: Path
+) -> None:
+    """Issue 14: loaded back, the report used to say "Consensus decisions: None"."""
+    from calibrate.domain.model import Consensus, Phase
+
+    with Store.open(loaded) as store:
+        session = store.get_session(1)
+        store.set_phase(1, Phase.CONSENSUS)
+        store.set_consensus(
+            Consensus(1, session.sample_ids[0], "claim", 3, rationale="Kept to the end.")
+        )
+        store.set_phase(1, Phase.CLOSED)
+    for fmt in ("toml", "json"):
+        code, text, _ = run("export", "session", "--session", "1", "--format", fmt, db=loaded)
+        assert code == 0
+        assert "Kept to the end." in text
+    kit = tmp_path / "kit.toml"
+    assert run("export", "session", "--session", "1", "--format", "toml", "--output", kit,
+               db=loaded)[0] == 0  # fmt: skip
+    second = tmp_path / "second.db"
+    code, out, _ = run("load", kit, db=second)
+    assert code == 0 and "1 consensus decision" in out
+    code, report, _ = run("report", "--session", "1", db=second)
+    assert code == 0
+    decisions = report.split("## Consensus decisions", 1)[1]
+    assert "Kept to the end." in decisions and "None" not in decisions.split("##", 1)[0]
+
+
+def test_a_second_kit_with_the_same_texts_says_its_samples_were_matched(
+    loaded: Path, tmp_path: Path
+) -> None:
+    text = GRADE8.read_text(encoding="utf-8")
+    other = tmp_path / "copy.toml"
+    other.write_text(
+        text.replace('name = "Argument writing, grade 8"', 'name = "A copy of the grade 8 kit"', 1),
+        encoding="utf-8",
+    )
+    before = counts(loaded)
+    code, out, _ = run("load", other, db=loaded)
+    assert code == 0
+    assert "8 of the kit's samples were already stored with the same text" in out
+    assert "not stored twice" in out
+    assert counts(loaded)[1] == before[1]  # no new samples
+
+
+def test_a_session_exported_as_json_loads_back_identically(loaded: Path, tmp_path: Path) -> None:
+    """Issue 14: export session --format json is the whole session too, and loads back."""
+    kit = tmp_path / "kit.json"
+    code, _, _ = run(
+        "export", "session", "--session", "1", "--format", "json", "--output", kit, db=loaded
+    )
+    assert code == 0
+    second = tmp_path / "second.db"
+    code, out, err = run("load", kit, db=second)
+    assert (code, out) == (0, GRADE8_LOADED), err
+    first_toml = run("export", "session", "--session", "1", "--format", "toml", db=loaded)[1]
+    again_toml = run("export", "session", "--session", "1", "--format", "toml", db=second)[1]
+    assert again_toml == first_toml
+
+
+def test_a_mistake_in_a_json_kit_names_the_line_and_field(db: Path, tmp_path: Path) -> None:
+    loaded_db = tmp_path / "source.db"
+    assert run("load", GRADE8, db=loaded_db)[0] == 0
+    text = run("export", "session", "--session", "1", "--format", "json", db=loaded_db)[1]
+    data = json.loads(text)
+    data["samples"][2]["kind"] = "eassy"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    line = next(
+        n
+        for n, row in enumerate(broken.read_text(encoding="utf-8").splitlines(), start=1)
+        if '"eassy"' in row
+    )
+    assert_one_line_error(
+        *run("load", broken, db=db), f"{broken}, line {line}, samples[3].kind", "eassy"
+    )
+    assert not db.exists() or counts(db) == (0, 0, 0, 0, 0, 0)
+    syntax = tmp_path / "syntax.json"
+    syntax.write_text('{\n  "scenario": {\n    "name": "x",\n  }\n}\n', encoding="utf-8")
+    assert_one_line_error(*run("load", syntax, db=db), f"{syntax}, line 4", "not valid JSON")

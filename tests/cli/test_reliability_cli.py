@@ -54,7 +54,7 @@ def test_raters_lists_everyone_with_a_verdict(db: Path) -> None:
     code, out, err = run("raters", db=db)
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].split()[:3] == ["rater", "sessions", "latest"]
+    assert lines[0].split()[:3] == ["rater", "sessions", "window"]
     erik = next(line for line in lines if line.startswith("Erik Lindqvist"))
     assert "52%" in erik and "+0.42" in erik and "does not meet the standard" in erik
     amara = next(line for line in lines if line.startswith("Amara Okafor"))
@@ -72,6 +72,63 @@ def test_raters_json(db: Path) -> None:
     assert erik["latest"]["severity"]["ci_low"] > 0
     assert erik["certification"]["verdict"] == "does not meet the standard"
     assert erik["certification"]["checks"][0]["n"] == 40
+
+
+def test_raters_figures_cover_the_verdicts_window(tmp_path: Path) -> None:
+    """Issue 14: the figures were the latest session's next to a verdict over more sessions,
+    and a rater who scored nothing in the latest session showed "compared 0 … does not meet the
+    standard"."""
+    from calibrate.domain.model import Rater, Sample
+
+    db = tmp_path / "window.db"
+    with Store.open(db) as store:
+        load_scenario_file(store, ROOT / "scenarios" / "grade8-argument.toml")
+        first = store.list_sessions()[0]
+        erik, amara = store.rater_by_name("Erik Lindqvist"), store.rater_by_name("Amara Okafor")
+        newbie = store.add_rater(Rater("Nia Newcomer"))
+        unkeyed = store.add_sample(Sample(title="A new essay", body="No master key yet."))
+        assert erik is not None and amara is not None
+        assert erik.id is not None and amara.id is not None and newbie.id is not None
+        assert unkeyed.id is not None
+        later = meeting.create_session(
+            store,
+            title="Later, with no key",
+            date="2026-12-01",
+            rubric_id=first.rubric_id,
+            sample_ids=(unkeyed.id,),
+            rater_ids=(amara.id, erik.id, newbie.id),
+        )
+        assert later.id is not None
+        for key in ("claim", "evidence"):  # Amara scores work with no key; the others nothing
+            meeting.record_score(
+                store, later.id, rater_id=amara.id, sample_id=unkeyed.id, criterion_key=key,
+                level=3,
+            )  # fmt: skip
+        meeting.reveal(store, later.id)
+    code, out, err = run("raters", db=db)
+    assert code == 0, err
+    rows = {line.split("  ")[0]: line.split() for line in out.splitlines()[1:8]}
+    # Erik sat in both sessions; his figures and verdict are October's, where 40 were compared.
+    assert rows["Erik Lindqvist"][2:8] == ["2", "2026-10-14", "40", "52%", "100%", "0"]
+    assert rows["Erik Lindqvist"][-5:] == ["does", "not", "meet", "the", "standard"]
+    assert rows["Nia Newcomer"][2:5] == ["1", "—", "0"]
+    assert " ".join(rows["Nia Newcomer"]).endswith("no scores in this window")
+    text = " ".join(out.split())
+    assert "window: the sessions each verdict rests on (the rater's last 3 with compared" in text
+    assert "Not compared yet (no master key and no consensus): Amara Okafor 2 of 42 scores." in text
+    code, out, _ = run("raters", "--json", db=db)
+    assert code == 0
+    data = {d["rater"]: d for d in json.loads(out)}
+    assert [s["date"] for s in data["Erik Lindqvist"]["window"]["sessions"]] == ["2026-10-14"]
+    assert data["Erik Lindqvist"]["window"]["compared"] == 40
+    assert data["Erik Lindqvist"]["latest"]["session"]["date"] == "2026-12-01"
+    assert data["Nia Newcomer"]["verdict_shown"] == "no scores in this window"
+    assert (data["Amara Okafor"]["not_compared"], data["Amara Okafor"]["scores"]) == (2, 42)
+    code, out, _ = run("rater", "Amara Okafor", db=db)
+    assert code == 0
+    text = " ".join(out.split())
+    assert "Window: 1 session, 2026-10-14 (the policy's last 3 with compared scores)." in text
+    assert "2 of their 42 scores have no master key and no consensus yet" in text
 
 
 def test_rater_shows_verdict_timeline_and_central_tendency(db: Path) -> None:
@@ -217,3 +274,53 @@ def test_rasch_puts_every_rater_on_one_scale(db: Path) -> None:
 
 def test_rasch_on_an_unknown_session_is_one_line(db: Path) -> None:
     one_line_error(*run("rasch", "--session", "999", db=db), "999")
+
+
+def test_a_tiny_p_value_reads_p_below_0_001_everywhere(tmp_path: Path) -> None:
+    """Issue 14: `p = 0.000` → `p < 0.001`, in the CLI text and both report formats."""
+    from tests.services.test_reliability import later_session
+
+    db = tmp_path / "drift.db"
+    with Store.open(db) as store:
+        load_scenario_file(store, ROOT / "scenarios" / "grade8-argument.toml")
+        first = store.list_sessions()[0].id
+        meeting.reveal(store, later_session(store, "2026-12-02", exact_for={"Erik Lindqvist"},
+                                            first_id=first))  # fmt: skip
+    outputs = [run("rater", "Erik Lindqvist", db=db)]
+    for fmt in ("md", "html"):
+        outputs.append(run("report", "--rater", "Erik Lindqvist", "--format", fmt, db=db))
+    for code, out, err in outputs:
+        assert code == 0, err
+        assert "p < 0.001" in out.replace("&lt;", "<")
+        assert "p = 0.000" not in out
+
+
+def test_lean_by_criterion_covers_the_verdicts_window(tmp_path: Path) -> None:
+    """Issue 14: a lean pooled over every session hid a drift the same page reported. With a
+    window of one session, the lean per criterion is the latest compared session's."""
+    from tests.services.test_reliability import later_session
+
+    db = tmp_path / "lean.db"
+    with Store.open(db) as store:
+        load_scenario_file(store, ROOT / "scenarios" / "grade8-argument.toml")
+        first = store.list_sessions()[0].id
+        later = later_session(store, "2026-12-02", exact_for={"Erik Lindqvist"}, first_id=first)
+        meeting.reveal(store, later)
+    policy = tmp_path / "one.toml"
+    policy.write_text(
+        '[policy]\nname = "one"\nlast_sessions = 1\n'
+        "[[rules]]\nmin_levels = 4\nmax_levels = 4\nexact = 0.7\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("rater", "Erik Lindqvist", "--policy", policy, db=db)
+    assert code == 0, err
+    lean = out.split("Lean by criterion over the window", 1)[1].split("\n\n", 1)[0]
+    assert "1 session, 2026-12-02" in lean.splitlines()[0]
+    rows = lean.splitlines()[1:]
+    assert len(rows) == 5 and all("+0.00" in row for row in rows)  # exact in the follow-up
+    code, out, _ = run("report", "--rater", "Erik Lindqvist", "--policy", policy, db=db)
+    assert code == 0
+    section = out.split("## Lean by criterion, over the sessions of the verdict", 1)[1]
+    assert "(1 session, 2026-12-02)" in section.split("\n\n")[1]
+    code, out, _ = run("rater", "Erik Lindqvist", db=db)  # the default window holds both
+    assert "Lean by criterion over the window (levels; + lenient, - severe; 2 sessions," in out

@@ -36,6 +36,7 @@ from calibrate.services.authoring.kits import (
     kit_from_rubric,
     kit_from_session,
     load_kit_file,
+    rubric_raters,
 )
 from calibrate.services.authoring.master_key import (
     import_master_key_csv,
@@ -600,6 +601,22 @@ def test_a_kit_made_in_the_app_loads_back_identically(store: Store, tmp_path: Pa
         again = kit_from_rubric(fresh, fresh.list_rubrics()[0].id or 0, name="Lab kit")
         assert dump_scenario(again) == dump_scenario(kit)
         assert "already loaded" in load_kit_file(fresh, path)
+
+
+def test_a_rubric_kit_carries_only_the_raters_of_its_own_meetings(store: Store) -> None:
+    """Issue 14: a rubric kit used to carry every rater in the database."""
+    session_id, _ = scored_session(store, ["Ana", "Ben"])
+    rubric_id = store.get_session(session_id).rubric_id
+    load_scenario_file(store, GRADE8)  # another rubric, with its own team of six
+    newcomer = add_rater(store, RaterForm("Zoe New")).id  # in no meeting yet
+    kit = kit_from_rubric(store, rubric_id, name="Lab kit")
+    assert [r.name for r in kit.raters] == ["Ana", "Ben", "Zoe New"]
+    assert rubric_raters(store, rubric_id) == [
+        r.id for r in store.list_raters() if r.name in ("Ana", "Ben", "Zoe New")
+    ]
+    assert newcomer in rubric_raters(store, rubric_id)
+    chosen = kit_from_rubric(store, rubric_id, name="Lab kit", rater_ids=[newcomer or 0])
+    assert [r.name for r in chosen.raters] == ["Zoe New"]
 
 
 def test_a_kit_of_a_newer_version_keeps_the_samples_and_key_of_the_older(store: Store) -> None:

@@ -14,16 +14,14 @@ import pytest
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.records.database import load_scenario_file
-from calibrate.services.reports.gather import (
-    SessionReport,
-    private_page_json,
-    rater_report,
-    rater_report_json,
-    session_report,
-    session_report_json,
-)
+from calibrate.services.reports.gather import SessionReport, rater_report, session_report
 from calibrate.services.reports.html import private_html, rater_html, session_html
 from calibrate.services.reports.markdown import private_markdown, rater_markdown, session_markdown
+from calibrate.services.reports.report_json import (
+    private_page_json,
+    rater_report_json,
+    session_report_json,
+)
 from calibrate.storage.scenario_store import stored_key
 from calibrate.storage.store import Store
 
@@ -47,7 +45,7 @@ RATER_SECTIONS = (
     "Certification",
     "Timeline",
     "Drift flags",
-    "Lean by criterion, all sessions",
+    "Lean by criterion, over the sessions of the verdict",
     "Use of the scale (latest session, 2026-10-14)",
     "Anchors scored again",
 )
@@ -293,3 +291,67 @@ def test_raters_with_no_scores_are_left_out_of_the_figures_and_counted(tmp_path:
         if rater.name != ctx.session.facilitator:
             assert rater.name not in text
     store.close()
+
+
+def test_a_short_session_counts_samples_not_items(tmp_path: Path) -> None:
+    """Issue 14: one essay on five criteria is one sample (five items), not five samples."""
+    with Store.open(tmp_path / "short.db", clock=clock) as store:
+        load_scenario_file(store, GRADE8)
+        recorded = store.list_sessions()[0]
+        assert recorded.id is not None
+        rubric = store.get_rubric(recorded.rubric_id)
+        one = meeting.create_session(
+            store,
+            title="One essay",
+            date="2026-10-20",
+            rubric_id=recorded.rubric_id,
+            sample_ids=recorded.sample_ids[:1],
+            rater_ids=recorded.rater_ids[:3],
+            start=True,
+        )
+        assert one.id is not None
+        for n, rater_id in enumerate(one.rater_ids):
+            for criterion in rubric.criteria:
+                meeting.record_score(
+                    store,
+                    one.id,
+                    rater_id=rater_id,
+                    sample_id=one.sample_ids[0],
+                    criterion_key=criterion.key,
+                    level=criterion.scores[min(n, len(criterion.scores) - 1)],
+                )
+        meeting.reveal(store, one.id)
+        text = session_markdown(session_report(store, one.id))
+    n = len(rubric.criteria)
+    assert f"Only 1 sample ({n} sample × criterion items) were rated" in text
+    assert f"Only {n} samples" not in text
+
+
+def test_reports_show_kappa_the_cut_the_window_and_what_is_not_compared(tmp_path: Path) -> None:
+    """Issue 14: weighted kappa and same decision at the cut were documented but shown nowhere
+    but in JSON, and scores with no key and no consensus were explained only in JSON."""
+    grade5 = ROOT / "scenarios" / "grade5-subtraction.toml"
+    with Store.open(tmp_path / "g5.db", clock=clock) as store:
+        loaded = load_scenario_file(store, grade5)
+        assert loaded.report.session_id is not None
+        session = session_report(store, loaded.report.session_id)
+        dana = store.rater_by_name("Dana Whitfield")
+        assert dana is not None and dana.id is not None
+        report = rater_report(store, dana.id)
+    point = report.history.points[0].result
+    assert point.n_not_compared == 6 and point.n_compared == 24  # the kit leaves 6 items unkeyed
+    kappa = f"{point.weighted_kappa.statistic:.3f}"
+    markdown, html = rater_markdown(report), rater_html(report)
+    for text in (markdown, html):
+        assert "Weighted kappa" in text and kappa in text
+        assert "Same decision at the cut" in text
+        assert "Not compared" in text
+        assert "Window: 1 session, " in text
+        assert "6 of their 30 scores have no master key and no consensus yet" in text
+    team = session.team
+    assert team.not_compared_text.startswith(f"{team.n_not_compared} of the {team.n_scores}")
+    assert team.n_not_compared > 0
+    for text in (session_markdown(session), session_html(session)):
+        assert team.not_compared_text in text
+    data = session_report_json(session)["team_against_reference"]
+    assert isinstance(data, dict) and data["not_compared"] == team.n_not_compared

@@ -361,4 +361,10 @@ def test_the_fingerprint_does_notice_a_write(database: tuple[Path, int], tmp_pat
     text = SCORING_KIT.replace('name = "Tiny kit"', 'name = "Another kit"')
     kit.write_text(text.replace('title = "October calibration"', 'title = "November"'))
     with Store.open(copy) as store:
-        assert load_scenario(store, read_scenario(kit)).samples_created == 2
+        report = load_scenario(store, read_scenario(kit))
+        # the same essays, matched by their text (issue 14); the new session is the write
+        assert (report.samples_matched, report.samples_created, report.sessions_created) == (
+            2,
+            0,
+            1,
+        )

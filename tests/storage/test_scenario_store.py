@@ -192,7 +192,85 @@ def test_another_kit_cannot_widen_a_scored_session_of_the_same_identity(store: S
     are not in it and it already has scores, so the load is refused whole."""
     load_scenario(store, parse_scenario(KIT))
     before = row_counts(store)
-    other = KIT.replace('name = "Tiny kit"', 'name = "Other kit"')
+    other = KIT.replace('name = "Tiny kit"', 'name = "Other kit"').replace(
+        "School should start later.", "School should start later, says another kit."
+    )
     with pytest.raises(ScenarioError, match="already stored with scores"):
         load_scenario(store, parse_scenario(other))
     assert row_counts(store) == before
+
+
+def test_a_second_kit_with_the_same_texts_reuses_the_samples(store: Store) -> None:
+    """Issue 14: the same essays in another kit are matched by content, not stored twice."""
+    load_scenario(store, parse_scenario(KIT))
+    before = len(store.list_samples())
+    other = KIT.replace('name = "Tiny kit"', 'name = "Other kit"').replace(
+        'title = "October calibration"', 'title = "November calibration"'
+    )
+    report = load_scenario(store, parse_scenario(other))
+    assert (report.samples_matched, report.samples_created) == (2, 0)
+    assert len(store.list_samples()) == before
+    assert report.session_id is not None
+    session = store.get_session(report.session_id)
+    assert [store.get_sample(i).key for i in session.sample_ids] == [
+        "Tiny kit/essay-1",
+        "Tiny kit/essay-2",
+    ]
+    assert report.sample_ids == dict(zip(("essay-1", "essay-2"), session.sample_ids, strict=True))
+    again = load_scenario(store, parse_scenario(other))
+    assert (again.created, again.samples_matched) == (0, 2)
+
+
+def test_a_changed_text_in_a_second_kit_is_a_new_sample(store: Store) -> None:
+    load_scenario(store, parse_scenario(KIT))
+    other = (
+        KIT.replace('name = "Tiny kit"', 'name = "Other kit"')
+        .replace('title = "Later start"', 'title = "Later start, revised"')
+        .replace('title = "October calibration"', 'title = "November calibration"')
+    )
+    report = load_scenario(store, parse_scenario(other))
+    assert (report.samples_matched, report.samples_created) == (1, 1)
+    assert store.sample_by_key("Other kit/essay-1") is not None
+
+
+def test_two_identical_samples_made_in_the_app_keep_their_places(store: Store) -> None:
+    """Two copies of one essay (made before kits were matched by content) in one session: an
+    export loaded back into the same database maps each to itself, not both to the oldest."""
+    from calibrate.domain.model import Session
+
+    kit = parse_scenario(KIT)
+    report = load_scenario(store, kit)
+    first, second = (store.add_sample(Sample(title="Twin", body="Same text.")) for _ in range(2))
+    rater = store.rater_by_name("Amara Okafor")
+    assert first.id is not None and second.id is not None and rater is not None
+    assert rater.id is not None
+    session = store.create_session(
+        Session(
+            title="Twins",
+            date="2026-11-05",
+            rubric_id=report.rubric_id,
+            sample_ids=(second.id, first.id),
+            rater_ids=(rater.id,),
+            phase=Phase.SCORING,
+        )
+    )
+    assert session.id is not None
+    store.record_score(session.id, second.id, "claim", rater.id, 3)
+    store.record_score(session.id, first.id, "claim", rater.id, 1)
+    again = load_scenario(store, export_session(store, session.id))
+    assert again.created == 0
+    assert again.sample_ids == {f"sample-{second.id}": second.id, f"sample-{first.id}": first.id}
+
+
+def test_a_copy_is_not_matched_to_the_sample_another_entry_of_the_kit_names(
+    store: Store,
+) -> None:
+    """A kit with two identical essays, one already stored under its key: the other entry gets
+    its own sample rather than the one its sibling names."""
+    base = parse_scenario(KIT)
+    twin = replace(base.samples[0], key="essay-1-copy")
+    store.add_sample(replace(base.samples[0], key=stored_key(base.name, "essay-1"), id=None))
+    kit = replace(base, samples=(twin, *base.samples), session=None, master_key=(), anchors=())
+    report = load_scenario(store, kit)
+    assert report.sample_ids["essay-1-copy"] != report.sample_ids["essay-1"]
+    assert (report.samples_reused, report.samples_created) == (1, 2)

@@ -133,7 +133,7 @@ async def test_home_r_opens_the_raters_list_with_everyone_and_their_verdict(demo
             assert table.cell(ids[name], "n") == str(n)
             low = round(100 * wilson_low(exact, n))
             assert table.cell(ids[name], "Lower bound") == f"{low}% exact (bar 70%)"
-            assert table.cell(ids[name], "Last session") == "2026-10-14"
+            assert table.cell(ids[name], "Window") == "2026-10-14"
         assert table.cell(ids["Erik Lindqvist"], "Verdict") == "✗ does not meet the standard"
         assert table.cell(ids["Amara Okafor"], "Verdict") == "✓ certified"
         assert table.cell(ids["Linh Tran"], "Verdict") == "… not yet certified"
@@ -256,7 +256,7 @@ async def test_timeline_drift_and_anchor_checks_over_two_sessions(demo: Demo) ->
         screen = await open_raters(app, pilot)
         erik = rater_id(demo.store, "Erik Lindqvist")
         table = screen.query_one(RaterList)
-        assert table.cell(erik, "Last session") == "2026-12-02"
+        assert table.cell(erik, "Window") == "2026-10-14–12-02"  # the verdict's sessions
         assert "⚠ drift ×2" in table.cell(erik, "Flags")
         # Over both sessions Erik matched 21 + 40 of 80 (the follow-up gives the key).
         assert table.cell(erik, "n") == "80"
@@ -316,15 +316,15 @@ async def test_an_empty_database_says_there_are_no_raters(tmp_path: object) -> N
         store.close()
 
 
-async def test_a_rater_with_no_session_has_not_enough_evidence(demo: Demo) -> None:
+async def test_a_rater_with_no_session_has_no_scores_in_the_window(demo: Demo) -> None:
     newcomer = demo.store.add_rater(Rater("Zoe Newcomer"))
     assert newcomer.id is not None
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_raters(app, pilot)
         table = screen.query_one(RaterList)
-        assert table.cell(newcomer.id, "Verdict") == "? not enough evidence yet"
-        assert table.cell(newcomer.id, "Last session") == "—"
+        assert table.cell(newcomer.id, "Verdict") == "– no scores in this window"
+        assert table.cell(newcomer.id, "Window") == "—"
         assert table.cell(newcomer.id, "Lean") == "—"
         await app.push_screen(RaterDetailScreen(newcomer.id))
         await app.workers.wait_for_complete()
@@ -387,3 +387,51 @@ def test_a_heat_map_cell_always_carries_its_sign_in_words(mean: float, n: int) -
     if abs(mean) >= 0.005:
         assert text.startswith("+" if mean > 0 else "-")
     assert text[-1] == ("▲" if mean - 0.3 > 0 else "▼" if mean + 0.3 < 0 else " ")
+
+
+async def test_the_list_and_the_detail_say_which_window_and_what_is_not_compared(
+    demo: Demo,
+) -> None:
+    """Issue 14: the same window as `calibrate raters`, and uncompared scores explained."""
+    from calibrate.domain.model import Sample
+
+    amara = rater_id(demo.store, "Amara Okafor")
+    erik = rater_id(demo.store, "Erik Lindqvist")
+    unkeyed = demo.store.add_sample(Sample(title="A new essay", body="No key yet."))
+    assert unkeyed.id is not None
+    first = demo.store.get_session(demo.recorded_id)
+    later = meeting.create_session(
+        demo.store,
+        title="No key yet",
+        date="2026-12-01",
+        rubric_id=first.rubric_id,
+        sample_ids=(unkeyed.id,),
+        rater_ids=(amara, erik),
+    )
+    assert later.id is not None
+    meeting.record_score(
+        demo.store, later.id, rater_id=amara, sample_id=unkeyed.id, criterion_key="claim", level=3
+    )
+    meeting.reveal(demo.store, later.id)
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_raters(app, pilot)
+        table = screen.query_one(RaterList)
+        assert table.cell(amara, "Window") == "2026-10-14"  # not the later, unkeyed session
+        assert table.cell(amara, "Flags").startswith("1 not compared")
+        assert "not compared" not in table.cell(erik, "Flags")
+        assert table.cell(erik, "Verdict") == "✗ does not meet the standard"
+        assert "Window: the sessions each verdict rests on" in text_of(
+            screen.query_one("#rt-legend", Static)
+        )
+        await app.push_screen(RaterDetailScreen(amara))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        card = text_of(app.screen.query_one(VerdictCard))
+        assert "Window: 1 session, 2026-10-14" in card
+        assert "1 of their 41 scores has no master key and no consensus yet" in card
+        agreement = text_of(app.screen.query_one("#rd-agreement", Static)).splitlines()
+        assert agreement[0].startswith("2026-10-14  weighted kappa 0.")
+        assert "same decision at the cut" in agreement[0] or "no cut score" in agreement[0]
+        assert agreement[1].startswith("2026-12-01  weighted kappa —")
+        assert agreement[1].endswith("1 of 1 not compared (no key or consensus)")

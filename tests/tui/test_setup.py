@@ -154,3 +154,56 @@ def test_cut_choices_name_the_levels(demo: Demo) -> None:
     choices = setup.cut_choices(rubric)
     assert [score for _, score in choices] == [1, 2, 3, 4]
     assert choices[2][0] == "at or above 3 · Proficient"
+
+
+def test_sample_choices_show_the_student_code_and_keep_to_the_rubric(demo: Demo) -> None:
+    """Issue 14: two kits' copies of an essay could not be told apart, and every sample of every
+    rubric was offered."""
+    from pathlib import Path
+
+    from calibrate.domain.model import Sample
+    from calibrate.services.records.database import load_scenario_file
+
+    grade8 = demo.store.list_rubrics()[0]
+    load_scenario_file(demo.store, Path(__file__).parents[2] / "scenarios/grade5-subtraction.toml")
+    fresh = demo.store.add_sample(
+        Sample(title="New essay", body="Not used yet.", student_code="X1")
+    )
+    choices = setup.sample_choices(demo.store, grade8.id)
+    grade8_samples = {i for s in demo.store.list_sessions() if s.rubric_id == grade8.id
+                      for i in s.sample_ids}  # fmt: skip
+    assert {c.sample_id for c in choices} == grade8_samples | {fresh.id}
+    first = demo.store.get_sample(choices[0].sample_id)
+    assert first.student_code and first.student_code in choices[0].label
+    assert choices[-1].label == "New essay  (X1 · essay)" and not choices[-1].with_rubric
+    assert all(c.with_rubric for c in choices[:-1])
+    everything = setup.sample_choices(demo.store, None)
+    assert len(everything) == len(demo.store.list_samples()) > len(choices)
+
+
+async def test_choosing_another_rubric_lists_its_samples_and_keeps_the_ticks(demo: Demo) -> None:
+    from pathlib import Path
+
+    from textual.widgets import SelectionList
+
+    from calibrate.services.records.database import load_scenario_file
+
+    load_scenario_file(demo.store, Path(__file__).parents[2] / "scenarios/grade5-subtraction.toml")
+    grade8 = next(r for r in demo.store.list_rubrics() if "Grade 8" in r.name)
+    grade5 = next(r for r in demo.store.list_rubrics() if r.id != grade8.id)
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(app, pilot)
+        screen.query_one("#setup-rubric", Select).value = grade8.id or 0
+        await pilot.pause()
+        listing = screen.query_one("#setup-samples", SelectionList)
+        offered = {listing.get_option_at_index(i).value for i in range(listing.option_count)}
+        assert offered == {c.sample_id for c in setup.sample_choices(demo.store, grade8.id)}
+        first = listing.get_option_at_index(0).value
+        listing.select(first)
+        screen.query_one("#setup-rubric", Select).value = grade5.id or 0
+        await pilot.pause()
+        offered = [listing.get_option_at_index(i).value for i in range(listing.option_count)]
+        wanted = {c.sample_id for c in setup.sample_choices(demo.store, grade5.id)}
+        assert set(offered) == wanted | {first}  # the ticked essay stays, still ticked
+        assert listing.selected == [first]

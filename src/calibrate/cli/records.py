@@ -31,10 +31,11 @@ EXPORT_FORMATS = ("csv", "json", "toml")
 @db_after_command
 def load(scenario: Path, command_db: Path | None) -> None:
     """Store a workshop kit (a scenario TOML file): its rubric, samples, raters, master key,
-    recorded session and anchors, all or nothing.
+    recorded session (scores, consensus) and anchors, all or nothing.
 
-    Loading the same kit again creates nothing. The format is described in
-    docs/scenario-format.md.
+    Loading the same kit again creates nothing; samples already stored with the same text are
+    reused. The format is described in docs/scenario-format.md. A file ending in .json is read
+    as the same kit in JSON (what `calibrate export session --format json` writes).
     """
     from calibrate.domain.errors import CalibrateError
     from calibrate.services.records.database import (
@@ -185,7 +186,8 @@ def sessions(as_json: bool, command_db: Path | None) -> None:
 @db_after_command
 def rubrics(all_versions: bool, as_json: bool, command_db: Path | None) -> None:
     """List the rubrics by name (the newest version of each): id, version, date stored,
-    criteria, levels, and how many sessions and anchors use that version."""
+    criteria, levels, how many sessions and anchors use that version, and the use of its
+    other versions."""
     from calibrate.services.records.database import list_rubrics
 
     with records(command_db) as store:
@@ -205,6 +207,15 @@ def rubrics(all_versions: bool, as_json: bool, command_db: Path | None) -> None:
                 "levels": s.n_levels,
                 "sessions": s.n_sessions,
                 "anchors": s.n_anchors,
+                "versions": [
+                    {
+                        "id": v.rubric_id,
+                        "version": v.version,
+                        "sessions": v.n_sessions,
+                        "anchors": v.n_anchors,
+                    }
+                    for v in s.versions
+                ],
             }
             for s in summaries
         ]
@@ -213,7 +224,17 @@ def rubrics(all_versions: bool, as_json: bool, command_db: Path | None) -> None:
     if not summaries:
         click.echo("No rubrics yet. Load a kit with: calibrate load SCENARIO.toml")
         return
-    header = ("id", "name", "version", "date", "criteria", "levels", "sessions", "anchors")
+    header = (
+        "id",
+        "name",
+        "version",
+        "date",
+        "criteria",
+        "levels",
+        "sessions",
+        "anchors",
+        "other versions",
+    )
     rows = [
         (
             str(s.rubric.id),
@@ -224,10 +245,13 @@ def rubrics(all_versions: bool, as_json: bool, command_db: Path | None) -> None:
             str(s.n_levels),
             str(s.n_sessions),
             str(s.n_anchors),
+            s.other_use_text or ("unused" if s.other_versions else "—"),
         )
         for s in summaries
     ]
     click.echo(text_table(header, rows, right={0, 2, 4, 5, 6, 7}))
+    if not all_versions and any(s.other_versions for s in summaries):
+        click.echo("\nSessions and anchors count this version only; --all-versions lists each.")
 
 
 @click.command(cls=RecordCommand)

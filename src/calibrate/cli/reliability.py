@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,12 +26,12 @@ from calibrate.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from calibrate.services.reliability.certification import Certification
-    from calibrate.services.reliability.history import RaterHistory
+    from calibrate.services.reliability.status import RaterStatus
     from calibrate.storage.policy_files import CertificationPolicy
 
 FORMATS = ("md", "html", "json")
 _BAR_WIDTH = 20
+_WRAP = 96
 
 
 def policy_option(fn: click.decorators.FC) -> click.decorators.FC:
@@ -58,6 +59,10 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
+def _kappa(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
 def _lean(value: float | None) -> str:
     return "—" if value is None else f"{value:+.2f}"
 
@@ -67,32 +72,32 @@ def _lean(value: float | None) -> str:
 @policy_option
 @db_after_command
 def raters(as_json: bool, policy_file: Path | None, command_db: Path | None) -> None:
-    """Every rater's reliability: sessions, agreement with the master key (or consensus) in
-    their latest session, lean, drift and certification verdict. For coaches: these figures
-    are private to each rater and their coach."""
-    from calibrate.services.reliability.certification import certify
-    from calibrate.services.reliability.history import team_histories
+    """Every rater's reliability over the sessions their verdict rests on (their most recent
+    sessions with a master key or consensus, as the policy counts them): compared scores,
+    exact and within-one matches, scores two or more levels away, lean, drift and the
+    certification verdict. The same figures as the app's Raters screen. For coaches: these
+    figures are private to each rater and their coach."""
+    from calibrate.services.reliability.history import anchor_checks
+    from calibrate.services.reliability.status import load_team_records, team_status
 
     policy = load_policy(policy_file)
     with records(command_db) as store:
-        histories = team_histories(store)
-    verdicts = [certify(h.rater, h.results, policy) for h in histories]
+        team = team_status(load_team_records(store), policy)
+        checks = anchor_checks(store, team.reliability, None) if as_json else ()
+    statuses = [
+        s.with_anchor_checks(tuple(c for rid, c in checks if rid == s.rater.id))
+        for s in team.raters
+    ]
     if as_json:
-        click.echo(
-            json.dumps(
-                [_rater_json(h, c) for h, c in zip(histories, verdicts, strict=True)],
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        click.echo(json.dumps([_rater_json(s) for s in statuses], indent=2, ensure_ascii=False))
         return
-    if not histories:
+    if not statuses:
         click.echo("No raters yet. Load a kit with: calibrate load SCENARIO.toml")
         return
     header = (
         "rater",
         "sessions",
-        "latest",
+        "window",
         "compared",
         "exact",
         "within 1",
@@ -102,38 +107,64 @@ def raters(as_json: bool, policy_file: Path | None, command_db: Path | None) -> 
         "verdict",
     )
     rows = []
-    for h, cert in zip(histories, verdicts, strict=True):
-        latest = h.points[-1] if h.points else None
-        r = latest.result if latest else None
+    for status in statuses:
+        w = status.window
         rows.append(
             (
-                h.rater.name,
-                str(len(h.points)),
-                latest.session.date if latest else "—",
-                str(r.n_compared) if r else "0",
-                _pct(r.exact.statistic) if r else "—",
-                _pct(r.adjacent.statistic) if r else "—",
-                str(r.n_far) if r else "—",
-                _lean(r.severity.statistic) if r else "—",
-                str(len(h.drift_flags)) if h.drift_flags else "",
-                cert.verdict.value,
+                status.rater.name,
+                str(len(status.history.points)),
+                w.dates,
+                str(w.n_compared),
+                _pct(w.exact.statistic),
+                _pct(w.adjacent.statistic),
+                str(w.n_far) if w.n_compared else "—",
+                _lean(w.lean.statistic),
+                str(status.drift_count) if status.drift_count else "",
+                status.verdict_text,
             )
         )
     click.echo(text_table(header, rows, right={1, 3, 4, 5, 6, 7, 8}))
-    click.echo(f"\nVerdicts under “{policy.name}” (calibrate rater NAME explains each).")
+    n = policy.last_sessions
+    notes = [
+        f"window: the sessions each verdict rests on (the rater's last {n} with compared "
+        "scores); compared, exact, within 1, 2+ away and lean cover that window. sessions counts "
+        "every revealed session; drift compares each session with the one before.",
+    ]
+    waiting = [s for s in statuses if s.window.n_not_compared]
+    if waiting:
+        counts = ", ".join(
+            f"{s.rater.name} {s.window.n_not_compared} of {s.window.n_scores}" for s in waiting
+        )
+        notes.append(f"Not compared yet (no master key and no consensus): {counts} scores.")
+    notes.append(f"Verdicts under “{policy.name}” (calibrate rater NAME explains each).")
+    click.echo("\n" + "\n".join(textwrap.fill(note, width=_WRAP) for note in notes))
 
 
-def _rater_json(history: RaterHistory, cert: Certification) -> dict[str, object]:
-    from calibrate.services.reports.gather import rater_session_json
+def _rater_json(status: RaterStatus) -> dict[str, object]:
+    from calibrate.services.reports.report_json import rater_session_json
 
+    history, w = status.history, status.window
     return {
         "rater": history.rater.name,
         "sessions": len(history.points),
         "latest": rater_session_json(history.points[-1].result) if history.points else None,
+        "window": {
+            "sessions": [{"id": s.id, "date": s.date, "title": s.title} for s in w.sessions],
+            "last_sessions": w.last_sessions,
+            "compared": w.n_compared,
+            "exact": w.exact.as_json(),
+            "adjacent": w.adjacent.as_json(),
+            "two_or_more_away": w.n_far,
+            "lean": w.lean.as_json(),
+        },
+        "scores": w.n_scores,
+        "not_compared": w.n_not_compared,
+        "not_compared_reason": w.not_compared_text,
+        "verdict_shown": status.verdict_text,
         "drift_flags": history.drift_flags,
         "anchor_checks": len(history.anchor_checks),
         "anchors_matched": history.anchors_matched,
-        "certification": cert.as_json(),
+        "certification": status.certification.as_json(),
     }
 
 
@@ -147,7 +178,9 @@ def rater(name: str, as_json: bool, policy_file: Path | None, command_db: Path |
     lean per criterion, use of the scale and anchors scored again. Private to the rater and
     their coach."""
     from calibrate.services.reliability.history import rater_by_name
-    from calibrate.services.reports.gather import rater_report, rater_report_json
+    from calibrate.services.reliability.window import verdict_window
+    from calibrate.services.reports.gather import rater_report
+    from calibrate.services.reports.report_json import rater_report_json
 
     policy = load_policy(policy_file)
     with records(command_db) as store:
@@ -158,36 +191,66 @@ def rater(name: str, as_json: bool, policy_file: Path | None, command_db: Path |
         click.echo(json.dumps(rater_report_json(report), indent=2, ensure_ascii=False))
         return
     h, cert = report.history, report.certification
+    window = verdict_window(h.results, cert)
     out = [f"{h.rater.name}  (private: for this rater and their coach)", ""]
-    out += [f"Certification: {cert.verdict.value} under “{policy.name}”.", f"  {cert.summary}", ""]
+    out += [f"Certification: {cert.verdict.value} under “{policy.name}”.", f"  {cert.summary}"]
+    out += [
+        f"  Window: {window.text} (the policy's last {window.last_sessions} with compared scores).",
+        "",
+    ]
     if not h.points:
         out.append("No sessions yet.")
         click.echo("\n".join(out))
         return
-    out.append("Timeline (exact matches; | marks 70%)")
+    out.append("Timeline (exact matches; | marks 70%; κw: weighted kappa against the reference)")
     rows = []
     for p in h.points:
         r = p.result
         rows.append(
             (
                 p.session.date,
-                p.session.title[:40],
+                p.session.title[:32],
                 str(r.n_compared),
+                str(r.n_not_compared) if r.n_not_compared else "",
                 _bar(r.exact.statistic),
                 _pct(r.exact.statistic),
                 _pct(r.adjacent.statistic),
                 str(r.n_far),
+                _kappa(r.weighted_kappa.statistic),
+                _pct(r.same_decision.statistic),
                 _lean(r.severity.statistic),
                 "drift" if p.drifted else "",
             )
         )
-    header = ("date", "session", "compared", "exact", "", "within 1", "2+ away", "lean", "")
-    out += [text_table(header, rows, right={2, 4, 5, 6, 7}), ""]
+    header = (
+        "date",
+        "session",
+        "compared",
+        "not compared",
+        "exact",
+        "",
+        "within 1",
+        "2+ away",
+        "κw",
+        "same at cut",
+        "lean",
+        "",
+    )
+    out += [text_table(header, rows, right={2, 3, 5, 6, 7, 8, 9, 10}), ""]
+    if window.not_compared_text:
+        out += [
+            textwrap.fill(
+                f"{window.not_compared_text} A master key or the team's consensus on those "
+                "items brings them in.",
+                width=_WRAP,
+            ),
+            "",
+        ]
     out += [f"! {flag}" for flag in h.drift_flags] or ["No significant change between sessions."]
-    out += ["", "Lean by criterion (levels; + lenient, - severe)"]
+    out += ["", f"Lean by criterion over the window (levels; + lenient, - severe; {window.text})"]
     out += [
         f"  {c.criterion.name:<28} {_lean(c.estimate.statistic):>6}  {c.estimate.reading}"
-        for c in h.by_criterion
+        for c in window.by_criterion
     ]
     latest = h.points[-1].result
     out += ["", f"Use of the scale ({latest.session.date}): {latest.central_tendency.reading}"]
@@ -274,6 +337,7 @@ def report(
     from calibrate.services.reports import gather as reports
     from calibrate.services.reports import html as report_html
     from calibrate.services.reports import markdown as report_markdown
+    from calibrate.services.reports import report_json
 
     if (session_id is None) == (rater_name is None):
         fail("give either --session ID or --rater NAME")
@@ -285,7 +349,9 @@ def report(
         if session_id is not None:
             data = reports.session_report(store, session_id, leave_out_partial=leave_out_partial)
             if fmt == "json":
-                text = json.dumps(reports.session_report_json(data), indent=2, ensure_ascii=False)
+                text = json.dumps(
+                    report_json.session_report_json(data), indent=2, ensure_ascii=False
+                )
             else:
                 text = (
                     report_html.session_html(data)
@@ -295,7 +361,7 @@ def report(
             for page in data.private if private_dir is not None else ():
                 if fmt == "json":
                     body = json.dumps(
-                        reports.private_page_json(data, page), indent=2, ensure_ascii=False
+                        report_json.private_page_json(data, page), indent=2, ensure_ascii=False
                     )
                 elif fmt == "html":
                     body = report_html.private_html(data, page)
@@ -308,7 +374,9 @@ def report(
             assert found.id is not None
             rdata = reports.rater_report(store, found.id, policy=policy)
             if fmt == "json":
-                text = json.dumps(reports.rater_report_json(rdata), indent=2, ensure_ascii=False)
+                text = json.dumps(
+                    report_json.rater_report_json(rdata), indent=2, ensure_ascii=False
+                )
             else:
                 text = (
                     report_html.rater_html(rdata)

@@ -218,6 +218,16 @@ class ScenarioAnchor:
 
 
 @dataclass(frozen=True)
+class ScenarioConsensus:
+    """A level the team agreed for a sample on a criterion, and why."""
+
+    sample: str  # Sample.key
+    criterion: str  # Criterion.key
+    level: int
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
 class ScenarioSession:
     title: str
     date: str
@@ -226,3 +236,11 @@ class ScenarioSession:
     cut_score: int | None = None
     phase: Phase = Phase.SCORING
     scores: tuple[ScenarioScore, ...] = field(default=())
+    consensus: tuple[ScenarioConsensus, ...] = field(default=())
+    round: int | None = None  # the current round (None: the highest round of the scores)
+
+    @property
+    def current_round(self) -> int:
+        """The round the session is in: ``round`` if given, never below a scored round."""
+        scored = max((s.round for s in self.scores), default=1)
+        return max(scored, self.round or 1)

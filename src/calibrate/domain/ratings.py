@@ -48,6 +48,9 @@ class RatingTable:
     level: Measurement
     unit_ids: tuple[str, ...] = field(default=())
     rater_ids: tuple[str, ...] = field(default=())
+    #: When the units are sample × criterion items: the sample each unit is an item of, so a
+    #: report can count samples and items apart. Empty when each unit is a sample.
+    unit_samples: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "level", Measurement(self.level))
@@ -77,6 +80,8 @@ class RatingTable:
             )
         if len(self.unit_ids) != codes.shape[0] or len(self.rater_ids) != codes.shape[1]:
             raise CalibrateError("unit or rater labels do not match the table's shape")
+        if self.unit_samples and len(self.unit_samples) != codes.shape[0]:
+            raise CalibrateError("the samples of the units do not match the table's shape")
 
     # ----------------------------------------------------------------- constructors
     @classmethod
@@ -113,6 +118,11 @@ class RatingTable:
     @property
     def n_units(self) -> int:
         return int(self.codes.shape[0])
+
+    @property
+    def n_samples(self) -> int:
+        """How many samples the units come from (the units themselves unless they are items)."""
+        return len(set(self.unit_samples)) if self.unit_samples else self.n_units
 
     @property
     def n_raters(self) -> int:
@@ -169,6 +179,7 @@ class RatingTable:
             self.level,
             tuple(u for u, k in zip(self.unit_ids, keep, strict=True) if k),
             self.rater_ids,
+            tuple(u for u, k in zip(self.unit_samples, keep, strict=False) if k),
         )
 
     def select_raters(self, columns: Sequence[int]) -> RatingTable:
@@ -179,10 +190,13 @@ class RatingTable:
             self.level,
             self.unit_ids,
             tuple(self.rater_ids[j] for j in cols),
+            self.unit_samples,
         )
 
     def with_level(self, level: Measurement) -> RatingTable:
-        return RatingTable(self.codes, self.categories, level, self.unit_ids, self.rater_ids)
+        return RatingTable(
+            self.codes, self.categories, level, self.unit_ids, self.rater_ids, self.unit_samples
+        )
 
 
 def _is_number(value: object) -> bool:

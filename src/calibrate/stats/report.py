@@ -212,8 +212,7 @@ def _warnings(table: RatingTable, categories_declared: bool) -> list[str]:
         )
     if table.n_units < SMALL_SAMPLE_UNITS:
         warnings.append(
-            f"Only {table.n_units} {'sample was' if table.n_units == 1 else 'samples were'} "
-            "rated: every figure below has a wide margin of "
+            f"Only {_how_many_rated(table)} rated: every figure below has a wide margin of "
             "error. Read the ranges, not just the values, and do not compare teams on this alone."
         )
     scored = np.asarray(table.present.any(axis=0), dtype=bool)
@@ -221,6 +220,16 @@ def _warnings(table: RatingTable, categories_declared: bool) -> list[str]:
     if absent:
         warnings.append(f"{_names(absent)} gave no ratings at all.")
     return warnings
+
+
+def _how_many_rated(table: RatingTable) -> str:
+    """ "3 samples were" or, for a table of items, "3 samples (9 sample × criterion items) were"."""
+    n = table.n_samples
+    samples = f"{n} sample{'' if n == 1 else 's'}"
+    if not table.unit_samples:
+        return f"{samples} {'was' if n == 1 else 'were'}"
+    items = f"{table.n_units} sample × criterion item{'' if table.n_units == 1 else 's'}"
+    return f"{samples} ({items}) {'was' if n == 1 and table.n_units == 1 else 'were'}"
 
 
 def _names(names: list[str]) -> str:

@@ -146,28 +146,63 @@ def _session_problems(kit: ScenarioFile) -> Iterator[Problem]:
                 f"(session.scores[{seen[triple] + 1}]); use one entry per rater, sample and round",
             )
         seen.setdefault(triple, i)
+    rounds = max((entry.round for entry in session.scores), default=1)
+    if session.round is not None and session.round < rounds:
+        yield Problem(
+            ("session", "round"),
+            f"the session is in round {session.round}, but it has scores of round {rounds}",
+        )
+    yield from _consensus_problems(kit, samples, scales)
+
+
+def _consensus_problems(
+    kit: ScenarioFile, samples: Mapping[str, object], scales: Mapping[str, tuple[int, ...]]
+) -> Iterator[Problem]:
+    assert kit.session is not None
+    agreed: set[tuple[str, str]] = set()
+    for i, entry in enumerate(kit.session.consensus):
+        path: TomlPath = ("session", "consensus", i)
+        yield from _reference((*path, "sample"), entry.sample, samples, "sample")
+        yield from _criterion_level(path, entry.criterion, entry.level, scales)
+        if (entry.sample, entry.criterion) in agreed:
+            yield Problem(
+                path,
+                f"sample {show_value(entry.sample)} already has a consensus level for "
+                f"{show_value(entry.criterion)}; give one per sample and criterion",
+            )
+        agreed.add((entry.sample, entry.criterion))
+
+
+def _criterion_level(
+    path: TomlPath, criterion: str, level: int, scales: Mapping[str, tuple[int, ...]]
+) -> Iterator[Problem]:
+    if criterion not in scales:
+        yield Problem(
+            (*path, "criterion"),
+            f"the rubric has no criterion {show_value(criterion)} (it has {', '.join(scales)})",
+        )
+    elif level not in scales[criterion]:
+        allowed = ", ".join(str(s) for s in scales[criterion])
+        yield Problem(
+            (*path, "level"),
+            f"{level} is not a level of criterion {show_value(criterion)} "
+            f"(its levels are {allowed})",
+        )
 
 
 def _anchor_problems(kit: ScenarioFile) -> Iterator[Problem]:
     samples, scales = {s.key: s for s in kit.samples}, _scales(kit)
-    seen: set[tuple[str, str, int]] = set()
+    # One sample may anchor a level twice (a retired annotation and its rewrite), but an
+    # anchor listed twice word for word is a mistake.
+    seen: set[tuple[str, str, int, str, str]] = set()
     for i, anchor in enumerate(kit.anchors):
         path: TomlPath = ("anchors", i)
         yield from _reference((*path, "sample"), anchor.sample, samples, "sample")
-        if anchor.criterion not in scales:
+        yield from _criterion_level(path, anchor.criterion, anchor.level, scales)
+        same = (anchor.sample, anchor.criterion, anchor.level, anchor.annotation, anchor.status)
+        if same in seen:
             yield Problem(
-                (*path, "criterion"),
-                f"the rubric has no criterion {show_value(anchor.criterion)} "
-                f"(it has {', '.join(scales)})",
+                path,
+                "the same anchor (sample, criterion, level, annotation and status) is listed twice",
             )
-        elif anchor.level not in scales[anchor.criterion]:
-            allowed = ", ".join(str(s) for s in scales[anchor.criterion])
-            yield Problem(
-                (*path, "level"),
-                f"{anchor.level} is not a level of criterion {show_value(anchor.criterion)} "
-                f"(its levels are {allowed})",
-            )
-        triple = (anchor.sample, anchor.criterion, anchor.level)
-        if triple in seen:
-            yield Problem(path, "the same anchor (sample, criterion, level) is listed twice")
-        seen.add(triple)
+        seen.add(same)

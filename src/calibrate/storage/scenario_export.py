@@ -10,6 +10,7 @@ from calibrate.domain.model import (
     Sample,
     Scenario,
     ScenarioAnchor,
+    ScenarioConsensus,
     ScenarioScore,
     ScenarioSession,
     Session,
@@ -24,10 +25,30 @@ def rubric_content(rubric: Rubric) -> Rubric:
     return replace(rubric, id=None, family_id=None, created_at="")
 
 
+def rubric_difference(stored: Rubric, kit: Rubric) -> str:
+    """How a kit's rubric differs from the stored one of the same name and version, in words."""
+    for name in ("subject", "grade_band", "kind"):
+        if getattr(stored, name) != getattr(kit, name):
+            return f"its {name.replace('_', ' ')} differs"
+    stored_keys = [c.key for c in stored.criteria]
+    kit_keys = [c.key for c in kit.criteria]
+    if stored_keys != kit_keys:
+        return (
+            f"the stored criteria are {', '.join(stored_keys)}; the kit's are {', '.join(kit_keys)}"
+        )
+    for old, new in zip(stored.criteria, kit.criteria, strict=True):
+        if old != new:
+            return f'the criterion "{new.key}" is worded or scaled differently'
+    return "they differ"
+
+
 def export_session(store: Store, session_id: int) -> Scenario:
     """The stored session ``session_id`` as a kit: its rubric version, samples (with their kit
-    keys), raters, the current scores of every round, the master key of its samples and the
-    anchors taken from it. Raises NotFoundError if there is no such session."""
+    keys), raters, the current scores of every round with their notes, the round it is in, the
+    consensus decisions with their rationales, the master key of its samples and the anchors
+    taken from it (with their status). Timestamps are not part of a kit (loading sets them),
+    nor are the earlier values of a changed score. Raises NotFoundError if there is no such
+    session."""
     session = store.get_session(session_id)
     rubric = store.get_rubric(session.rubric_id)
     samples = [store.get_sample(i) for i in session.sample_ids]
@@ -52,13 +73,14 @@ def export_session(store: Store, session_id: int) -> Scenario:
         store.reference_scores(session.sample_ids, rubric_id=session.rubric_id),
         key=lambda r: (sample_order[r.sample_id], criterion_order[r.criterion_key]),
     )
-    anchors: dict[tuple[str, str, int], ScenarioAnchor] = {}
+    consensus = [c for c in store.consensus_for(session_id) if c.sample_id in keys]
+    anchors: dict[ScenarioAnchor, None] = {}  # in stored order, each content once
     for a in store.anchors(rubric_id=rubric.id):
         if a.session_id == session_id and a.sample_id in keys:
             anchor = ScenarioAnchor(
                 keys[a.sample_id], a.criterion_key, a.level, a.annotation, a.status
             )
-            anchors.setdefault((anchor.sample, anchor.criterion, anchor.level), anchor)
+            anchors.setdefault(anchor, None)
     return Scenario(
         name=name,
         description=f'Exported from the session "{session.title}" of {session.date}.',
@@ -83,12 +105,18 @@ def export_session(store: Store, session_id: int) -> Scenario:
                 )
                 for s in scores
             ),
+            consensus=tuple(
+                ScenarioConsensus(keys[c.sample_id], c.criterion_key, c.level, c.rationale)
+                for c in consensus
+                if c.criterion_key in criteria
+            ),
+            round=session.round,
         ),
         master_key=tuple(
             ScenarioScore(keys[r.sample_id], r.criterion_key, r.level, set_by=r.set_by)
             for r in master
         ),
-        anchors=tuple(anchors.values()),
+        anchors=tuple(anchors),
     )
 
 

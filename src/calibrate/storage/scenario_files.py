@@ -33,11 +33,13 @@ from calibrate.domain.model import (
     SampleKind,
     Scenario,
     ScenarioAnchor,
+    ScenarioConsensus,
     ScenarioScore,
     ScenarioSession,
 )
 from calibrate.storage.private_files import write_private_text
 from calibrate.storage.scenario_checks import cross_check
+from calibrate.storage.scenario_json import load_json, located
 from calibrate.storage.scenario_schema import (
     FORMAT_VERSION,
     Problem,
@@ -61,7 +63,9 @@ def read_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 
 def parse_scenario_bytes(raw: bytes, *, source: str) -> Scenario:
-    """Decode ``raw`` as UTF-8 (a leading byte-order mark is allowed) and parse it."""
+    """Decode ``raw`` as UTF-8 (a leading byte-order mark is allowed) and parse it: as JSON
+    when ``source`` ends in ``.json`` (the shape ``export session --format json`` writes),
+    else as TOML."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -70,7 +74,22 @@ def parse_scenario_bytes(raw: bytes, *, source: str) -> Scenario:
             f"{source}, line {line}: is not UTF-8 text (byte {raw[exc.start]:#04x} cannot be "
             "read); save the file as UTF-8"
         ) from None
-    return parse_scenario(text.removeprefix("\ufeff"), source=source)
+    text = text.removeprefix("\ufeff")
+    if source.lower().endswith(".json"):
+        return parse_scenario_json(text, source=source)
+    return parse_scenario(text, source=source)
+
+
+def parse_scenario_json(text: str, *, source: str = "<scenario>") -> Scenario:
+    """Parse and check a kit written as JSON: the same structure and rules as the TOML."""
+    data = load_json(text, source)
+    checked = validate_structure(data)
+    if isinstance(checked, list):
+        raise located(checked, text, source, MAX_PROBLEMS_SHOWN)
+    problems = cross_check(checked)
+    if problems:
+        raise located(problems, text, source, MAX_PROBLEMS_SHOWN)
+    return _to_domain(checked)
 
 
 def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
@@ -173,6 +192,11 @@ def _to_domain(kit: ScenarioFile) -> Scenario:
                 for e in kit.session.scores
                 for criterion, level in e.levels.items()
             ),
+            consensus=tuple(
+                ScenarioConsensus(c.sample, c.criterion, c.level, c.rationale)
+                for c in kit.session.consensus
+            ),
+            round=kit.session.round,
         )
     master_key = tuple(
         ScenarioScore(sample=e.sample, criterion=criterion, level=level, set_by=e.set_by)
@@ -298,6 +322,8 @@ def _session(out: list[str], session: ScenarioSession) -> None:
     if session.cut_score is not None:
         fields["cut_score"] = session.cut_score
     fields["phase"] = str(session.phase)
+    if session.round is not None:
+        fields["round"] = session.round
     _table(out, "[session]", fields)
     for (rater, sample, round_), rows in _runs(
         session.scores, lambda r: (r.rater, r.sample, r.round)
@@ -312,6 +338,17 @@ def _session(out: list[str], session: ScenarioSession) -> None:
             entry,
             levels=_inline({r.criterion: r.level for r in rows}),
             notes=_inline(notes) if notes else None,
+        )
+    for c in session.consensus:
+        _table(
+            out,
+            "[[session.consensus]]",
+            {
+                "sample": c.sample,
+                "criterion": c.criterion,
+                "level": c.level,
+                "rationale": c.rationale,
+            },
         )
 
 

@@ -165,6 +165,13 @@ class ScoreEntry(_Table):
     notes: dict[str, Text] = {}
 
 
+class ConsensusEntry(_Table):
+    sample: Text
+    criterion: Text
+    level: Number
+    rationale: Text = ""
+
+
 class SessionEntry(_Table):
     title: Name
     date: IsoDate
@@ -172,7 +179,9 @@ class SessionEntry(_Table):
     blind: bool
     cut_score: Number | None = None
     phase: Literal["setup", "scoring", "reveal", "consensus", "closed"]
+    round: Positive | None = None
     scores: list[ScoreEntry] = []
+    consensus: list[ConsensusEntry] = []
 
 
 class AnchorEntry(_Table):

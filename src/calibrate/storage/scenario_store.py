@@ -4,7 +4,9 @@
 reused, so loading the same kit twice creates nothing. Identity rules:
 
 - a rater is the rater of the same name;
-- a sample is the sample whose key is ``"<scenario name>/<sample key>"``;
+- a sample is the sample whose key is ``"<scenario name>/<sample key>"``, or else a stored
+  sample with the same content (title, body and details: the same work brought by another kit,
+  or made in the app), so that the same texts are never stored twice (counted as matched);
 - the rubric is the stored one of the same name and version (which must have the same content);
 - the session is the stored one with the same title, date and rubric version.
 
@@ -15,12 +17,13 @@ export into a fresh database and exporting again gives the same file.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING
 
 from calibrate.domain.errors import InvalidOperationError, NotFoundError, ScenarioError
 from calibrate.domain.model import (
     Anchor,
+    Consensus,
     Phase,
     ReferenceScore,
     Rubric,
@@ -30,7 +33,7 @@ from calibrate.domain.model import (
     ScenarioScore,
     Session,
 )
-from calibrate.storage.scenario_export import export_session, rubric_content
+from calibrate.storage.scenario_export import export_session, rubric_content, rubric_difference
 
 if TYPE_CHECKING:
     from calibrate.storage.store import Store
@@ -44,10 +47,12 @@ class LoadReport:
 
     rubric_id: int
     session_id: int | None
+    sample_ids: dict[str, int] = field(default_factory=dict)  # kit key -> stored sample id
     rubrics_created: int = 0
     rubrics_reused: int = 0
     samples_created: int = 0
     samples_reused: int = 0
+    samples_matched: int = 0  # reused because another kit (or the app) stored the same text
     raters_created: int = 0
     raters_reused: int = 0
     sessions_created: int = 0
@@ -58,6 +63,8 @@ class LoadReport:
     reference_scores_unchanged: int = 0
     anchors_created: int = 0
     anchors_reused: int = 0
+    consensus_set: int = 0
+    consensus_unchanged: int = 0
 
     @property
     def created(self) -> int:
@@ -70,6 +77,7 @@ class LoadReport:
             + self.scores_recorded
             + self.reference_scores_set
             + self.anchors_created
+            + self.consensus_set
         )
 
 
@@ -93,7 +101,9 @@ def load_scenario(store: Store, scenario: Scenario) -> LoadReport:
             raters = {
                 r.name: _rater(store, scenario, i, counts) for i, r in enumerate(scenario.raters)
             }
-            samples = {s.key: _sample(store, scenario, s, counts) for s in scenario.samples}
+            samples: dict[str, int] = {}
+            for sample in scenario.samples:
+                samples[sample.key] = _sample(store, scenario, sample, samples, counts)
             session_id = None
             if scenario.session is not None:
                 session_id = _session(store, scenario, rubric.id, samples, raters, counts)
@@ -105,7 +115,7 @@ def load_scenario(store: Store, scenario: Scenario) -> LoadReport:
         raise ScenarioError(
             f'The kit "{scenario.name}" cannot be loaded: {exc.message} Nothing was loaded.'
         ) from exc
-    return LoadReport(rubric_id=rubric.id, session_id=session_id, **counts)
+    return LoadReport(rubric_id=rubric.id, session_id=session_id, sample_ids=samples, **counts)
 
 
 def _missing(scenario: Scenario, what: str, name: str, where: str) -> ScenarioError:
@@ -125,7 +135,7 @@ def _rubric(store: Store, scenario: Scenario, counts: Counter[str]) -> Rubric:
         raise ScenarioError(
             f'The kit "{scenario.name}" has the rubric "{kit.name}" version {kit.version}, but '
             f"a different rubric with that name and version is already stored "
-            f"({_first_difference(stored, kit)}). Give the kit's rubric a new version number; "
+            f"({rubric_difference(stored, kit)}). Give the kit's rubric a new version number; "
             f"nothing was loaded."
         )
     counts["rubrics_reused"] += 1
@@ -167,12 +177,28 @@ def _rater(store: Store, scenario: Scenario, index: int, counts: Counter[str]) -
     return stored.id
 
 
-def _sample(store: Store, scenario: Scenario, sample: Sample, counts: Counter[str]) -> int:
+def _sample(
+    store: Store,
+    scenario: Scenario,
+    sample: Sample,
+    taken: dict[str, int],
+    counts: Counter[str],
+) -> int:
     key = stored_key(scenario.name, sample.key)
     stored = store.sample_by_key(key)
     if stored is None:
-        stored = store.add_sample(replace(sample, key=key, id=None))
-        counts["samples_created"] += 1
+        # Not a sample this load already uses, nor one stored under another key of this kit.
+        mine = {stored_key(scenario.name, s.key) for s in scenario.samples}
+        claimed = set(taken.values())
+        stored = next(
+            (s for s in store.samples_like(sample) if s.id not in claimed and s.key not in mine),
+            None,
+        )
+        if stored is not None:
+            counts["samples_matched"] += 1
+        else:
+            stored = store.add_sample(replace(sample, key=key, id=None))
+            counts["samples_created"] += 1
     else:
         differs = [
             f.name
@@ -220,7 +246,7 @@ def _session(
                 rater_ids=tuple(raters.values()),
                 phase=kit.phase,
                 blind=kit.blind,
-                round=max((s.round for s in kit.scores), default=1),
+                round=kit.current_round,
                 cut_score=kit.cut_score,
             )
         )
@@ -245,6 +271,7 @@ def _session(
             )
     assert found.id is not None
     _scores(store, scenario, found, samples, raters, counts)
+    _consensus(store, scenario, found, samples, counts)
     return found.id
 
 
@@ -289,6 +316,39 @@ def _scores(
         )
         counts["scores_recorded"] += 1
     store.set_phase(session.id, kit.phase)
+
+
+def _consensus(
+    store: Store,
+    scenario: Scenario,
+    session: Session,
+    samples: dict[str, int],
+    counts: Counter[str],
+) -> None:
+    kit = scenario.session
+    assert kit is not None and session.id is not None
+    stored = {
+        (c.sample_id, c.criterion_key): (c.level, c.rationale)
+        for c in store.consensus_for(session.id)
+    }
+    todo: list[Consensus] = []
+    for i, row in enumerate(kit.consensus, start=1):
+        if row.sample not in samples:
+            raise _missing(scenario, "a sample", row.sample, f"consensus decision {i}")
+        sample_id = samples[row.sample]
+        if stored.get((sample_id, row.criterion)) == (row.level, row.rationale):
+            counts["consensus_unchanged"] += 1
+        else:
+            todo.append(Consensus(session.id, sample_id, row.criterion, row.level, row.rationale))
+    if not todo:
+        return
+    phase = store.get_session(session.id).phase
+    if phase is Phase.CLOSED:  # a closed session's consensus is final: reopen it to write
+        store.set_phase(session.id, Phase.CONSENSUS)
+    for decision in todo:
+        store.set_consensus(decision)
+        counts["consensus_set"] += 1
+    store.set_phase(session.id, phase)
 
 
 def _reference(

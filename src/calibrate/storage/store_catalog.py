@@ -58,6 +58,25 @@ class CatalogStore(StoreBase):
         row = self._row("SELECT * FROM samples WHERE key = ?", (key,))
         return None if row is None else _sample(row)
 
+    def samples_like(self, sample: Sample) -> list[Sample]:
+        """The stored samples with the same content as ``sample`` (title, body, kind, student
+        code, grade, task and attachments; key and id aside): the same piece of work, whichever
+        kit brought it. Oldest first, except that one whose key (or, for a sample with no key,
+        the ``sample-<id>`` a session export names it by) is ``sample.key`` comes first, so
+        that two identical copies keep their places when a kit is loaded back."""
+        rows = self._rows(
+            "SELECT * FROM samples WHERE body = ? AND title = ? ORDER BY id",
+            (sample.body, sample.title),
+        )
+        wanted = same_content_key(sample)
+        found = [s for row in rows if same_content_key(s := _sample(row)) == wanted]
+
+        def named(s: Sample) -> bool:
+            own = s.key.rpartition("/")[2] if s.key else f"sample-{s.id}"
+            return bool(sample.key) and own == sample.key
+
+        return sorted(found, key=lambda s: not named(s))
+
     def list_samples(self) -> list[Sample]:
         """Every sample, in the order they were added."""
         return [_sample(row) for row in self._rows("SELECT * FROM samples ORDER BY id")]
@@ -155,6 +174,19 @@ def _sample_values(sample: Sample) -> tuple[object, ...]:
         sample.grade,
         sample.task,
         json.dumps(list(sample.attachments)),
+    )
+
+
+def same_content_key(sample: Sample) -> tuple[object, ...]:
+    """What makes two samples the same piece of work: every field but the key and the id."""
+    return (
+        sample.title,
+        sample.body,
+        str(sample.kind),
+        sample.student_code,
+        sample.grade,
+        sample.task,
+        tuple(sample.attachments),
     )
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "kit_from_rubric",
     "kit_from_session",
     "load_kit_file",
+    "rubric_raters",
     "rubric_samples",
 ]
 
@@ -48,6 +49,25 @@ def rubric_samples(store: Store, rubric_id: int) -> list[int]:
     return [s.id for s in store.list_samples() if s.id in wanted]
 
 
+def rubric_raters(store: Store, rubric_id: int) -> list[int]:
+    """The raters who belong with a rubric: the active raters of the sessions of any of its
+    versions, and active raters in no session yet (nobody else's either); by name. Raters who
+    have only met over other rubrics are left out."""
+    rubric = store.get_rubric(rubric_id)
+    family = {v.id for v in store.rubric_versions(rubric.family_id or rubric_id)}
+    own: set[int] = set()
+    seated: set[int] = set()
+    for session in store.list_sessions():
+        seated.update(session.rater_ids)
+        if session.rubric_id in family:
+            own.update(session.rater_ids)
+    return [
+        r.id
+        for r in store.list_raters(active_only=True)
+        if r.id is not None and (r.id in own or r.id not in seated)
+    ]
+
+
 def kit_from_rubric(
     store: Store,
     rubric_id: int,
@@ -59,7 +79,7 @@ def kit_from_rubric(
 ) -> Scenario:
     """A kit without a recorded session: the rubric version, the samples (default: those of
     :func:`rubric_samples` and those loaded from a kit of the same name), the raters (default:
-    every active rater), the master key of those samples on this rubric (set against any of its
+    :func:`rubric_raters`), the master key of those samples on this rubric (set against any of its
     versions, where the level is still on this one) and the anchors of this version among them
     (retired ones left out).
 
@@ -80,11 +100,10 @@ def kit_from_rubric(
     else:
         ids = sample_ids
     samples = [store.get_sample(i) for i in ids]
-    raters = (
-        store.list_raters(active_only=True)
-        if rater_ids is None
-        else [store.get_rater(i) for i in rater_ids]
-    )
+    raters = [
+        store.get_rater(i)
+        for i in (rubric_raters(store, rubric_id) if rater_ids is None else rater_ids)
+    ]
     keys = kit_sample_keys(samples, name)
     criteria = {c.key: c for c in rubric.criteria}
     order = {key: n for n, key in enumerate(criteria)}
@@ -93,13 +112,13 @@ def kit_from_rubric(
         store.reference_scores(ids, rubric_id=rubric_id),
         key=lambda r: (position[r.sample_id], order[r.criterion_key]),
     )
-    anchors: dict[tuple[str, str, int], ScenarioAnchor] = {}
+    anchors: dict[ScenarioAnchor, None] = {}  # in stored order, each content once
     for a in store.anchors(rubric_id=rubric_id):
         if a.sample_id in keys and a.status is not AnchorStatus.RETIRED:
             anchor = ScenarioAnchor(
                 keys[a.sample_id], a.criterion_key, a.level, a.annotation, a.status
             )
-            anchors.setdefault((anchor.sample, anchor.criterion, anchor.level), anchor)
+            anchors.setdefault(anchor, None)
     return Scenario(
         name=name,
         description=description.strip() or f"The rubric “{rubric.name}” with its samples.",
@@ -110,7 +129,7 @@ def kit_from_rubric(
             ScenarioScore(keys[r.sample_id], r.criterion_key, r.level, set_by=r.set_by)
             for r in master
         ),
-        anchors=tuple(anchors.values()),
+        anchors=tuple(anchors),
     )
 
 

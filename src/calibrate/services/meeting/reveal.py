@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -86,9 +86,12 @@ class Reveal:
         )
 
     def overall_table(self) -> RatingTable:
-        """Units are sample × criterion items; raters are the session's raters."""
+        """Units are sample × criterion items (each unit's sample is named, so the report counts
+        samples, not items); raters are the session's raters."""
         scores = {score for c in self.context.rubric.criteria for score in c.scores}
-        return _table(self.context, self.items, sorted(scores))
+        table = _table(self.context, self.items, sorted(scores))
+        samples = tuple(str(i.sample_id) for i in self.items)
+        return replace(table, unit_samples=samples)
 
     def criterion_table(self, criterion_key: str) -> RatingTable:
         """Units are the samples, on one criterion."""

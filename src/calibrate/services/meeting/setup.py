@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from calibrate.domain.errors import InvalidOperationError
-from calibrate.domain.model import Rubric, Session
+from calibrate.domain.model import Rubric, Sample, Session
 from calibrate.domain.text_rules import name_problem
 from calibrate.services.meeting import sessions as meeting
 from calibrate.storage.store import Store
@@ -39,6 +39,50 @@ def default_rubric(store: Store) -> int | None:
     """The newest version of the first rubric by name (None when there is no rubric)."""
     newest = store.list_rubrics()
     return _id(newest[0]) if newest else None
+
+
+@dataclass(frozen=True)
+class SampleChoice:
+    sample_id: int
+    label: str  # e.g. "Should our school start later?  (G8-A-017 · essay · grade 8)"
+    with_rubric: bool  # already used with this rubric (scored, keyed or anchored)
+
+
+def sample_label(sample: Sample) -> str:
+    """The title, then the student code, kind and grade: enough to tell two copies apart."""
+    facts = [
+        sample.student_code,
+        sample.kind.value,
+        f"grade {sample.grade}" if sample.grade else "",
+    ]
+    shown = " · ".join(part for part in facts if part)
+    return f"{sample.title}  ({shown})" if shown else sample.title
+
+
+def sample_choices(store: Store, rubric_id: int | None) -> list[SampleChoice]:
+    """The samples a session on ``rubric_id`` can score, in the order they were added: those
+    used with this rubric (scored in a session of any of its versions, given a master-key level
+    on it, or kept as its anchor) and those not used with any rubric yet (new work). Samples
+    used only with other rubrics are left out. Without a rubric, every sample."""
+    samples = [s for s in store.list_samples() if s.id is not None]
+    if rubric_id is None:
+        return [SampleChoice(_sid(s), sample_label(s), False) for s in samples]
+    family = {r.id: r.family_id or r.id for r in store.list_rubrics(all_versions=True)}
+    uses: dict[int, set[int | None]] = {}
+    for session in store.list_sessions():
+        for sample_id in session.sample_ids:
+            uses.setdefault(sample_id, set()).add(family.get(session.rubric_id))
+    for ref in store.reference_scores():
+        if ref.rubric_id is not None:
+            uses.setdefault(ref.sample_id, set()).add(family.get(ref.rubric_id))
+    for anchor in store.anchors():
+        uses.setdefault(anchor.sample_id, set()).add(family.get(anchor.rubric_id))
+    mine = family.get(rubric_id)
+    return [
+        SampleChoice(_sid(s), sample_label(s), mine in uses.get(_sid(s), set()))
+        for s in samples
+        if not uses.get(_sid(s)) or mine in uses[_sid(s)]
+    ]
 
 
 def cut_choices(rubric: Rubric) -> list[tuple[str, int]]:
@@ -118,6 +162,11 @@ def start_session(store: Store, form: SessionForm) -> Session:
         cut_score=form.cut_score,
         start=True,
     )
+
+
+def _sid(sample: Sample) -> int:
+    assert sample.id is not None
+    return sample.id
 
 
 def _id(rubric: Rubric) -> int:

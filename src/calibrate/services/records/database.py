@@ -20,7 +20,7 @@ from calibrate.domain.model import Phase, Rubric, Scenario
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.records.catalog import bundled_scenario_dir
 from calibrate.storage.scenario_files import read_scenario
-from calibrate.storage.scenario_store import LoadReport, load_scenario, stored_key
+from calibrate.storage.scenario_store import LoadReport, load_scenario
 from calibrate.storage.score_import import import_scores_csv
 from calibrate.storage.store import Store
 
@@ -76,11 +76,7 @@ def prepare_demo(store: Store, *, today: date | None = None, fresh: bool = False
             if earlier.title == title and earlier.phase is not Phase.CLOSED:
                 assert earlier.id is not None
                 return earlier.id
-    sample_ids = []
-    for sample in scenario.samples:
-        stored = store.sample_by_key(stored_key(scenario.name, sample.key))
-        assert stored is not None and stored.id is not None
-        sample_ids.append(stored.id)
+    sample_ids = [report.sample_ids[sample.key] for sample in scenario.samples]
     rater_ids = []
     for rater in scenario.raters:
         stored_rater = store.rater_by_name(rater.name)
@@ -105,7 +101,7 @@ def load_summary(kit: LoadedKit) -> str:
     """One line saying what loading ``kit`` created and what was already stored."""
     r = kit.report
     where = f" (session id {r.session_id})" if r.session_id is not None else ""
-    if r.created == 0:
+    if r.created == 0 and not r.samples_matched:
         return f'"{kit.name}"{where}: already loaded, nothing changed.'
     created = _counted(
         [
@@ -114,6 +110,7 @@ def load_summary(kit: LoadedKit) -> str:
             (r.raters_created, "rater"),
             (r.sessions_created, "session"),
             (r.scores_recorded, "score"),
+            (r.consensus_set, "consensus decision"),
             (r.reference_scores_set, "master-key score"),
             (r.anchors_created, "anchor"),
         ]
@@ -125,11 +122,20 @@ def load_summary(kit: LoadedKit) -> str:
             (r.raters_reused, "rater"),
             (r.sessions_reused, "session"),
             (r.scores_unchanged, "score"),
+            (r.consensus_unchanged, "consensus decision"),
             (r.reference_scores_unchanged, "master-key score"),
             (r.anchors_reused, "anchor"),
         ]
     )
-    return f'Loaded "{kit.name}"{where}: created {created}; already there: {there}.'
+    matched = ""
+    if r.samples_matched:
+        n = r.samples_matched
+        matched = (
+            f" {n} of the kit's samples {'was' if n == 1 else 'were'} already stored with the "
+            f"same text (from another kit or made here) and {'is' if n == 1 else 'are'} used "
+            "as they are, not stored twice."
+        )
+    return f'Loaded "{kit.name}"{where}: created {created}; already there: {there}.{matched}'
 
 
 def _counted(counts: list[tuple[int, str]]) -> str:
@@ -178,23 +184,55 @@ def backup_database(store: Store, dest: Path, *, force: bool = False) -> Path:
 
 
 @dataclass(frozen=True)
+class VersionUse:
+    """How much one version of a rubric is used."""
+
+    rubric_id: int
+    version: int
+    n_sessions: int  # sessions scored with this version
+    n_anchors: int  # anchors of this version, every status
+
+
+@dataclass(frozen=True)
 class RubricSummary:
     rubric: Rubric
     n_sessions: int  # sessions scored with this version
     n_anchors: int  # anchors of this version, every status
+    versions: tuple[VersionUse, ...] = ()  # every version of the rubric, oldest first
 
     @property
     def n_levels(self) -> int:
         """The most levels any criterion has."""
         return max((len(c.levels) for c in self.rubric.criteria), default=0)
 
+    @property
+    def other_versions(self) -> tuple[VersionUse, ...]:
+        return tuple(v for v in self.versions if v.rubric_id != self.rubric.id)
+
+    @property
+    def other_use_text(self) -> str:
+        """The use of the other versions, e.g. "v1: 3 sessions, 1 anchor" ("" if unused)."""
+        parts = []
+        for v in self.other_versions:
+            if v.n_sessions or v.n_anchors:
+                used = _counted([(v.n_sessions, "session"), (v.n_anchors, "anchor")])
+                parts.append(f"v{v.version}: {used}")
+        return "; ".join(parts)
+
 
 def list_rubrics(store: Store, *, all_versions: bool = False) -> list[RubricSummary]:
     """The newest version of each rubric (every version with ``all_versions``), by name, with
-    how many sessions and anchors use it."""
+    how many sessions and anchors use that version, and how many use each of its versions (so
+    a new version with no session yet does not hide the sessions of the older ones)."""
     sessions = Counter(s.rubric_id for s in store.list_sessions())
     anchors = Counter(a.rubric_id for a in store.anchors())
-    return [
-        RubricSummary(rubric, sessions[rubric.id or 0], anchors[rubric.id or 0])
-        for rubric in store.list_rubrics(all_versions=all_versions)
-    ]
+    out = []
+    for rubric in store.list_rubrics(all_versions=all_versions):
+        assert rubric.id is not None
+        versions = tuple(
+            VersionUse(v.id, v.version, sessions[v.id], anchors[v.id])
+            for v in store.rubric_versions(rubric.family_id or rubric.id)
+            if v.id is not None
+        )
+        out.append(RubricSummary(rubric, sessions[rubric.id], anchors[rubric.id], versions))
+    return out

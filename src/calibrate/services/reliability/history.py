@@ -155,7 +155,7 @@ def build_history(
             points.append(TimelinePoint(result, previous.session, *drift_between(previous, result)))
         if result.n_compared:
             previous = result
-    by_criterion = _pooled_criteria([p.result for p in points])
+    by_criterion = pooled_criteria([p.result for p in points])
     return RaterHistory(rater, tuple(points), tuple(c for _, c in checks), by_criterion)
 
 
@@ -171,8 +171,8 @@ def drift_between(before: RaterSession, after: RaterSession) -> tuple[DriftTest,
     )
 
 
-def _pooled_criteria(results: Sequence[RaterSession]) -> tuple[CriterionSeverity, ...]:
-    """Severity per criterion over every session (criteria matched by key within a rubric
+def pooled_criteria(results: Sequence[RaterSession]) -> tuple[CriterionSeverity, ...]:
+    """Severity per criterion pooled over ``results`` (criteria matched by key within a rubric
     name), in the order first seen."""
     order: list[tuple[str, str]] = []
     steps: dict[tuple[str, str], list[int]] = {}

@@ -29,7 +29,12 @@ from calibrate.services.reliability.history import (
     build_history,
     revealed_sessions,
 )
-from calibrate.stats.rater_effects import Estimate, Lean, lean_of, severity
+from calibrate.services.reliability.window import (
+    NO_SCORES_IN_WINDOW,
+    VerdictWindow,
+    verdict_window,
+)
+from calibrate.stats.rater_effects import Estimate, Lean, lean_of
 from calibrate.storage.policy_files import CertificationPolicy
 from calibrate.storage.store import Store
 
@@ -117,7 +122,24 @@ class RaterStatus:
 
     history: RaterHistory
     certification: Certification
-    lean: Estimate  # signed deviation pooled over the sessions the verdict rests on
+    window: VerdictWindow  # the sessions the verdict rests on, and the figures over them
+
+    @property
+    def lean(self) -> Estimate:
+        """Signed deviation pooled over the sessions the verdict rests on."""
+        return self.window.lean
+
+    @property
+    def verdict_text(self) -> str:
+        """The verdict as a list shows it: "no scores in this window" when nothing was
+        compared (the verdict would only say there is not enough evidence)."""
+        if not self.window.n_compared:
+            return NO_SCORES_IN_WINDOW
+        return self.certification.verdict.value
+
+    @property
+    def verdict_mark(self) -> str:
+        return "–" if not self.window.n_compared else VERDICT_MARKS[self.certification.verdict]
 
     @property
     def rater(self) -> Rater:
@@ -157,6 +179,12 @@ class RaterStatus:
 
     @property
     def verdict_reading(self) -> str:
+        if not self.window.n_compared:
+            waiting = self.window.not_compared_text
+            return (
+                "No score of this rater has been compared with a master key or a consensus "
+                "yet, so there is nothing to judge. " + waiting
+            ).strip()
         return VERDICT_READINGS[self.certification.verdict]
 
     def with_anchor_checks(self, checks: tuple[AnchorCheck, ...]) -> RaterStatus:
@@ -194,7 +222,6 @@ def team_status(records: TeamRecords, policy: CertificationPolicy) -> TeamStatus
     for rater in records.raters:
         history = build_history(rater, reliability)
         certification = certify(rater, history.results, policy)
-        used = {s.id for s in certification.sessions}
-        steps = [c.steps for r in history.results if r.session.id in used for c in r.comparisons]
-        statuses.append(RaterStatus(history, certification, severity(steps)))
+        window = verdict_window(history.results, certification)
+        statuses.append(RaterStatus(history, certification, window))
     return TeamStatus(policy, tuple(statuses), reliability)

@@ -23,6 +23,7 @@ from calibrate.services.reports.gather import (
     RaterReport,
     SessionReport,
     certification_rows,
+    window_sentences,
 )
 from calibrate.services.reports.svg import lean_bars, level_counts, percent_bars, timeline
 
@@ -90,6 +91,7 @@ def session_html(report: SessionReport) -> str:
             "each rater has a private page."
         ),
         team_rows=team_rows,
+        team_not_compared=team.not_compared_text,
         discussion_rows=[
             (
                 Markup(level_counts(d.counts, title=_counts_words(d.counts))),
@@ -214,7 +216,7 @@ def rater_html(report: RaterReport) -> str:
             )
         )
     bars = []
-    for c in h.by_criterion:
+    for c in report.window.by_criterion:
         ci = c.estimate.confidence_interval()
         bars.append(
             (c.criterion.name, c.estimate.statistic, ci[0] if ci else None, ci[1] if ci else None)
@@ -231,19 +233,9 @@ def rater_html(report: RaterReport) -> str:
         certification_header=CERTIFICATION_COLUMNS,
         certification_rows=certification_rows(cert),
         timeline_chart=timeline_chart,
-        timeline_rows=[
-            (
-                pt.session.date,
-                pt.session.title,
-                pt.result.n_compared,
-                md.pct(pt.result.exact),
-                md.pct(pt.result.adjacent),
-                pt.result.n_far,
-                md.signed(pt.result.severity),
-                "drift" if pt.drifted else "",
-            )
-            for pt in h.points
-        ],
+        timeline_header=md.TIMELINE_COLUMNS,
+        timeline_rows=md.timeline_rows(report),
+        window=" ".join(window_sentences(report)),
         drift_flags=h.drift_flags,
         lean_chart=(
             Markup(lean_bars(bars, title="Mean difference from the reference per criterion"))
@@ -258,8 +250,10 @@ def rater_html(report: RaterReport) -> str:
                 md.signed(c.estimate),
                 c.estimate.reading,
             )
-            for c in h.by_criterion
+            for c in report.window.by_criterion
         ],
+        lean_heading=md.LEAN_HEADING,
+        lean_note=md.lean_window_note(report),
         scale=None if latest is None else _scale(latest),
         scale_date=None if latest is None else latest.session.date,
         anchor_rows=[

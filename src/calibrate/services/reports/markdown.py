@@ -15,6 +15,7 @@ from calibrate.services.reports.gather import (
     RaterReport,
     SessionReport,
     certification_rows,
+    window_sentences,
 )
 from calibrate.stats.rater_effects import Estimate
 from calibrate.stats.report import LABELS, NAMES, AgreementReport
@@ -95,6 +96,8 @@ def session_markdown(report: SessionReport) -> str:
     if team.same_decision is not None:
         rows.append(("Same decision at the cut", pct(team.same_decision), ""))
     out += table(("", "Share (95% CI)", "Reading"), rows)
+    if team.not_compared_text:
+        out += [team.not_compared_text, ""]
     out += ["## Discussion items", ""]
     out += ["Items where raters differed, most worth discussing first.", ""]
     out += table(
@@ -263,30 +266,64 @@ def level_text(category: float | str) -> str:
 
 
 # ----------------------------------------------------------------- a coach's report on a rater
+LEAN_HEADING = "Lean by criterion, over the sessions of the verdict"
+
+
+def lean_window_note(report: RaterReport) -> str:
+    """Which sessions the lean per criterion pools (the timeline shows each session)."""
+    return (
+        f"Pooled over the sessions the verdict rests on ({report.window.text}), so that it "
+        "matches the verdict; the timeline above shows each session, and a drift there."
+    )
+
+
+TIMELINE_COLUMNS = (
+    "Date",
+    "Session",
+    "Compared",
+    "Not compared",
+    "Exact",
+    "Within one",
+    "2+ away",
+    "Weighted kappa",
+    "Same decision at the cut",
+    "Lean",
+    "Change",
+)
+
+
+def timeline_rows(report: RaterReport) -> list[tuple[object, ...]]:
+    """One row per session of a rater's timeline, as both the Markdown and the HTML report show
+    it (``TIMELINE_COLUMNS``): the shares with their 95% intervals, quadratic weighted kappa
+    against the reference and the same-decision share when the session has a cut score."""
+    return [
+        (
+            p.session.date,
+            p.session.title,
+            p.result.n_compared,
+            p.result.n_not_compared or "",
+            pct(p.result.exact),
+            pct(p.result.adjacent),
+            p.result.n_far,
+            coefficient(p.result.weighted_kappa),
+            pct(p.result.same_decision) if p.session.cut_score is not None else "no cut score",
+            signed(p.result.severity),
+            "drift" if p.drifted else "",
+        )
+        for p in report.history.points
+    ]
+
+
 def rater_markdown(report: RaterReport) -> str:
     h, cert = report.history, report.certification
     out = [f"# {h.rater.name}: reliability over time", "", f"_{PRIVATE_NOTE}_", ""]
     out += ["## Certification", ""]
     out += [f"**{cert.verdict.value.capitalize()}** under “{cert.policy.name}”.", ""]
     out += [cert.summary, ""]
+    out += [" ".join(window_sentences(report)), ""]
     out += table(CERTIFICATION_COLUMNS, certification_rows(cert))
     out += ["## Timeline", ""]
-    out += table(
-        ("Date", "Session", "Compared", "Exact", "Within one", "2+ away", "Lean", "Change"),
-        [
-            (
-                p.session.date,
-                p.session.title,
-                p.result.n_compared,
-                pct(p.result.exact),
-                pct(p.result.adjacent),
-                p.result.n_far,
-                signed(p.result.severity),
-                "drift" if p.drifted else "",
-            )
-            for p in h.points
-        ],
-    )
+    out += table(TIMELINE_COLUMNS, timeline_rows(report))
     out += ["### Drift flags", ""]
     if h.drift_flags:
         out += [f"- {flag}" for flag in h.drift_flags]
@@ -298,12 +335,12 @@ def rater_markdown(report: RaterReport) -> str:
         ]
     else:
         out += ["No significant change between sessions.", ""]
-    out += ["## Lean by criterion, all sessions", ""]
+    out += [f"## {LEAN_HEADING}", "", lean_window_note(report), ""]
     out += table(
         ("Rubric", "Criterion", "Compared", "Lean (levels, 95% CI)", "Reading"),
         [
             (c.rubric_name, c.criterion.name, c.estimate.n, signed(c.estimate), c.estimate.reading)
-            for c in h.by_criterion
+            for c in report.window.by_criterion
         ],
     )
     if h.points:

@@ -61,7 +61,7 @@ class SetupScreen(StoreScreen):
                 yield Label("Facilitator (optional)")
                 yield Input(placeholder="who runs the meeting", id="setup-facilitator")
             with Vertical(id="setup-lists"):
-                yield Label("Samples (space ticks one; scored in the order listed)")
+                yield Label("This rubric's samples (space ticks; scored in this order)")
                 yield SelectionList[int](id="setup-samples")
                 yield _error("samples")
                 yield Label("Raters (at least two)")
@@ -81,11 +81,7 @@ class SetupScreen(StoreScreen):
             rubric.value = default
             self.offer_cuts(default)
         samples = self.query_one("#setup-samples", SelectionList)
-        samples.add_options(
-            Selection(_sample_text(s.title, s.kind.value, s.grade), s.id)
-            for s in self.store.list_samples()
-            if s.id is not None
-        )
+        self.offer_samples(default)
         raters = self.query_one("#setup-raters", SelectionList)
         raters.add_options(
             Selection(Content(f"{p.name}  ({p.role})" if p.role else p.name), p.id)
@@ -105,6 +101,23 @@ class SetupScreen(StoreScreen):
     def rubric_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, int):
             self.offer_cuts(event.value)
+            self.offer_samples(event.value)
+
+    def offer_samples(self, rubric_id: int | None) -> None:
+        """List the samples that go with the rubric (and any already ticked), ticks kept."""
+        listing = self.query_one("#setup-samples", SelectionList)
+        ticked = _listed_order(listing)
+        choices = setup.sample_choices(self.store, rubric_id)
+        offered = {c.sample_id for c in choices}
+        if ticked and not offered.issuperset(ticked):
+            every = setup.sample_choices(self.store, None)
+            choices = [c for c in every if c.sample_id in offered or c.sample_id in ticked]
+        listing.clear_options()
+        listing.add_options(
+            Selection(Content(c.label), c.sample_id, c.sample_id in ticked) for c in choices
+        )
+        if listing.option_count:
+            listing.highlighted = 0
 
     def offer_cuts(self, rubric_id: int) -> None:
         try:
@@ -191,8 +204,3 @@ def _listed_order(selections: SelectionList[int]) -> tuple[int, ...]:
     chosen = set(selections.selected)
     listed = (selections.get_option_at_index(i).value for i in range(selections.option_count))
     return tuple(value for value in listed if value in chosen)
-
-
-def _sample_text(title: str, kind: str, grade: str) -> Content:
-    facts = " · ".join(part for part in (kind, f"grade {grade}" if grade else "") if part)
-    return Content(f"{title}  ({facts})")

@@ -41,7 +41,7 @@ from calibrate.tui.widgets.reliability.severity_map import (
     history_layout,
     session_layout,
 )
-from calibrate.tui.widgets.reliability.timeline_chart import TimelineChart
+from calibrate.tui.widgets.reliability.timeline_chart import TimelineChart, agreement_lines
 from calibrate.tui.widgets.reliability.validity_checks import ValidityChecks
 from calibrate.tui.widgets.reliability.verdict_card import VerdictCard
 
@@ -203,6 +203,7 @@ class RaterDetailScreen(StoreScreen):
             yield VerdictCard("Working out the figures…", id="rd-verdict")
             yield Static("Timeline", classes="rt-heading")
             yield TimelineChart("", id="rd-timeline")
+            yield Static("", id="rd-agreement")
             yield Static("", id="rd-drift")
             yield Static("Lean by criterion", classes="rt-heading")
             yield SeverityMap(id="rd-map")
@@ -268,11 +269,12 @@ class RaterDetailScreen(StoreScreen):
 
     def show(self, status: RaterStatus) -> None:
         history = status.history
-        self.query_one(VerdictCard).show(status.certification)
+        self.query_one(VerdictCard).show(status.certification, status.window)
         exact_bars = [c.bar for c in status.certification.checks if c.measure == "exact"]
         self.query_one(TimelineChart).show(
             history.points, bar=exact_bars[0] if exact_bars else None
         )
+        self.query_one("#rd-agreement", Static).update(agreement_lines(history.points))
         compared = sum(1 for p in history.points if p.result.n_compared)
         if history.drift_flags:
             drift = "\n".join(f"⚠ {flag}" for flag in history.drift_flags)

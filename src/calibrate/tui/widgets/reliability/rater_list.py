@@ -1,6 +1,9 @@
 """Everyone's status in one table: verdict (with a mark), n, the Wilson lower bound that decides
-it against its bar, the last session, the lean, and flags (central tendency, scores two or more
-levels away, drift). Enter or a click on a row chooses the rater."""
+it against its bar, the window (the sessions the verdict rests on: n, the bound, the lean and
+far-off scores cover the same ones, as in ``calibrate raters``), the lean, and flags (scores
+not compared yet, central tendency in the latest session, scores two or more levels away,
+drift).
+Enter or a click on a row chooses the rater."""
 
 from __future__ import annotations
 
@@ -11,17 +14,19 @@ from textual import on
 from textual.message import Message
 from textual.widgets import DataTable
 
-from calibrate.services.reliability.status import VERDICT_MARKS, RaterStatus, TeamStatus
+from calibrate.services.reliability.status import RaterStatus, TeamStatus
 from calibrate.stats.rater_effects import Lean
 from calibrate.tui.widgets.reliability.verdict_card import VERDICT_STYLES
 
-COLUMNS = ("Rater", "Verdict", "n", "Lower bound", "Last session", "Lean", "Flags")
+COLUMNS = ("Rater", "Verdict", "n", "Lower bound", "Window", "Lean", "Flags")
 
 LEGEND = (
-    "Lower bound: the 95% Wilson lower bound of the share that decides the verdict, against "
-    "its bar. Lean: levels above (+) or below (-) the reference over the verdict's sessions; "
-    "lenient or severe only when the whole 95% interval is on one side. Flags: central "
-    "tendency and far-off scores in the latest session, drift over time."
+    "Window: the sessions each verdict rests on (the policy's last compared sessions); n, the "
+    "lower bound, the lean and far-off scores cover the same ones. Lower bound: the 95% Wilson "
+    "lower bound of the share that decides the verdict, against its bar. Lean: levels above (+) "
+    "or below (-) the reference; lenient or severe only when the whole 95% interval is on one "
+    "side. Flags: scores not compared (no master key and no consensus yet), central tendency "
+    "in the latest session, drift over time."
 )
 
 
@@ -48,11 +53,14 @@ def lean_text(status: RaterStatus) -> str:
 
 def flags_text(status: RaterStatus) -> str:
     flags = []
+    waiting = status.window.n_not_compared
+    if waiting:
+        flags.append(f"{waiting} not compared")
     if status.central_tendency:
         flags.append("central tendency")
-    latest = status.latest
-    if latest is not None and latest.n_far:
-        flags.append(f"{latest.n_far} score{'' if latest.n_far == 1 else 's'} 2+ away")
+    far = status.window.n_far
+    if far:
+        flags.append(f"{far} score{'' if far == 1 else 's'} 2+ away")
     if status.drift_count:
         flags.append(f"⚠ drift ×{status.drift_count}")
     return ", ".join(flags)
@@ -61,13 +69,13 @@ def flags_text(status: RaterStatus) -> str:
 def row_cells(status: RaterStatus) -> tuple[Text, ...]:
     cert = status.certification
     verdict = cert.verdict
-    last = status.last_session
+    style = VERDICT_STYLES[verdict] if status.window.n_compared else ""
     return (
         Text(status.rater.name),
-        Text(f"{VERDICT_MARKS[verdict]} {verdict.value}", style=VERDICT_STYLES[verdict]),
+        Text(f"{status.verdict_mark} {status.verdict_text}", style=style),
         Text(str(cert.n), justify="right"),
         Text(bound_text(status)),
-        Text(last.date if last else "—"),
+        Text(status.window.dates),
         Text(lean_text(status)),
         Text(flags_text(status)),
     )

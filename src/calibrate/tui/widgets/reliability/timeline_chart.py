@@ -96,6 +96,32 @@ def timeline_text(
     return out
 
 
+def agreement_lines(points: Sequence[TimelinePoint]) -> str:
+    """Per session, what the chart has no room for: quadratic weighted kappa against the
+    reference, the share of same decisions at the cut score, and scores not compared yet."""
+    lines = []
+    for point in points:
+        r = point.result
+        kappa = r.weighted_kappa
+        if kappa.statistic is None:
+            kappa_text = "weighted kappa —"
+        else:
+            ci = kappa.confidence_interval()
+            span = f" ({ci.low:.2f} to {ci.high:.2f})" if ci else ""
+            kappa_text = f"weighted kappa {kappa.statistic:.2f}{span}"
+        if point.session.cut_score is None:
+            cut = "no cut score"
+        else:
+            cut = f"same decision at the cut {_pct(r.same_decision.statistic).strip()}"
+        parts = [kappa_text, cut]
+        if r.n_not_compared:
+            parts.append(
+                f"{r.n_not_compared} of {len(r.scores)} not compared (no key or consensus)"
+            )
+        lines.append(f"{point.session.date}  " + " · ".join(parts))
+    return "\n".join(lines)
+
+
 class TimelineChart(Static):
     """The rater's sessions as bars (see the module docstring for how to read it)."""
 

@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from calibrate.services.reliability.certification import Certification, RuleCheck, Verdict
 from calibrate.services.reliability.status import VERDICT_MARKS, VERDICT_READINGS
+from calibrate.services.reliability.window import VerdictWindow
 
 VERDICT_STYLES: dict[Verdict, str] = {
     Verdict.CERTIFIED: "bold green",
@@ -36,7 +37,7 @@ def check_line(check: RuleCheck, confidence: float) -> str:
     )
 
 
-def verdict_text(certification: Certification) -> Text:
+def verdict_text(certification: Certification, window: VerdictWindow | None = None) -> Text:
     verdict = certification.verdict
     policy = certification.policy
     out = Text()
@@ -57,11 +58,15 @@ def verdict_text(certification: Certification) -> Text:
             f"  {certification.uncovered} scores on scales the policy does not cover were not "
             "judged.\n"
         )
+    if window is not None:
+        out.append(f"  Window: {window.text}; the list's figures cover the same sessions.\n")
+        if window.not_compared_text:
+            out.append(f"  {window.not_compared_text}\n")
     return out
 
 
 class VerdictCard(Static):
-    """The certification verdict of one rater."""
+    """The certification verdict of one rater, with the window it covers when given."""
 
-    def show(self, certification: Certification) -> None:
-        self.update(verdict_text(certification))
+    def show(self, certification: Certification, window: VerdictWindow | None = None) -> None:
+        self.update(verdict_text(certification, window))
