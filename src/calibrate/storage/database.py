@@ -27,6 +27,7 @@ from calibrate.domain.errors import CalibrateError
 from calibrate.storage.contract_schema import CONTRACT_TABLES
 from calibrate.storage.core_schema import CORE_TABLES
 from calibrate.storage.lean_import import Migrations, sqlite_utils
+from calibrate.storage.stable_ids import add_stable_ids
 
 BUSY_TIMEOUT_MS = 5000
 FILE_MODE = 0o600
@@ -332,3 +333,11 @@ def m008_room_seats(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE TABLE room_secret (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)"
     )
+
+
+@MIGRATIONS()
+def m010_stable_ids(db: sqlite_utils.Database) -> None:
+    """A ``uuid`` on every record with an id of its own (unique; new rows get a random one from
+    a trigger, existing rows one derived from the file's first records, so copies of one file
+    agree), so that databases can be merged (see :mod:`calibrate.storage.stable_ids`)."""
+    add_stable_ids(db.conn)
