@@ -8,6 +8,9 @@ reused, so loading the same kit twice creates nothing. Identity rules:
 - the rubric is the stored one of the same name and version (which must have the same content);
 - the session is the stored one with the same title, date and rubric version.
 
+A rater or session a kit creates gets an identity derived from the kit (:func:`kit_uuid`), so the
+same kit loaded in two schools' databases merges as one.
+
 ``export_session`` builds the kit back from a stored session, so that exporting, loading the
 export into a fresh database and exporting again gives the same file.
 """
@@ -32,6 +35,7 @@ from calibrate.domain.model import (
     Session,
 )
 from calibrate.storage.scenario_export import export_session, rubric_content
+from calibrate.storage.stable_ids import derived_uuid
 
 if TYPE_CHECKING:
     from calibrate.storage.store import Store
@@ -74,6 +78,13 @@ class LoadReport:
         )
 
 
+def kit_uuid(scenario: Scenario, kind: str, *names: object) -> str:
+    """The identity of a rater or session a kit brings: the same in every database that loads
+    the kit, so that their records merge as one (see :mod:`calibrate.storage.stable_ids`).
+    Rubrics, samples, scores and the rest are found by what they say instead."""
+    return derived_uuid("kit", scenario.name, kind, *names)
+
+
 def stored_key(scenario_name: str, sample_key: str) -> str:
     """The ``samples.key`` under which a kit's sample is stored."""
     return f"{scenario_name}/{sample_key}"
@@ -91,7 +102,7 @@ def load_scenario(store: Store, scenario: Scenario) -> LoadReport:
         with store.transaction():
             rubric = _rubric(store, scenario, counts)
             assert rubric.id is not None
-            raters = {r.name: _rater(store, r, counts) for r in scenario.raters}
+            raters = {r.name: _rater(store, scenario, r, counts) for r in scenario.raters}
             samples = {s.key: _sample(store, scenario, s, counts) for s in scenario.samples}
             session_id = None
             if scenario.session is not None:
@@ -147,10 +158,12 @@ def _first_difference(stored: Rubric, kit: Rubric) -> str:
     return "they differ"
 
 
-def _rater(store: Store, rater: Rater, counts: Counter[str]) -> int:
+def _rater(store: Store, scenario: Scenario, rater: Rater, counts: Counter[str]) -> int:
     stored = store.rater_by_name(rater.name)
     if stored is None:
         stored = store.add_rater(replace(rater, id=None))
+        assert stored.id is not None
+        store.name_record("raters", stored.id, kit_uuid(scenario, "rater", rater.name))
         counts["raters_created"] += 1
     else:
         counts["raters_reused"] += 1
@@ -215,6 +228,8 @@ def _session(
                 cut_score=kit.cut_score,
             )
         )
+        assert found.id is not None
+        store.name_record("sessions", found.id, kit_uuid(scenario, "session", kit.title, kit.date))
         counts["sessions_created"] += 1
     else:
         counts["sessions_reused"] += 1

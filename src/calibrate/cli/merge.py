@@ -1,0 +1,121 @@
+"""Many schools' records in one database: ``calibrate merge`` brings other databases and kits in,
+``calibrate sync`` writes this one's records as a file a coach can collect.
+
+Each command is one call into ``calibrate.services.records`` (errors and ``--db`` as in
+:mod:`calibrate.cli._common`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from calibrate.cli._common import RecordCommand, db_after_command, fail, records
+from calibrate.domain.errors import CalibrateError
+
+
+@click.command(cls=RecordCommand)
+@click.argument(
+    "sources",
+    metavar="OTHER.db|KIT.toml...",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path),
+)
+@click.option(
+    "--map-raters",
+    "rater_map",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A CSV file of lines their_name,our_name: raters of the other school who are our "
+    "raters under another (or the same) name.",
+)
+@click.option(
+    "--as-separate",
+    is_flag=True,
+    help="Bring in a rater whose name is taken here as a separate person, named "
+    "“Name (file name)”.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what came in as JSON.")
+@db_after_command
+def merge(
+    sources: tuple[Path, ...],
+    rater_map: Path | None,
+    as_separate: bool,
+    as_json: bool,
+    command_db: Path | None,
+) -> None:
+    """Merge other schools' databases (or kits) into this one.
+
+    Each source comes in all or nothing, in one transaction; merging the same file twice
+    changes nothing. The source is only read (one made by an older calibrate is brought up to
+    date on a temporary copy). Nothing is overwritten: a record that says something else in the
+    source is reported and ours kept, a rubric edited in both places keeps both versions, a
+    sample key used for other work keeps both samples. A rater whose name is taken here by
+    someone else stops that source unless --map-raters or --as-separate says what to do.
+    Live-meeting join and facilitator codes and seats are not copied.
+    """
+    from calibrate.services.records.merge import (
+        merge_source,
+        merge_summary,
+        read_rater_map,
+        report_json,
+    )
+
+    failed = 0
+    results: list[dict[str, object]] = []
+    with records(command_db, create=True) as store:
+        names = read_rater_map(rater_map) if rater_map is not None else {}
+        for source in sources:
+            try:
+                report = merge_source(store, source, rater_names=names, as_separate=as_separate)
+            except CalibrateError as exc:
+                failed += 1
+                click.echo(f"error: {exc.message}", err=True)
+                results.append({"source": str(source), "error": exc.message})
+                continue
+            if as_json:
+                results.append(report_json(source, report))
+            else:
+                click.echo(merge_summary(source, report))
+    if as_json:
+        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
+    if failed:
+        sys.exit(2)
+
+
+@click.command(cls=RecordCommand)
+@click.option(
+    "--to",
+    "folder",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The folder to write to (a shared drive, a USB stick).",
+)
+@click.option(
+    "--school",
+    help="The school's name, used as the file's name (default: the database file's name).",
+)
+@db_after_command
+def sync(folder: Path, school: str | None, command_db: Path | None) -> None:
+    """Write this database's records to FOLDER/SCHOOL.db for a coach to merge.
+
+    The file is replaced whole each time (merging is idempotent, so the coach's database gets
+    what is new and nothing twice). Live-meeting codes, seats and the room's key are left out.
+    """
+    from calibrate.services.records.sync import sync_to_folder
+
+    with records(command_db) as store:
+        try:
+            written = sync_to_folder(store, folder, school=school)
+        except OSError as exc:
+            fail(f"{folder}: cannot write there ({exc.strerror or exc})")
+        click.echo(
+            f"Wrote {written.records} records to {written.path}"
+            f" ({written.new} new since the last sync to this folder)."
+        )
+
+
+MERGE_COMMANDS = (merge, sync)
