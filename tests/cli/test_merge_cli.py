@@ -94,3 +94,5 @@ def test_sync_writes_a_file_a_coach_merges_without_the_room_codes(
     with Store.open(coach) as store, Store.open(own) as theirs:
         assert score_facts(store) == score_facts(theirs)
         assert all(store.session_codes(s.id or 0) == (None, None) for s in store.list_sessions())
+        held_at = {school for (school,) in store.db.execute("SELECT school FROM sessions")}
+        assert held_at == {"North Side", "kit:Tiny kit"}

@@ -54,6 +54,10 @@ def test_two_schools_from_one_kit_merge_into_one_set_of_shared_records(
             + [f"northside meeting {n}" for n in (1, 2)]
             + [f"riverside meeting {n}" for n in (1, 2, 3)]
         )
+        held_at = dict(coach.db.execute("SELECT title, school FROM sessions").fetchall())
+        assert held_at["northside meeting 2"] == "northside"
+        assert held_at["riverside meeting 3"] == "riverside"
+        assert held_at["October calibration"] == "kit:Tiny kit"  # no school's
         assert first.added["sessions"] == 3
         assert second.added["sessions"] == 3  # its own three; the kit's session was there
         assert second.skipped["sessions"] == 1
@@ -198,6 +202,7 @@ def test_a_changed_score_and_a_sample_key_used_for_other_work_are_reported_not_o
             round=score.round,
         )
         school.add_sample(_sample("loose-1", body="Theirs"))
+        school.set_phase(session.id, Phase.REVEAL)
     with Store.open(tmp_path / "coach.db") as coach:
         report = merge_source(coach, copy)
         assert score_facts(coach) == ours  # our level kept
@@ -205,15 +210,22 @@ def test_a_changed_score_and_a_sample_key_used_for_other_work_are_reported_not_o
         bodies = {s.key: s.body for s in coach.list_samples() if s.key.startswith("loose-1")}
         assert bodies == {"loose-1": "Ours", "loose-1 (northside)": "Theirs"}
         assert report.added["earlier score values"] == 1
+        assert (
+            "A session (“northside meeting 1” of 2026-11-01) says something else in northside"
+            " than here; ours was kept." in report.conflicts
+        )
+        phases = {x.title: x.phase for x in coach.list_sessions()}
+        assert phases["northside meeting 1"] is Phase.SCORING
 
 
 def _as_older_calibrate(path: Path) -> None:
-    """Make ``path`` look as a calibrate before m010 left it: no uuid columns, no triggers."""
+    """Make ``path`` look as a calibrate before m010 left it: no uuids, triggers or schools."""
     conn = sqlite3.connect(path, isolation_level=None)
     for table in UUID_TABLES:
         conn.execute(f"DROP TRIGGER {table}_uuid")
         conn.execute(f"DROP INDEX idx_{table}_uuid")
         conn.execute(f"ALTER TABLE {table} DROP COLUMN uuid")
+    conn.execute("ALTER TABLE sessions DROP COLUMN school")
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm010_stable_ids'")
     conn.close()
 

@@ -25,7 +25,7 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "samples": "id key title body kind student_code grade task attachments uuid",
     "raters": "id name initials role team active uuid",
     "sessions": "id title date rubric_id facilitator phase blind round cut_score created_at"
-    " join_code facilitator_code reveal_names uuid",
+    " join_code facilitator_code reveal_names uuid school",
     "session_samples": "session_id sample_id position",
     "session_raters": "session_id rater_id position",
     "scores": "id session_id round sample_id criterion_key rater_id level note scored_at uuid",
@@ -195,12 +195,13 @@ def test_an_m001_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
         for table, rows in ROWS_AT_M001.items():
             stored = store.db.execute(f"SELECT * FROM {table}").fetchall()
             if table == "sessions":
-                rows = [(*row, None, None, 0) for row in rows]  # codes unset, names hidden
+                rows = [(*row, None, None, 0, "") for row in rows]  # unset, hidden, held here
             if table == "reference_scores":
                 rows = [(*row, 1) for row in rows]  # keyed for rubric family 1
             if table in UUID_TABLES:
-                assert all(uuid.UUID(row[-1]) for row in stored), table  # m010 named each row
-                stored = [row[:-1] for row in stored]
+                at = [c.name for c in store.db.table(table).columns].index("uuid")
+                assert all(uuid.UUID(row[at]) for row in stored), table  # m010 named each row
+                stored = [row[:at] + row[at + 1 :] for row in stored]
             assert stored == rows, table
         session = store.get_session(1)
         assert (session.title, session.rater_ids, session.round) == ("October", (1, 2), 1)

@@ -1,5 +1,6 @@
 """Many schools' records in one database: ``calibrate merge`` brings other databases and kits in,
-``calibrate sync`` writes this one's records as a file a coach can collect.
+``calibrate sync`` writes this one's records as a file a coach can collect, ``calibrate
+schools`` compares the schools on the work they all scored.
 
 Each command is one call into ``calibrate.services.records`` (errors and ``--db`` as in
 :mod:`calibrate.cli._common`).
@@ -7,13 +8,14 @@ Each command is one call into ``calibrate.services.records`` (errors and ``--db`
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from calibrate.cli._common import RecordCommand, db_after_command, fail, records
+from calibrate.cli._common import RecordCommand, db_after_command, fail, records, text_table
 from calibrate.domain.errors import CalibrateError
 
 
@@ -118,4 +120,53 @@ def sync(folder: Path, school: str | None, command_db: Path | None) -> None:
         )
 
 
-MERGE_COMMANDS = (merge, sync)
+@click.command(cls=RecordCommand)
+@click.option("--json", "as_json", is_flag=True, help="Print the view as JSON.")
+@db_after_command
+def schools(as_json: bool, command_db: Path | None) -> None:
+    """School by school agreement on the samples every school scored (for coaches).
+
+    On a database that `calibrate merge` filled: for each school, its first-round scores on
+    the samples and criteria with an agreed level (an approved anchor, else the master key)
+    that at least two schools scored: the share at the agreed level, within one level, and the
+    mean difference in levels (+ scores higher). Every school is measured on the same work.
+    """
+    from calibrate.services.district.schools import cross_school_agreement
+
+    with records(command_db) as store:
+        view = cross_school_agreement(store)
+    if as_json:
+        data = {
+            "shared_cells": view.shared_cells,
+            "note": view.note,
+            "schools": [dataclasses.asdict(row) for row in view.schools],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    header = ("school", "sessions", "raters", "cells", "scores", "at level", "within 1", "lean")
+    rows = [
+        (
+            row.school,
+            str(row.sessions),
+            str(row.raters),
+            str(row.cells),
+            str(row.scores),
+            "—" if row.exact is None else f"{row.exact:.0%}",
+            "—" if row.within_one is None else f"{row.within_one:.0%}",
+            "—" if row.lean is None else f"{row.lean:+.2f}",
+        )
+        for row in view.schools
+    ]
+    click.echo(f"{view.shared_cells} shared sample-criterion cells with an agreed level.")
+    if rows:
+        click.echo(text_table(header, rows, right={1, 2, 3, 4, 5, 6, 7}))
+    for row in view.schools:
+        if row.samples:
+            click.echo(f"{row.school} scored: {', '.join(row.samples)}")
+        elif row.note:
+            click.echo(f"{row.school}: {row.note}")
+    if view.note:
+        click.echo(view.note)
+
+
+MERGE_COMMANDS = (merge, sync, schools)

@@ -339,5 +339,7 @@ def m008_room_seats(db: sqlite_utils.Database) -> None:
 def m010_stable_ids(db: sqlite_utils.Database) -> None:
     """A ``uuid`` on every record with an id of its own (unique; new rows get a random one from
     a trigger, existing rows one derived from the file's first records, so copies of one file
-    agree), so that databases can be merged (see :mod:`calibrate.storage.stable_ids`)."""
+    agree), so that databases can be merged (see :mod:`calibrate.storage.stable_ids`); and the
+    school a session was held at, for a coach's merged database (empty: held here)."""
     add_stable_ids(db.conn)
+    db.table("sessions").add_column("school", str, not_null_default="")

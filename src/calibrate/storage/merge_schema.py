@@ -44,7 +44,13 @@ TABLES = (
         kind="samples",
     ),
     Table("raters", natural=("name",), kind="raters"),
-    Table("sessions", (_RUBRIC,), cleared=("join_code", "facilitator_code"), kind="sessions"),
+    Table(
+        "sessions",
+        (_RUBRIC,),
+        compare=("phase", "round"),
+        cleared=("join_code", "facilitator_code"),
+        kind="sessions",
+    ),
     Table("session_samples", (_SESSION, _SAMPLE), linked=True, kind="session samples"),
     Table("session_raters", (_SESSION, _RATER), linked=True, kind="session raters"),
     Table(
@@ -85,7 +91,13 @@ TABLES = (
         (("teacher_id", "raters"), _RUBRIC, _SAMPLE, _SESSION),
         kind="contracts",
     ),
-    Table("contract_versions", (_CONTRACT,), ("contract_id", "version"), kind="contract versions"),
+    Table(
+        "contract_versions",
+        (_CONTRACT,),
+        ("contract_id", "version"),
+        compare=("created_at",),  # the same version number amended in two places
+        kind="contract versions",
+    ),
     Table("contract_levels", (_VERSION,), linked=True, kind="contract levels"),
     Table("contract_targets", (_VERSION,), ("version_id", "criterion_key"), kind="targets"),
     Table(
@@ -97,7 +109,13 @@ TABLES = (
     Table("contract_activities", (_VERSION,), linked=True, kind="activities"),
     Table("contract_progress", (_CONTRACT,), kind="progress entries"),
     Table("contract_reviews", (_CONTRACT,), kind="reviews"),
-    Table("contract_reassessments", (_CONTRACT,), ("contract_id",), kind="reassessments"),
+    Table(
+        "contract_reassessments",
+        (_CONTRACT,),
+        ("contract_id",),
+        compare=("created_at",),
+        kind="reassessments",
+    ),
     Table(
         "contract_results",
         (("reassessment_id", "contract_reassessments"),),

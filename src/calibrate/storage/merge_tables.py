@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from calibrate.domain.errors import CalibrateError
@@ -42,12 +42,16 @@ class MergePolicy:
     ``as_separate`` every such rater comes in as a separate person named ``"Name (label)"``.
     Otherwise such a rater stops the merge (:class:`MergeError`), since two teachers may share a
     name and merging them silently would mix their records. ``label`` names the source in
-    renamed records and messages (e.g. the file's name).
+    renamed records and messages (e.g. the file's name). A session copied in keeps the school
+    its source gave it, or gets ``school`` (default ``label``).
     """
 
     label: str
     rater_names: Mapping[str, str] = field(default_factory=dict)
     as_separate: bool = False
+    #: The school a session held in the source was held at, when the source does not say
+    #: (default: ``label``).
+    school: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,12 +82,12 @@ class _Merge:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _rows(
-        self, conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()
-    ) -> list[sqlite3.Row]:
+    def _rows(self, conn: sqlite3.Connection, sql: str) -> Iterator[sqlite3.Row]:
+        """Rows one at a time (the source is another connection: reading it while writing ours
+        is safe, and a big source is never held in memory)."""
         cursor = conn.cursor()
         cursor.row_factory = sqlite3.Row
-        return list(cursor.execute(sql, params))
+        return iter(cursor.execute(sql))
 
     def _our_id(self, table: str, where: Mapping[str, object]) -> int | None:
         if any(v is None for v in where.values()):
@@ -163,13 +167,16 @@ class _Merge:
             if found is not None and spec.name == "samples" and self._differs(spec, found, values):
                 return self._renamed_sample(values)
         if found is None:
+            if spec.name == "sessions" and not values.get("school"):
+                values["school"] = self.policy.school or self.policy.label
             self.added[spec.kind] += 1
             return self._insert(spec.name, values)
         self.skipped[spec.kind] += 1
         if self._differs(spec, found, values):
-            what = spec.kind.rstrip("s") if spec.kind.endswith("s") else spec.kind
+            what = spec.kind.removesuffix("s")
+            article = "An" if what[0] in "aeiou" else "A"
             self.conflicts.append(
-                f"A {what} ({_describe(spec, values)}) says something else in "
+                f"{article} {what} ({_describe(spec, values)}) says something else in "
                 f"{self.policy.label} than here; ours was kept."
             )
         return found
@@ -274,6 +281,8 @@ def _int(value: object) -> int:
 
 
 def _describe(spec: Table, values: Mapping[str, object]) -> str:
+    if "title" in values and "date" in values:
+        return f"“{values['title']}” of {values['date']}"
     shown = [c for c in spec.natural if c.endswith("key") or c in ("name", "round")]
     return (
         ", ".join(f"{c.replace('_', ' ')} {values[c]}" for c in shown) or f"uuid {values['uuid']}"

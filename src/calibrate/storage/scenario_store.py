@@ -36,6 +36,7 @@ from calibrate.domain.model import (
 )
 from calibrate.storage.scenario_export import export_session, rubric_content
 from calibrate.storage.stable_ids import derived_uuid
+from calibrate.storage.store_district import KIT_SCHOOL
 
 if TYPE_CHECKING:
     from calibrate.storage.store import Store
@@ -230,6 +231,7 @@ def _session(
         )
         assert found.id is not None
         store.name_record("sessions", found.id, kit_uuid(scenario, "session", kit.title, kit.date))
+        store.set_session_school(found.id, f"{KIT_SCHOOL}{scenario.name}")
         counts["sessions_created"] += 1
     else:
         counts["sessions_reused"] += 1

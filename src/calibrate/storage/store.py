@@ -23,6 +23,7 @@ from calibrate.storage import database
 from calibrate.storage.store_authoring import AuthoringStore
 from calibrate.storage.store_catalog import CatalogStore
 from calibrate.storage.store_contracts import ContractStore
+from calibrate.storage.store_district import DistrictStore
 from calibrate.storage.store_merge import MergeStore
 from calibrate.storage.store_records import RecordStore
 from calibrate.storage.store_rubrics import RubricStore
@@ -41,6 +42,7 @@ class Store(
     AuthoringStore,
     ContractStore,
     MergeStore,
+    DistrictStore,
 ):
     """Rubrics, samples, raters, sessions, scores, consensus, reference scores and anchors.
 

@@ -39,10 +39,10 @@ class MergeStore(StoreBase):
         with self.transaction():
             self._write(f"UPDATE {table} SET uuid = ? WHERE id = ?", (uuid, record_id))
 
-    def write_sync_copy(self, dest: Path | str) -> None:
+    def write_sync_copy(self, dest: Path | str, *, school: str) -> None:
         """Copy the database to ``dest`` (mode 0600, replaced if there) for another database to
         merge: everything but what belongs to this room alone (join and facilitator codes, seats
-        and the room's signing key)."""
+        and the room's signing key), the sessions held here marked as held at ``school``."""
         dest = Path(dest)
         dest.unlink(missing_ok=True)
         self.backup(dest)  # type: ignore[attr-defined]  # Store.backup
@@ -50,6 +50,7 @@ class MergeStore(StoreBase):
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("UPDATE sessions SET join_code = NULL, facilitator_code = NULL")
+            conn.execute("UPDATE sessions SET school = ? WHERE school = ''", (school,))
             conn.execute("DELETE FROM room_seats")
             conn.execute("DELETE FROM room_secret")
             conn.execute("COMMIT")

@@ -34,14 +34,16 @@ def school_file_name(school: str) -> str:
 
 def sync_to_folder(store: Store, folder: Path, *, school: str | None = None) -> SyncWritten:
     """Write the whole database (less the room's codes, seats and key) to ``folder/SCHOOL.db``,
+    its own sessions marked as held at ``school`` (default: the database file's name),
     replacing the file there only once the new one is complete. Raises OSError if the folder
     cannot be written, InvalidOperationError for a school name that cannot name a file."""
-    dest = folder / school_file_name(school or store.path.stem)
+    name = (school or store.path.stem).strip()
+    dest = folder / school_file_name(name)
     folder.mkdir(parents=True, exist_ok=True)
     before = record_uuids(dest)
     partial = dest.with_name(f".{dest.name}.partial")
     try:
-        store.write_sync_copy(partial)
+        store.write_sync_copy(partial, school=name)
         now = record_uuids(partial)
         os.replace(partial, dest)
     finally:
