@@ -109,6 +109,8 @@ def test_same_rater_name_from_another_school_is_refused_unless_mapped_or_kept_ap
         mapped = merge_source(coach, other, rater_names={"Dana Kim": "Dana Kim"})
         assert sorted(r.name for r in coach.list_raters()) == ["Dana Kim", "Eli Brook"]
         assert mapped.added == {"raters": 1} and mapped.skipped == {"raters": 1}
+        again = merge_source(coach, other)  # the map is remembered
+        assert again.total_added == 0 and again.skipped == {"raters": 2}
 
     with Store.open(tmp_path / "coach2.db") as coach:
         coach.add_rater(Rater(name="Dana Kim"))
@@ -119,6 +121,12 @@ def test_same_rater_name_from_another_school_is_refused_unless_mapped_or_kept_ap
             "Eli Brook",
         ]
         assert any("kept apart" in c for c in apart.conflicts)
+        # the coach learns they are one person after all, and merges the two entries here
+        ids = {r.name: r.id or 0 for r in coach.list_raters()}
+        coach.merge_raters(ids["Dana Kim"], ids["Dana Kim (eastside)"])
+        again = merge_source(coach, other)
+        assert again.total_added == 0  # not brought in a second time
+        assert sorted(r.name for r in coach.list_raters()) == ["Dana Kim", "Eli Brook"]
     with Store.open(tmp_path / "coach3.db") as coach:
         with pytest.raises(MergeError, match="no rater “Nobody” here"):
             merge_source(coach, other, rater_names={"Eli Brook": "Nobody"})
@@ -226,6 +234,7 @@ def _as_older_calibrate(path: Path) -> None:
         conn.execute(f"DROP INDEX idx_{table}_uuid")
         conn.execute(f"ALTER TABLE {table} DROP COLUMN uuid")
     conn.execute("ALTER TABLE sessions DROP COLUMN school")
+    conn.execute("DROP TABLE rater_aliases")
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm010_stable_ids'")
     conn.close()
 

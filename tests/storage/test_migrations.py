@@ -35,6 +35,7 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "reference_scores": "id sample_id criterion_key level set_by set_at rubric_id family_id uuid",
     "room_seats": "session_id rater_id pin_salt pin_hash generation claimed_at",
     "room_secret": "id key",
+    "rater_aliases": "uuid rater_id",
     "anchors": "id rubric_id criterion_key level sample_id annotation session_id status created_at"
     " uuid",
     "contracts": "id student_code student_name teacher teacher_id rubric_id sample_id session_id"

@@ -55,7 +55,7 @@ class MergePolicy:
 
 
 @dataclass(frozen=True)
-class MergeReport:
+class MergeOutcome:
     """What a merge did: per kind of record, how many came in and how many were already here,
     and every conflict (in words)."""
 
@@ -121,7 +121,7 @@ class _Merge:
         )
         return int(cursor.lastrowid or 0) if not ignore else cursor.rowcount
 
-    def run(self) -> MergeReport:
+    def run(self) -> MergeOutcome:
         for spec in TABLES:
             self.ids[spec.name] = {}
             our_columns = {r[1] for r in self.ours.execute(f"PRAGMA table_info({spec.name})")}
@@ -148,7 +148,7 @@ class _Merge:
                     f"their_name,our_name), or bring them in as separate people with "
                     f"--as-separate. Nothing was merged."
                 )
-        return MergeReport(
+        return MergeOutcome(
             source=self.policy.label,
             added=dict(self.added),
             skipped=dict(self.skipped),
@@ -160,6 +160,12 @@ class _Merge:
         if spec.name == "rubrics":
             return self._rubric(their_id, values, found)
         if found is None and spec.name == "raters":
+            alias = self.ours.execute(
+                "SELECT rater_id FROM rater_aliases WHERE uuid = ?", (values["uuid"],)
+            ).fetchone()
+            if alias is not None:
+                self.skipped["raters"] += 1
+                return _int(alias[0])
             return self._rater(values)
         self._remap(spec, values)
         if found is None and spec.natural:
@@ -241,6 +247,9 @@ class _Merge:
                     f"The rater map sends “{name}” to “{ours}”, but there is no rater “{ours}” "
                     f"here. Nothing was merged."
                 )
+            self.ours.execute(
+                "INSERT INTO rater_aliases (uuid, rater_id) VALUES (?, ?)", (values["uuid"], found)
+            )
             self.skipped["raters"] += 1
             return found
         if self._our_id("raters", {"name": name}) is None:
@@ -307,7 +316,7 @@ def rubric_content(conn: sqlite3.Connection, rubric_id: int) -> tuple[object, ..
 
 def merge_records(
     ours: sqlite3.Connection, theirs: sqlite3.Connection, policy: MergePolicy
-) -> MergeReport:
+) -> MergeOutcome:
     """Copy every record of ``theirs`` that ``ours`` lacks (see the module docstring), inside
     the caller's transaction on ``ours``. Both must have the same, current schema.
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.storage.merge_sources import open_source
-from calibrate.storage.merge_tables import MergePolicy, MergeReport, merge_records
+from calibrate.storage.merge_tables import MergeOutcome, MergePolicy, merge_records
 from calibrate.storage.stable_ids import UUID_TABLES
 from calibrate.storage.store_base import StoreBase
 
 
 class MergeStore(StoreBase):
-    def merge_from(self, path: Path | str, policy: MergePolicy) -> MergeReport:
+    def merge_from(self, path: Path | str, policy: MergePolicy) -> MergeOutcome:
         """Bring in every record of the database at ``path`` that this one lacks, all or nothing
         (one ``BEGIN IMMEDIATE`` transaction); merging the same file twice changes nothing.
 

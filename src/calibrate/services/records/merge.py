@@ -14,12 +14,12 @@ from pathlib import Path
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.services.records.database import load_scenario_file
-from calibrate.storage.merge_tables import MergeError, MergePolicy, MergeReport
+from calibrate.storage.merge_tables import MergeError, MergeOutcome, MergePolicy
 from calibrate.storage.store import Store
 
 __all__ = [
     "MergeError",
-    "MergeReport",
+    "MergeOutcome",
     "RaterMapError",
     "counted",
     "merge_source",
@@ -79,7 +79,7 @@ def merge_source(
     *,
     rater_names: Mapping[str, str] | None = None,
     as_separate: bool = False,
-) -> MergeReport:
+) -> MergeOutcome:
     """Merge one source into ``store`` (all or nothing) and say what came in.
 
     A path ending in ``.toml`` is a kit; anything else a calibrate database. Raises MergeError,
@@ -102,7 +102,7 @@ def merge_source(
             kind: getattr(report, f"{field}_reused", 0) + getattr(report, f"{field}_unchanged", 0)
             for field, kind in _KIT_KINDS.items()
         }
-        return MergeReport(
+        return MergeOutcome(
             source=f"the kit “{loaded.name}”",
             added={k: v for k, v in added.items() if v},
             skipped={k: v for k, v in skipped.items() if v},
@@ -112,7 +112,7 @@ def merge_source(
     return store.merge_from(path, policy)
 
 
-def merge_summary(path: Path, report: MergeReport) -> str:
+def merge_summary(path: Path, report: MergeOutcome) -> str:
     """The summary a coach reads: what came in, what was already here, every conflict."""
     added = ", ".join(counted(n, kind) for kind, n in report.added.items() if n) or "nothing new"
     lines = [f"{path}: merged {added}."]
@@ -136,7 +136,7 @@ def counted(n: int, kind: str) -> str:
     return f"1 {kind.removesuffix('s')}"
 
 
-def report_json(path: Path, report: MergeReport) -> dict[str, object]:
+def report_json(path: Path, report: MergeOutcome) -> dict[str, object]:
     """The same as :func:`merge_summary`, as data."""
     return {
         "source": str(path),
