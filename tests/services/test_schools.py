@@ -121,3 +121,22 @@ def test_schools_command(district: Path) -> None:
     result = CliRunner().invoke(cli, ["schools", "--db", str(district), "--json"])
     assert result.exit_code == 0
     assert '"shared_cells": 2' in result.stdout and '"lean": 0.5' in result.stdout
+
+
+def test_a_kits_own_session_is_a_row_but_no_school(tmp_path: Path) -> None:
+    from tests.services.merge_fixtures import make_school
+
+    coach = tmp_path / "coach.db"
+    north = make_school(tmp_path, "northside", meetings=1)
+    with Store.open(coach) as store:
+        merge_source(store, north)
+        alone = cross_school_agreement(store)
+        # the kit's session scored the keyed essay too, but a kit is no school
+        assert alone.shared_cells == 0 and "Only one school" in alone.note
+        assert [row.school for row in alone.schools] == ["northside"]
+        merge_source(store, make_school(tmp_path, "riverside", meetings=1, seed=5))
+        view = cross_school_agreement(store)
+    # the tiny kit keys essay-1 on claim and evidence; both schools scored both
+    assert view.shared_cells == 2
+    assert [row.school for row in view.schools] == ["northside", "riverside", "kit “Tiny kit”"]
+    assert all(row.samples == ("essay-1",) for row in view.schools)

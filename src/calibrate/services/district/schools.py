@@ -68,20 +68,32 @@ def cross_school_agreement(store: Store) -> CrossSchoolView:
         if not score.school.startswith(KIT_SCHOOL):  # a kit's session is no school's
             by_cell[(score.family_id, score.sample_id, score.criterion_key)].add(score.school)
     shared = {cell for cell, schools in by_cell.items() if len(schools) >= 2}
-    names = sorted({s.school for s in scored} | set(store.schools()))
-    rows = tuple(_school(name, [s for s in scored if s.school == name], shared) for name in names)
+    names = sorted(  # the schools by name, then the kits
+        {s.school for s in scored} | set(store.schools()),
+        key=lambda name: (name.startswith(KIT_SCHOOL), name),
+    )
+    rows = tuple(
+        row
+        for name in names
+        if (row := _school(name, [s for s in scored if s.school == name], shared)).scores
+        or not name.startswith(KIT_SCHOOL)  # a kit is shown only where it has something to say
+    )
     note = ""
-    if len([n for n in names if not n.startswith(KIT_SCHOOL)]) < 2:
-        note = (
-            "Only one school's sessions are here: merge other schools' records first "
-            "(calibrate merge OTHER.db)."
-        )
+    held = len([n for n in names if not n.startswith(KIT_SCHOOL)])
+    if held < 2:
+        which = "No school's own sessions are" if held == 0 else "Only one school's sessions are"
+        note = f"{which} here: merge other schools' records first (calibrate merge OTHER.db)."
     elif not shared:
         note = (
             "No sample with an agreed level (an approved anchor or the master key) was scored "
             "in a first round by two schools, so the schools cannot be compared on the same work."
         )
     return CrossSchoolView(rows, len(shared), note)
+
+
+def _short(key: str) -> str:
+    """A kit's sample is stored as ``"kit name/key"`` (a kit's name has no "/"): show the key."""
+    return key.split("/", 1)[-1]
 
 
 def _school(
@@ -99,6 +111,6 @@ def _school(
         exact=sum(d == 0 for d in differences) / n if n else None,
         within_one=sum(abs(d) <= 1 for d in differences) / n if n else None,
         lean=sum(differences) / n if n else None,
-        samples=tuple(sorted({s.sample_key for s in on_shared})),
+        samples=tuple(sorted({_short(s.sample_key) for s in on_shared})),
         note="" if n else "scored none of the shared samples in a first round",
     )
