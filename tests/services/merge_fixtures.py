@@ -15,7 +15,7 @@ from tests.storage.scenario_kit import KIT
 ROOT = Path(__file__).resolve().parents[2]
 
 #: argv: database, kit file, school, meetings, seed. Loads the kit, then holds `meetings`
-#: meetings of the kit's raters on its samples, each rater scoring every criterion.
+#: meetings of the kit's raters on its samples, each rater scoring every criterion, then revealed.
 SCHOOL_SCRIPT = """
 import random, sys
 from pathlib import Path
@@ -41,6 +41,7 @@ with Store.open(Path(db)) as store:
                 for criterion in rubric.criteria:
                     level = rng.choice([lv.score for lv in criterion.levels])
                     store.record_score(session.id, sample, criterion.key, rater, level)
+        store.set_phase(session.id, Phase.REVEAL)
 """
 
 

@@ -201,6 +201,7 @@ def test_a_changed_score_and_a_sample_key_used_for_other_work_are_reported_not_o
         session = next(s for s in school.list_sessions() if s.title == "northside meeting 1")
         assert session.id is not None
         score = school.scores(session.id)[0]
+        school.set_phase(session.id, Phase.SCORING)
         school.record_score(
             session.id,
             score.sample_id,
@@ -210,7 +211,7 @@ def test_a_changed_score_and_a_sample_key_used_for_other_work_are_reported_not_o
             round=score.round,
         )
         school.add_sample(_sample("loose-1", body="Theirs"))
-        school.set_phase(session.id, Phase.REVEAL)
+        school.set_phase(session.id, Phase.CONSENSUS)
     with Store.open(tmp_path / "coach.db") as coach:
         report = merge_source(coach, copy)
         assert score_facts(coach) == ours  # our level kept
@@ -223,7 +224,7 @@ def test_a_changed_score_and_a_sample_key_used_for_other_work_are_reported_not_o
             " than here; ours was kept." in report.conflicts
         )
         phases = {x.title: x.phase for x in coach.list_sessions()}
-        assert phases["northside meeting 1"] is Phase.SCORING
+        assert phases["northside meeting 1"] is Phase.REVEAL
 
 
 def _as_older_calibrate(path: Path) -> None:
@@ -307,7 +308,7 @@ def test_phase_of_a_merged_session_is_kept(tmp_path: Path, schools: tuple[Path, 
     with Store.open(tmp_path / "coach.db") as coach:
         merge_source(coach, north)
         phases = {s.title: s.phase for s in coach.list_sessions()}
-        assert phases["northside meeting 1"] is Phase.SCORING
+        assert phases["northside meeting 1"] is Phase.REVEAL
         assert phases["October calibration"] is Phase.REVEAL
 
 

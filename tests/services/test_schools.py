@@ -23,7 +23,9 @@ from calibrate.storage.store import Store
 from tests.storage.conftest import make_rubric
 
 
-def _meeting(path: Path, raters: list[str], scores: list[tuple[str, str, str, int]]) -> None:
+def _meeting(
+    path: Path, raters: list[str], scores: list[tuple[str, str, str, int]], *, reveal: bool = True
+) -> None:
     """One first-round meeting on both samples: (rater, sample key, criterion, level)."""
     with Store.open(path) as store:
         ids = {name: store.add_rater(Rater(name=name)).id or 0 for name in raters}
@@ -41,6 +43,8 @@ def _meeting(path: Path, raters: list[str], scores: list[tuple[str, str, str, in
         store.set_phase(session.id, Phase.SCORING)
         for rater, sample, criterion, level in scores:
             store.record_score(session.id, samples[sample], criterion, ids[rater], level)
+        if reveal:
+            store.set_phase(session.id, Phase.REVEAL)
 
 
 @pytest.fixture
@@ -140,3 +144,15 @@ def test_a_kits_own_session_is_a_row_but_no_school(tmp_path: Path) -> None:
     assert view.shared_cells == 2
     assert [row.school for row in view.schools] == ["northside", "riverside", "kit “Tiny kit”"]
     assert all(row.samples == ("essay-1",) for row in view.schools)
+
+
+def test_a_meeting_still_being_scored_blind_stays_hidden(tmp_path: Path, district: Path) -> None:
+    east = tmp_path / "east.db"
+    east.write_bytes((tmp_path / "base.db").read_bytes())
+    _meeting(east, ["Di"], [("Di", "S1", "claim", 1), ("Di", "S2", "evidence", 1)], reveal=False)
+    with Store.open(district) as store:
+        before = cross_school_agreement(store)
+        merge_source(store, east)
+        after = cross_school_agreement(store)
+    assert [r.school for r in after.schools] == ["east", "north", "south"]
+    assert after.schools[0].scores == 0 and after.schools[1:] == before.schools

@@ -28,7 +28,8 @@ class DistrictStore(StoreBase):
 
     def benchmarked_scores(self) -> list[BenchmarkedScore]:
         """Every round-1 score on a sample and criterion with an agreed level for its session's
-        rubric family (see :class:`BenchmarkedScore`). Where the family's approved anchors of a
+        rubric family (see :class:`BenchmarkedScore`), but those of a blind session still being
+        scored, which stay hidden. Where the family's approved anchors of a
         sample and criterion disagree on the level there is no agreed level, and the master key
         is not used for that cell either."""
         with self._snapshot():
@@ -50,7 +51,8 @@ class DistrictStore(StoreBase):
                 " coalesce(sa.key, sa.title) AS sample_key, s.criterion_key, s.level"
                 " FROM scores s JOIN sessions se ON se.id = s.session_id"
                 " JOIN rubrics r ON r.id = se.rubric_id JOIN samples sa ON sa.id = s.sample_id"
-                " WHERE s.round = 1 ORDER BY se.school, s.session_id, s.id"
+                " WHERE s.round = 1 AND NOT (se.blind AND se.phase IN ('setup', 'scoring'))"
+                " ORDER BY se.school, s.session_id, s.id"
             )
         found = []
         for row in scores:
