@@ -96,3 +96,20 @@ def test_sync_writes_a_file_a_coach_merges_without_the_room_codes(
         assert all(store.session_codes(s.id or 0) == (None, None) for s in store.list_sessions())
         held_at = {school for (school,) in store.db.execute("SELECT school FROM sessions")}
         assert held_at == {"North Side", "kit:Tiny kit"}
+
+
+def test_schools_on_one_rasch_scale(tmp_path: Path, school: Path) -> None:
+    coach = tmp_path / "coach.db"
+    assert run("merge", str(school), "--db", str(coach))[0] == 0
+    code, out, err = run("schools", "--rasch", "--db", str(coach))
+    assert (code, err) == (0, "")
+    assert out.startswith("Tiny argument rubric: every school: 2 meetings on one scale")
+    assert "\nnorthside: 2 raters, " in out and "  Amara Okafor (northside) " in out
+    code, out, _ = run("schools", "--rasch", "--json", "--db", str(coach))
+    data = json.loads(out)
+    assert code == 0 and data["meetings"] == 2
+    assert {s["school"] for s in data["schools"]} == {"northside", "kit “Tiny kit”"}
+    empty = tmp_path / "empty.db"
+    Store.open(empty).close()
+    code, out, err = run("schools", "--rasch", "--db", str(empty))
+    assert code == 2 and err == "error: there is no meeting here yet to put raters on a scale\n"

@@ -122,17 +122,35 @@ def sync(folder: Path, school: str | None, command_db: Path | None) -> None:
 
 @click.command(cls=RecordCommand)
 @click.option("--json", "as_json", is_flag=True, help="Print the view as JSON.")
+@click.option(
+    "--rasch",
+    is_flag=True,
+    help="Put every school's raters on one Rasch scale instead (see docs/rasch.md).",
+)
+@click.option(
+    "--rubric",
+    "rubric_id",
+    type=int,
+    help="With --rasch: a version id of the rubric (default: the one with the most meetings).",
+)
 @db_after_command
-def schools(as_json: bool, command_db: Path | None) -> None:
+def schools(as_json: bool, rasch: bool, rubric_id: int | None, command_db: Path | None) -> None:
     """School by school agreement on the samples every school scored (for coaches).
 
     On a database that `calibrate merge` filled: for each school, its first-round scores on
     the samples and criteria with an agreed level (an approved anchor, else the master key)
     that at least two schools scored: the share at the agreed level, within one level, and the
     mean difference in levels (+ scores higher). Every school is measured on the same work.
+
+    With --rasch: every school's raters on one scale (many-facet Rasch model on every revealed
+    meeting of one rubric), and each school's mean difference from the district in levels.
+    It names raters: for coaches.
     """
     from calibrate.services.district.schools import cross_school_agreement
 
+    if rasch:
+        _schools_rasch(command_db, rubric_id, as_json=as_json)
+        return
     with records(command_db) as store:
         view = cross_school_agreement(store)
     if as_json:
@@ -167,6 +185,50 @@ def schools(as_json: bool, command_db: Path | None) -> None:
             click.echo(f"{row.school}: {row.note}")
     if view.note:
         click.echo(view.note)
+
+
+def _schools_rasch(command_db: Path | None, rubric_id: int | None, *, as_json: bool) -> None:
+    from calibrate.services.district.rasch import busiest_family, district_rasch
+
+    with records(command_db) as store:
+        family = busiest_family(store) if rubric_id is None else None
+        if rubric_id is not None:
+            family = store.get_rubric(rubric_id).family_id or rubric_id
+        if family is None:
+            fail("there is no meeting here yet to put raters on a scale")
+        result = district_rasch(store, family)
+    fit = result.fit
+    if as_json:
+        data = {
+            "meetings": result.meetings,
+            "left_out": list(result.left_out),
+            "reason": fit.reason,
+            "schools": [dataclasses.asdict(s) for s in result.schools],
+            "readings": {r.rater: list(r.sentences) for r in fit.readings},
+            "fit": None if fit.fit is None else fit.fit.as_json(),
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if fit.reason:
+        fail(f"{fit.ratings.title}: {fit.reason}")
+    n = result.meetings
+    click.echo(
+        f"{fit.ratings.title}: {n} meeting{'' if n == 1 else 's'} on one scale (Rasch model)"
+    )
+    for school in result.schools:
+        diff = school.level_difference
+        said = (
+            "not measured"
+            if diff is None
+            else f"{round(diff, 2) + 0.0:+.2f} levels against the district"  # no "-0.00"
+        )
+        click.echo(f"\n{school.school}: {school.raters} raters, {said}")
+        for label, where in result.rater_school.items():
+            reading = fit.reading(label) if where == school.school else None
+            if reading is not None:
+                click.echo(f"  {reading.severity}")
+    for why in result.left_out:
+        click.echo(f"\nLeft out: {why}")
 
 
 MERGE_COMMANDS = (merge, sync, schools)

@@ -26,6 +26,10 @@ class DistrictStore(StoreBase):
             for r in self._rows("SELECT DISTINCT school FROM sessions ORDER BY school")
         ]
 
+    def session_schools(self) -> dict[int, str]:
+        """Every session's school ("" for this database's own), by session id."""
+        return {int(r[0]): str(r[1]) for r in self._rows("SELECT id, school FROM sessions")}
+
     def benchmarked_scores(self) -> list[BenchmarkedScore]:
         """Every round-1 score on a sample and criterion with an agreed level for its session's
         rubric family (see :class:`BenchmarkedScore`), but those of a blind session still being
