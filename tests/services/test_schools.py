@@ -83,6 +83,9 @@ def district(tmp_path: Path) -> Path:
             ("Bo", "S1", "evidence", 1),
         ],
     )
+    with Store.open(north) as store:  # north proposes an anchor from its meeting
+        session = store.list_sessions()[0].id
+        store.add_anchor(Anchor(1, "evidence", 2, 1, "Cites both.", session_id=session))
     coach = tmp_path / "coach.db"
     with Store.open(coach) as store:
         merge_source(store, north)
@@ -102,6 +105,7 @@ def test_each_school_is_measured_on_the_cells_both_scored(district: Path) -> Non
     assert (south.school, south.scores, south.raters) == ("south", 4, 2)
     assert (south.exact, south.within_one, south.lean) == (0.5, 1.0, 0.0)
     assert north.samples == south.samples == ("S1", "S2")
+    assert north.anchors == ("S1 evidence 2 (proposed)",) and south.anchors == ()
 
 
 def test_one_school_alone_cannot_be_compared(tmp_path: Path, district: Path) -> None:
@@ -122,6 +126,7 @@ def test_schools_command(district: Path) -> None:
     assert lines[2].split() == ["north", "1", "1", "2", "2", "50%", "100%", "+0.50"]
     assert lines[3].split() == ["south", "1", "2", "2", "4", "50%", "100%", "+0.00"]
     assert "north scored: S1, S2" in result.stdout
+    assert "north's anchors: S1 evidence 2 (proposed)" in result.stdout
     result = CliRunner().invoke(cli, ["schools", "--db", str(district), "--json"])
     assert result.exit_code == 0
     assert '"shared_cells": 2' in result.stdout and '"lean": 0.5' in result.stdout

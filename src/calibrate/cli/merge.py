@@ -183,6 +183,8 @@ def schools(as_json: bool, rasch: bool, rubric_id: int | None, command_db: Path 
             click.echo(f"{row.school} scored: {', '.join(row.samples)}")
         elif row.note:
             click.echo(f"{row.school}: {row.note}")
+        if row.anchors:
+            click.echo(f"{row.school}'s anchors: {', '.join(row.anchors)}")
     if view.note:
         click.echo(view.note)
 

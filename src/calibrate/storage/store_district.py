@@ -30,6 +30,18 @@ class DistrictStore(StoreBase):
         """Every session's school ("" for this database's own), by session id."""
         return {int(r[0]): str(r[1]) for r in self._rows("SELECT id, school FROM sessions")}
 
+    def anchors_by_school(self) -> dict[str, list[tuple[str, str, int, str]]]:
+        """The anchors taken from each school's meetings: (sample key, criterion key, level,
+        status), by school ("" for this database's own), in the order they were made."""
+        found: dict[str, list[tuple[str, str, int, str]]] = defaultdict(list)
+        for row in self._rows(
+            "SELECT se.school, coalesce(sa.key, sa.title), a.criterion_key, a.level, a.status"
+            " FROM anchors a JOIN sessions se ON se.id = a.session_id"
+            " JOIN samples sa ON sa.id = a.sample_id ORDER BY a.id"
+        ):
+            found[str(row[0])].append((str(row[1]), str(row[2]), int(row[3]), str(row[4])))
+        return dict(found)
+
     def benchmarked_scores(self) -> list[BenchmarkedScore]:
         """Every round-1 score on a sample and criterion with an agreed level for its session's
         rubric family (see :class:`BenchmarkedScore`), but those of a blind session still being

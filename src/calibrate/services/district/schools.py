@@ -15,6 +15,7 @@ binomial interval would claim more precision than the data hold.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -40,6 +41,8 @@ class SchoolAgreement:
     lean: float | None
     samples: tuple[str, ...]
     note: str = ""
+    #: The anchors taken from this school's meetings, e.g. "essay-1 claim 3 (approved)".
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,15 @@ def cross_school_agreement(store: Store) -> CrossSchoolView:
         {s.school for s in scored} | set(store.schools()),
         key=lambda name: (name.startswith(KIT_SCHOOL), name),
     )
+    anchors = {
+        school: tuple(
+            f"{_short(key)} {criterion} {level} ({status})"
+            for key, criterion, level, status in made
+        )
+        for school, made in store.anchors_by_school().items()
+    }
     rows = tuple(
-        row
+        dataclasses.replace(row, anchors=anchors.get(name, ()))
         for name in names
         if (row := _school(name, [s for s in scored if s.school == name], shared)).scores
         or not name.startswith(KIT_SCHOOL)  # a kit is shown only where it has something to say
