@@ -113,3 +113,16 @@ def test_schools_on_one_rasch_scale(tmp_path: Path, school: Path) -> None:
     Store.open(empty).close()
     code, out, err = run("schools", "--rasch", "--db", str(empty))
     assert code == 2 and err == "error: there is no meeting here yet to put raters on a scale\n"
+
+
+def test_sync_from_the_default_database_asks_for_the_school(tmp_path: Path, school: Path) -> None:
+    own = tmp_path / "calibrate.db"
+    own.write_bytes(school.read_bytes())
+    code, out, err = run("sync", "--to", str(tmp_path / "drive"), "--db", str(own))
+    assert code == 2 and out == ""
+    assert err.startswith("error: Say which school this is with --school NAME")
+    assert not (tmp_path / "drive").exists()
+    code, out, err = run(
+        "sync", "--to", str(tmp_path / "drive"), "--school", "///", "--db", str(own)
+    )
+    assert code == 2 and "cannot name a file" in err

@@ -9,8 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from calibrate.domain.errors import InvalidOperationError
+from calibrate.storage.database import DB_FILENAME
 from calibrate.storage.merge_sources import record_uuids
 from calibrate.storage.store import Store
+
+#: The default database file's name without ".db": it names no school.
+DEFAULT_STEM = Path(DB_FILENAME).stem
 
 
 @dataclass(frozen=True)
@@ -36,8 +40,16 @@ def sync_to_folder(store: Store, folder: Path, *, school: str | None = None) -> 
     """Write the whole database (less the room's codes, seats and key) to ``folder/SCHOOL.db``,
     its own sessions marked as held at ``school`` (default: the database file's name),
     replacing the file there only once the new one is complete. Raises OSError if the folder
-    cannot be written, InvalidOperationError for a school name that cannot name a file."""
-    name = (school or store.path.stem).strip()
+    cannot be written, InvalidOperationError for a school name that cannot name a file, or
+    when no name is given and the database file has the default name."""
+    name = (school or "").strip()
+    if not name:
+        if store.path.stem == DEFAULT_STEM:
+            raise InvalidOperationError(
+                "Say which school this is with --school NAME (the database file's name, "
+                f"“{store.path.name}”, names no school)."
+            )
+        name = store.path.stem
     dest = folder / school_file_name(name)
     folder.mkdir(parents=True, exist_ok=True)
     before = record_uuids(dest)
