@@ -98,7 +98,8 @@ def merge(
 )
 @click.option(
     "--school",
-    help="The school's name, used as the file's name (default: the database file's name).",
+    help="The school's name, used as the file's name (default: the database file's name;"
+    " needed for the default database).",
 )
 @db_after_command
 def sync(folder: Path, school: str | None, command_db: Path | None) -> None:
