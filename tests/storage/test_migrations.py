@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,40 +14,44 @@ from sqlite_utils.migrations import Migrations
 from calibrate.domain.model import ReferenceScore
 from calibrate.storage import database
 from calibrate.storage.database import applied_migrations, migrate, open_database
+from calibrate.storage.stable_ids import UUID_TABLES
 from calibrate.storage.store import Store
+from tests.storage.conftest import make_rubric
 
 EXPECTED_COLUMNS: dict[str, str] = {
-    "rubrics": "id family_id version name subject grade_band kind created_at",
-    "criteria": "id rubric_id position key name description student_wording",
-    "levels": "id criterion_id score label descriptor student_wording",
-    "samples": "id key title body kind student_code grade task attachments",
-    "raters": "id name initials role team active",
+    "rubrics": "id family_id version name subject grade_band kind created_at uuid",
+    "criteria": "id rubric_id position key name description student_wording uuid",
+    "levels": "id criterion_id score label descriptor student_wording uuid",
+    "samples": "id key title body kind student_code grade task attachments uuid",
+    "raters": "id name initials role team active uuid",
     "sessions": "id title date rubric_id facilitator phase blind round cut_score created_at"
-    " join_code facilitator_code reveal_names",
+    " join_code facilitator_code reveal_names uuid school",
     "session_samples": "session_id sample_id position",
     "session_raters": "session_id rater_id position",
-    "scores": "id session_id round sample_id criterion_key rater_id level note scored_at",
+    "scores": "id session_id round sample_id criterion_key rater_id level note scored_at uuid",
     "score_history": "id score_id session_id round sample_id criterion_key rater_id level note"
-    " scored_at replaced_at",
-    "consensus": "id session_id sample_id criterion_key level rationale decided_at",
-    "reference_scores": "id sample_id criterion_key level set_by set_at rubric_id family_id",
+    " scored_at replaced_at uuid",
+    "consensus": "id session_id sample_id criterion_key level rationale decided_at uuid",
+    "reference_scores": "id sample_id criterion_key level set_by set_at rubric_id family_id uuid",
     "room_seats": "session_id rater_id pin_salt pin_hash generation claimed_at",
     "room_secret": "id key",
-    "anchors": "id rubric_id criterion_key level sample_id annotation session_id status created_at",
+    "rater_aliases": "uuid rater_id",
+    "anchors": "id rubric_id criterion_key level sample_id annotation session_id status created_at"
+    " uuid",
     "contracts": "id student_code student_name teacher teacher_id rubric_id sample_id session_id"
-    " status created_at updated_at class_name",
+    " status created_at updated_at class_name uuid",
     "contract_versions": "id contract_id version start_date supports resources"
     " teacher_feedback_days teacher_note student_practice student_keeps_log review_every_days"
-    " accessibility_needs evidence_formats flexible_deadlines note created_at",
+    " accessibility_needs evidence_formats flexible_deadlines note created_at uuid",
     "contract_levels": "version_id position criterion_key level source",
     "contract_targets": "id version_id position criterion_key current_level target_level"
-    " indicator due_date",
+    " indicator due_date uuid",
     "contract_target_anchors": "target_id anchor_id position",
     "contract_activities": "version_id position stage description criterion_key",
     "contract_progress": "id contract_id date evidence evidence_file worked didnt_work next_step"
-    " created_at",
-    "contract_reviews": "id contract_id version date outcome note created_at",
-    "contract_reassessments": "id contract_id date reflection teacher_note created_at",
+    " created_at uuid",
+    "contract_reviews": "id contract_id version date outcome note created_at uuid",
+    "contract_reassessments": "id contract_id date reflection teacher_note created_at uuid",
     "contract_results": "reassessment_id position criterion_key target_level achieved_level",
 }
 
@@ -58,6 +64,7 @@ ALL_MIGRATIONS = [
     "m005_master_key_per_rubric",
     "m006_contract_class",
     "m008_room_seats",
+    "m010_stable_ids",
 ]
 
 
@@ -101,10 +108,21 @@ def test_final_schema(tmp_path: Path) -> None:
         for table, columns in EXPECTED_COLUMNS.items():
             assert [c.name for c in db.table(table).columns] == columns.split(), table
         assert unique_sets(db, "scores") == {
-            ("session_id", "round", "sample_id", "criterion_key", "rater_id")
+            ("session_id", "round", "sample_id", "criterion_key", "rater_id"),
+            ("uuid",),
         }
-        assert unique_sets(db, "consensus") == {("session_id", "sample_id", "criterion_key")}
-        assert unique_sets(db, "reference_scores") == {("sample_id", "criterion_key", "family_id")}
+        assert unique_sets(db, "consensus") == {
+            ("session_id", "sample_id", "criterion_key"),
+            ("uuid",),
+        }
+        assert unique_sets(db, "reference_scores") == {
+            ("sample_id", "criterion_key", "family_id"),
+            ("uuid",),
+        }
+        for table in UUID_TABLES:
+            assert ("uuid",) in unique_sets(db, table), table
+        triggers = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+        assert triggers == {f"{table}_uuid" for table in UUID_TABLES}
         assert foreign_keys(db, "reference_scores") == {
             ("samples", ("sample_id",)),
             ("rubrics", ("rubric_id",)),
@@ -178,9 +196,13 @@ def test_an_m001_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
         for table, rows in ROWS_AT_M001.items():
             stored = store.db.execute(f"SELECT * FROM {table}").fetchall()
             if table == "sessions":
-                rows = [(*row, None, None, 0) for row in rows]  # codes unset, names hidden
+                rows = [(*row, None, None, 0, "") for row in rows]  # unset, hidden, held here
             if table == "reference_scores":
                 rows = [(*row, 1) for row in rows]  # keyed for rubric family 1
+            if table in UUID_TABLES:
+                at = [c.name for c in store.db.table(table).columns].index("uuid")
+                assert all(uuid.UUID(row[at]) for row in stored), table  # m010 named each row
+                stored = [row[:at] + row[at + 1 :] for row in stored]
             assert stored == rows, table
         session = store.get_session(1)
         assert (session.title, session.rater_ids, session.round) == ("October", (1, 2), 1)
@@ -215,7 +237,7 @@ def test_m005_keeps_every_master_key_and_lets_two_rubrics_key_one_sample(tmp_pat
 
     with Store.open(path) as store:
         rows = store.db.execute("SELECT * FROM reference_scores ORDER BY id").fetchall()
-        assert rows == [
+        assert [row[:-1] for row in rows] == [
             (1, 1, "claim", 2, "Coach", "2026-09-01T00:00:00+00:00", 1, 1),
             (2, 2, "claim", 1, "Coach", "2026-09-02", None, 0),
         ]
@@ -253,3 +275,76 @@ def test_a_failing_migration_changes_nothing(
         assert db.table_names() == []  # not even m001 or the migrations table
     finally:
         db.close()
+
+
+def _fill_m008_database(path: Path) -> None:
+    db = open_database(path, stop_before="m010_stable_ids")
+    try:
+        assert "uuid" not in db.table("raters").columns_dict
+        with database.transaction(db.conn):
+            for table, rows in ROWS_AT_M001.items():
+                if table == "sessions":
+                    rows = [(*row, None, None, 0) for row in rows]
+                if table == "reference_scores":
+                    rows = [(*row, 1) for row in rows]
+                marks = ", ".join("?" * len(rows[0]))
+                db.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    finally:
+        db.close()
+
+
+def uuids(store: Store) -> dict[str, list[tuple[int, str]]]:
+    return {
+        t: store.db.execute(f"SELECT id, uuid FROM {t} ORDER BY id").fetchall() for t in UUID_TABLES
+    }
+
+
+def test_m010_names_every_row_once_and_copies_of_a_file_agree(tmp_path: Path) -> None:
+    path = tmp_path / "m008.db"
+    _fill_m008_database(path)
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(path, copy)
+    other = tmp_path / "other-school.db"
+    _fill_m008_database(other)
+    conn = database.connect(other)
+    conn.execute("UPDATE raters SET name = 'Chidi Obi' WHERE id = 1")  # another school's
+    conn.close()
+
+    with Store.open(path) as store, Store.open(copy) as twin, Store.open(other) as stranger:
+        named = uuids(store)
+        for table, rows in ROWS_AT_M001.items():
+            if table in UUID_TABLES:
+                assert [i for i, _ in named[table]] == [row[0] for row in rows], table
+        every = [u for rows in named.values() for _, u in rows]
+        assert (
+            len(every)
+            == len(set(every))
+            == sum(len(rows) for t, rows in ROWS_AT_M001.items() if t in UUID_TABLES)
+        )
+        assert all(uuid.UUID(u) for u in every)
+        assert uuids(twin) == named  # the same file migrated twice gets the same names
+        theirs = {u for rows in uuids(stranger).values() for _, u in rows}
+        assert theirs.isdisjoint(every)  # another file's rows are other records
+
+        before = schema(store.db), uuids(store)
+        database.MIGRATIONS.apply(store.db)
+        assert (schema(store.db), uuids(store)) == before
+
+
+def test_every_new_row_gets_a_uuid_from_the_trigger(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "cal.db") as store:
+        stored = store.add_rubric(make_rubric())
+        assert stored.id is not None
+        rows = store.db.execute(
+            "SELECT uuid FROM rubrics UNION ALL SELECT uuid FROM criteria"
+            " UNION ALL SELECT uuid FROM levels"
+        ).fetchall()
+        assert len(rows) == 1 + 2 + 2 * 4  # the rubric, 2 criteria of 4 levels
+        assert all(uuid.UUID(u).version == 4 for (u,) in rows)
+        assert len({u for (u,) in rows}) == len(rows)
+        store.db.conn.execute(
+            "INSERT INTO raters (name, uuid) VALUES (?, ?)",
+            ("Given", "00000000-0000-4000-8000-000000000001"),
+        )
+        (given,) = store.db.execute("SELECT uuid FROM raters WHERE name = 'Given'").fetchone()
+        assert given == "00000000-0000-4000-8000-000000000001"  # a uuid set on insert is kept

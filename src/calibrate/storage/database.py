@@ -27,6 +27,7 @@ from calibrate.domain.errors import CalibrateError
 from calibrate.storage.contract_schema import CONTRACT_TABLES
 from calibrate.storage.core_schema import CORE_TABLES
 from calibrate.storage.lean_import import Migrations, sqlite_utils
+from calibrate.storage.stable_ids import add_stable_ids
 
 BUSY_TIMEOUT_MS = 5000
 FILE_MODE = 0o600
@@ -331,4 +332,22 @@ def m008_room_seats(db: sqlite_utils.Database) -> None:
     )
     db.execute(
         "CREATE TABLE room_secret (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)"
+    )
+
+
+@MIGRATIONS()
+def m010_stable_ids(db: sqlite_utils.Database) -> None:
+    """A ``uuid`` on every record with an id of its own (unique; new rows get a random one from
+    a trigger, existing rows one derived from the file's first records, so copies of one file
+    agree), so that databases can be merged (see :mod:`calibrate.storage.stable_ids`); the
+    school a session was held at, for a coach's merged database (empty: held here); and the
+    other databases' raters a merge was told are ours (``--map-raters``), by their uuid, so
+    merging the same file again needs no map."""
+    add_stable_ids(db.conn)
+    db.table("sessions").add_column("school", str, not_null_default="")
+    db.execute(
+        """CREATE TABLE rater_aliases (
+        uuid TEXT PRIMARY KEY,
+        rater_id INTEGER NOT NULL REFERENCES raters(id)
+    )"""
     )

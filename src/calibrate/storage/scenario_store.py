@@ -10,6 +10,9 @@ reused, so loading the same kit twice creates nothing. Identity rules:
 - the rubric is the stored one of the same name and version (which must have the same content);
 - the session is the stored one with the same title, date and rubric version.
 
+A rater or session a kit creates gets an identity derived from the kit (:func:`kit_uuid`), so the
+same kit loaded in two schools' databases merges as one.
+
 ``export_session`` builds the kit back from a stored session, so that exporting, loading the
 export into a fresh database and exporting again gives the same file.
 """
@@ -34,6 +37,8 @@ from calibrate.domain.model import (
     Session,
 )
 from calibrate.storage.scenario_export import export_session, rubric_content, rubric_difference
+from calibrate.storage.stable_ids import derived_uuid
+from calibrate.storage.store_district import KIT_SCHOOL
 
 if TYPE_CHECKING:
     from calibrate.storage.store import Store
@@ -79,6 +84,13 @@ class LoadReport:
             + self.anchors_created
             + self.consensus_set
         )
+
+
+def kit_uuid(scenario: Scenario, kind: str, *names: object) -> str:
+    """The identity of a rater or session a kit brings: the same in every database that loads
+    the kit, so that their records merge as one (see :mod:`calibrate.storage.stable_ids`).
+    Rubrics, samples, scores and the rest are found by what they say instead."""
+    return derived_uuid("kit", scenario.name, kind, *names)
 
 
 def stored_key(scenario_name: str, sample_key: str) -> str:
@@ -170,6 +182,8 @@ def _rater(store: Store, scenario: Scenario, index: int, counts: Counter[str]) -
         )
     if stored is None:
         stored = store.add_rater(replace(rater, id=None))
+        assert stored.id is not None
+        store.name_record("raters", stored.id, kit_uuid(scenario, "rater", rater.name))
         counts["raters_created"] += 1
     else:
         counts["raters_reused"] += 1
@@ -250,6 +264,9 @@ def _session(
                 cut_score=kit.cut_score,
             )
         )
+        assert found.id is not None
+        store.name_record("sessions", found.id, kit_uuid(scenario, "session", kit.title, kit.date))
+        store.set_session_school(found.id, f"{KIT_SCHOOL}{scenario.name}")
         counts["sessions_created"] += 1
     else:
         counts["sessions_reused"] += 1

@@ -23,6 +23,8 @@ from calibrate.storage import database
 from calibrate.storage.store_authoring import AuthoringStore
 from calibrate.storage.store_catalog import CatalogStore
 from calibrate.storage.store_contracts import ContractStore
+from calibrate.storage.store_district import DistrictStore
+from calibrate.storage.store_merge import MergeStore
 from calibrate.storage.store_records import RecordStore
 from calibrate.storage.store_rubrics import RubricStore
 from calibrate.storage.store_scores import ScoreStore
@@ -32,7 +34,15 @@ __all__ = ["SessionCodes", "Store", "new_session_code"]
 
 
 class Store(
-    RubricStore, CatalogStore, SessionStore, ScoreStore, RecordStore, AuthoringStore, ContractStore
+    RubricStore,
+    CatalogStore,
+    SessionStore,
+    ScoreStore,
+    RecordStore,
+    AuthoringStore,
+    ContractStore,
+    MergeStore,
+    DistrictStore,
 ):
     """Rubrics, samples, raters, sessions, scores, consensus, reference scores and anchors.
 

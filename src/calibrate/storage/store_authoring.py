@@ -82,6 +82,14 @@ class AuthoringStore(StoreBase):
                     keep_id,
                 ),
             )
+            # Another database's records of either entry are the kept one's from now on.
+            self._write(
+                "UPDATE rater_aliases SET rater_id = ? WHERE rater_id = ?", (keep_id, drop_id)
+            )
+            self._write(
+                "INSERT OR IGNORE INTO rater_aliases (uuid, rater_id) VALUES (?, ?)",
+                (drop["uuid"], keep_id),
+            )
             self._write("DELETE FROM raters WHERE id = ?", (drop_id,))
         return MergeReport(keep_id, drop["name"], len(sessions), scores, history, other)
 
