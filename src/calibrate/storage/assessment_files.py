@@ -1,0 +1,366 @@
+"""Test blueprints (TOML) and results files (CSV) read into domain objects, all or nothing.
+
+A blueprint file has an ``[assessment]`` table (``key``, ``title``, optional ``subject``,
+``grade``, ``description``, ``format = 1``), then ``[[targets]]`` (``key``, ``statement``
+starting "I can", optional ``criterion = { rubric = "…", key = "…", level = 3 }``) and
+``[[items]]`` (``key``, ``target``, optional ``points`` (1) and ``prompt``). Every problem found
+is reported at once in one :class:`AssessmentFileError`, each line naming the file, the line and
+the field (``targets[2].statement``).
+
+A results file (a gradebook export) has a ``student`` column of student codes and one column per
+item (its key, or ``Item 7`` / ``Q7``); each cell is an outcome code (see
+:data:`~calibrate.domain.assessment.OUTCOME_HELP`). The first bad cell is reported with its file,
+line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from calibrate.domain.assessment import (
+    OUTCOME_HELP,
+    STATEMENT_START,
+    Blueprint,
+    CriterionLink,
+    Item,
+    LearningTarget,
+    StudentResult,
+    parse_outcome,
+)
+from calibrate.domain.errors import AssessmentFileError
+from calibrate.storage.toml_locator import TomlLocator, TomlPath, show_path
+
+FORMAT_VERSION = 1
+MAX_PROBLEMS_SHOWN = 10
+MAX_TEXT = 2000
+STUDENT_COLUMNS = ("student", "student code", "student_code", "code")
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+@dataclass(frozen=True)
+class BlueprintFile:
+    """A blueprint as read from a file, with where each learning target is written."""
+
+    blueprint: Blueprint
+    source: str
+    target_lines: dict[str, int]
+
+    def where(self, target_key: str) -> str:
+        """``"file, line 12, targets[2].criterion"`` for a target's criterion link."""
+        position = [t.key for t in self.blueprint.targets].index(target_key)
+        line = self.target_lines.get(target_key, 1)
+        return f"{self.source}, line {line}, {show_path(('targets', position, 'criterion'))}"
+
+
+def _read(path: str | os.PathLike[str]) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise AssessmentFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _text(raw: bytes, source: str) -> str:
+    if b"\0" in raw:
+        line = raw[: raw.index(b"\0")].count(b"\n") + 1
+        raise AssessmentFileError(f"{source}, line {line}: this is a binary file, not text.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AssessmentFileError(
+            f"{source}, line {line}: this is not UTF-8 text (save the file as UTF-8)."
+        ) from None
+
+
+# --- blueprints --------------------------------------------------------------------------------
+
+
+def read_blueprint(path: str | os.PathLike[str]) -> BlueprintFile:
+    """Read and check the blueprint file at ``path``."""
+    return parse_blueprint(_text(_read(path), str(path)), source=str(path))
+
+
+def parse_blueprint(text: str, *, source: str = "<blueprint>") -> BlueprintFile:
+    """Check blueprint TOML text; raises AssessmentFileError naming every problem's line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_POSITION.search(message)
+        where = f"line {found.group(1)}, column {found.group(2)}" if found else "line 1"
+        message = message[: found.start()] if found else message
+        raise AssessmentFileError(
+            f"{source}, {where}: this is not valid TOML ({message})"
+        ) from None
+    reader = _Reader(data)
+    blueprint = reader.blueprint()
+    locator = TomlLocator(text)
+    if reader.problems:
+        placed = sorted((locator.line_of(p), show_path(p), m) for p, m in reader.problems)
+        lines = [f"{source}, line {line}, {path}: {message}" for line, path, message in placed]
+        if len(lines) > MAX_PROBLEMS_SHOWN:
+            more = len(lines) - MAX_PROBLEMS_SHOWN
+            lines = [*lines[:MAX_PROBLEMS_SHOWN], f"{source}: … and {more} more problems"]
+        raise AssessmentFileError("\n".join(lines))
+    assert blueprint is not None
+    lines_of = {
+        t.key: locator.line_of(("targets", n, "criterion")) for n, t in enumerate(blueprint.targets)
+    }
+    return BlueprintFile(blueprint, source, lines_of)
+
+
+class _Reader:
+    """Turns parsed TOML into a Blueprint, noting each problem with its path."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.problems: list[tuple[TomlPath, str]] = []
+
+    def fail(self, path: TomlPath, message: str) -> None:
+        self.problems.append((path, message))
+
+    def text(self, table: dict[str, Any], path: TomlPath, key: str, *, required: bool) -> str:
+        value = table.get(key)
+        where = (*path, key)
+        if value is None:
+            if required:
+                self.fail(where, "is missing")
+            return ""
+        if not isinstance(value, str):
+            self.fail(where, f"must be text (got {type(value).__name__})")
+            return ""
+        value = value.strip()
+        if required and not value:
+            self.fail(where, "is empty")
+        elif len(value) > MAX_TEXT:
+            self.fail(where, f"is too long ({len(value)} characters; at most {MAX_TEXT})")
+        elif any(not c.isprintable() and c not in "\n\t" for c in value):
+            self.fail(where, "contains a control character")
+        return value
+
+    def key(self, table: dict[str, Any], path: TomlPath, name: str = "key") -> str:
+        value = table.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # items = 7 is as good as "7"
+            table = {**table, name: value}
+        key = self.text(table, path, name, required=True)
+        if key and not _KEY.fullmatch(key):
+            self.fail((*path, name), f"“{key}” must be letters, digits, “-”, “_” or “.”")
+        return key
+
+    def tables(self, name: str) -> list[tuple[TomlPath, dict[str, Any]]]:
+        value = self.data.get(name)
+        if value is None:
+            self.fail((name,), f"is missing: add at least one [[{name}]] table")
+            return []
+        if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+            self.fail((name,), f"must be [[{name}]] tables")
+            return []
+        return [((name, n), t) for n, t in enumerate(value)]
+
+    def blueprint(self) -> Blueprint | None:
+        head = self.data.get("assessment")
+        if not isinstance(head, dict):
+            self.fail(("assessment",), "is missing: start the file with an [assessment] table")
+            head = {}
+        fmt = head.get("format", FORMAT_VERSION)
+        if fmt != FORMAT_VERSION:
+            self.fail(("assessment", "format"), f"must be {FORMAT_VERSION} (got {fmt!r})")
+        at: TomlPath = ("assessment",)
+        key = self.key(head, at) if head else ""
+        title = self.text(head, at, "title", required=True) if head else ""
+        subject = self.text(head, at, "subject", required=False)
+        grade = self.text(head, at, "grade", required=False)
+        description = self.text(head, at, "description", required=False)
+        for unknown in sorted(set(head) - {"key", "title", "subject", "grade", "description"}):
+            if unknown != "format":
+                self.fail((*at, unknown), "is not a field of [assessment]")
+        targets = [self.target(p, t) for p, t in self.tables("targets")]
+        keys = [t.key for t in targets]
+        self.twice("targets", keys)
+        items = [self.item(p, t, set(keys)) for p, t in self.tables("items")]
+        self.twice("items", [i.key for i in items])
+        used = {i.target_key for i in items}
+        for n, target in enumerate(targets):
+            if target.key and target.key not in used and items:
+                self.fail(("targets", n, "key"), f"no item tests “{target.key}”")
+        if self.problems:
+            return None
+        return Blueprint(
+            key,
+            title,
+            tuple(targets),
+            tuple(items),
+            subject=subject,
+            grade=grade,
+            description=description,
+        )
+
+    def twice(self, name: str, keys: list[str]) -> None:
+        seen: set[str] = set()
+        for n, key in enumerate(keys):
+            if key and key in seen:
+                self.fail((name, n, "key"), f"“{key}” is used twice")
+            seen.add(key)
+
+    def target(self, path: TomlPath, table: dict[str, Any]) -> LearningTarget:
+        key = self.key(table, path)
+        statement = self.text(table, path, "statement", required=True)
+        if statement and not statement.startswith(STATEMENT_START):
+            self.fail(
+                (*path, "statement"),
+                f"write it as the student would say it, starting “{STATEMENT_START}”, "
+                "e.g. “I can subtract 3-digit numbers with regrouping.”",
+            )
+        for unknown in sorted(set(table) - {"key", "statement", "criterion"}):
+            self.fail((*path, unknown), "is not a field of a learning target")
+        return LearningTarget(key, statement, self.link((*path, "criterion"), table))
+
+    def link(self, path: TomlPath, table: dict[str, Any]) -> CriterionLink | None:
+        value = table.get("criterion")
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail(path, 'must be a table: { rubric = "…", key = "…", level = 3 }')
+            return None
+        rubric = self.text(value, path, "rubric", required=True)
+        key = self.text(value, path, "key", required=True)
+        level = value.get("level")
+        if level is not None and (isinstance(level, bool) or not isinstance(level, int)):
+            self.fail((*path, "level"), f"must be a whole number (got {level!r})")
+            level = None
+        for unknown in sorted(set(value) - {"rubric", "key", "level"}):
+            self.fail((*path, unknown), "is not a field of a criterion link")
+        return CriterionLink(rubric, key, level)
+
+    def item(self, path: TomlPath, table: dict[str, Any], targets: set[str]) -> Item:
+        key = self.key(table, path)
+        target = self.key(table, path, "target")
+        if target and targets and target not in targets:
+            self.fail((*path, "target"), f"“{target}” is not one of the [[targets]] keys")
+        points = table.get("points", 1)
+        if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 1000:
+            self.fail((*path, "points"), f"must be a whole number from 1 to 1000 (got {points!r})")
+            points = 1
+        prompt = self.text(table, path, "prompt", required=False)
+        for unknown in sorted(set(table) - {"key", "target", "points", "prompt"}):
+            self.fail((*path, unknown), "is not a field of an item")
+        return Item(key, target, points, prompt)
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+def read_results_csv(path: str | os.PathLike[str], blueprint: Blueprint) -> list[StudentResult]:
+    """Read a results file for ``blueprint`` (see the module docstring); all or nothing."""
+    return parse_results_csv(_text(_read(path), str(path)), blueprint, source=str(path))
+
+
+def _column_item(header: str, blueprint: Blueprint) -> str | None:
+    name = " ".join(header.split())
+    for candidate in (name, re.sub(r"^(?:item|question|q)\s*", "", name, flags=re.IGNORECASE)):
+        if blueprint.item(candidate) is not None:
+            return candidate
+    return None
+
+
+def parse_results_csv(
+    text: str, blueprint: Blueprint, *, source: str = "<results>"
+) -> list[StudentResult]:
+    """Results from CSV text; raises AssessmentFileError at the first problem (file, line,
+    column)."""
+    rows = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(rows, None)
+    except csv.Error as exc:
+        raise AssessmentFileError(f"{source}, line 1: {exc}") from None
+    if header is None or not any(h.strip() for h in header):
+        raise AssessmentFileError(f"{source}, line 1: the file is empty; it needs a header row.")
+
+    items: dict[int, str] = {}
+
+    def where(line: int, col: int) -> str:
+        name = f"item {items[col]}" if col in items else ""
+        if not name and col < len(header):
+            name = header[col].strip()
+        return f"{source}, line {line}, column {col + 1}" + (f" ({name})" if name else "")
+
+    student_col = next(
+        (n for n, h in enumerate(header) if " ".join(h.split()).casefold() in STUDENT_COLUMNS),
+        None,
+    )
+    if student_col is None:
+        raise AssessmentFileError(
+            f"{source}, line 1: no “student” column (the column of student codes)."
+        )
+    for col, name in enumerate(header):
+        if col == student_col:
+            continue
+        item = _column_item(name, blueprint)
+        if item is None:
+            if not name.strip():
+                raise AssessmentFileError(f"{where(1, col)}: a column without a name.")
+            raise AssessmentFileError(
+                f"{where(1, col)}: “{name.strip()}” is not an item of the test "
+                f"“{blueprint.title}” (its items are {', '.join(i.key for i in blueprint.items)})."
+            )
+        if item in items.values():
+            raise AssessmentFileError(f"{where(1, col)}: item “{item}” has a second column.")
+        items[col] = item
+    results: list[StudentResult] = []
+    seen: dict[str, int] = {}
+    line = 1
+    try:
+        for row in rows:
+            line = rows.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                raise AssessmentFileError(
+                    f"{where(line, len(header))}: this row has {len(row)} cells but the header "
+                    f"has {len(header)} columns."
+                )
+            code = row[student_col].strip() if student_col < len(row) else ""
+            problem = _code_problem(code)
+            if problem:
+                raise AssessmentFileError(f"{where(line, student_col)}: {problem}")
+            if code in seen:
+                raise AssessmentFileError(
+                    f"{where(line, student_col)}: {code} already has a row (line {seen[code]})."
+                )
+            seen[code] = line
+            for col, item in items.items():
+                cell = row[col] if col < len(row) else ""
+                outcome = parse_outcome(cell)
+                if outcome is None:
+                    raise AssessmentFileError(
+                        f"{where(line, col)}: “{cell.strip()}” is not a result; "
+                        f"write {OUTCOME_HELP}."
+                    )
+                results.append(StudentResult(code, item, outcome))
+    except csv.Error as exc:
+        raise AssessmentFileError(f"{source}, line {line}: {exc}") from None
+    if not seen:
+        raise AssessmentFileError(f"{source}: no student rows below the header.")
+    return results
+
+
+def _code_problem(code: str) -> str:
+    if not code:
+        return "the student code is empty."
+    if any(c.isspace() for c in code):
+        return (
+            f"“{code}” has a space: write a student code such as S01, not a name "
+            "(results keep codes only)."
+        )
+    if len(code) > 40 or not all(c.isprintable() for c in code):
+        return f"“{code[:40]}” is not a student code (at most 40 printable characters)."
+    return ""
