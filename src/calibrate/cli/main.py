@@ -27,6 +27,7 @@ COMMAND_MODULES: dict[str, str] = {
         ("raters", "rater", "report"), "calibrate.cli.reliability:RELIABILITY_COMMANDS"
     ),
     "rasch": "calibrate.cli.rasch:RASCH_COMMANDS",
+    "assessment": "calibrate.cli.assessment:ASSESSMENT_COMMANDS",
 }
 
 

@@ -53,3 +53,39 @@ def class_view(store: Store, assessment_id: int) -> ClassView:
     """The stored test's class view. Raises NotFoundError if there is no such test."""
     blueprint = store.get_assessment(assessment_id)
     return build_class_view(blueprint, store.assessment_results(assessment_id))
+
+
+def class_view_data(view: ClassView) -> dict[str, object]:
+    """The class view as plain data (for JSON): the test, its targets, and per student each
+    target's status, points, evidence items and note."""
+    blueprint = view.blueprint
+    return {
+        "test": {"id": blueprint.id, "key": blueprint.key, "title": blueprint.title},
+        "targets": [
+            {
+                "key": t.key,
+                "statement": t.statement,
+                "items": [i.key for i in blueprint.items_of(t.key)],
+                "counts": {s.value: view.counts(t.key)[s] for s in TargetStatus},
+            }
+            for t in blueprint.targets
+        ],
+        "students": [
+            {
+                "student": report.student_code,
+                "targets": {
+                    r.target.key: {
+                        "status": r.status.value,
+                        "earned": r.earned,
+                        "possible": r.possible,
+                        "evidence": [
+                            {"item": e.item.key, "outcome": e.outcome.value} for e in r.evidence
+                        ],
+                        "note": r.note,
+                    }
+                    for r in report.readings
+                },
+            }
+            for report in view.reports
+        ],
+    }
