@@ -148,3 +148,32 @@ def test_a_link_to_a_missing_rubric_is_placed(tmp_path: Path) -> None:
     assert err.startswith(f"error: {KIT}, line 27, targets[1].criterion: there is no rubric")
     with Store.open(tmp_path / "new.db") as store:
         assert store.list_assessments() == []
+
+
+def test_a_contract_from_a_students_gaps(db: Path) -> None:
+    code, out, _ = run(
+        "assessment",
+        "contract",
+        TEST,
+        "S12",
+        "--teacher",
+        "Ms Rivera",
+        "--start",
+        "2026-12-01",
+        db=db,
+    )
+    assert code == 0, out
+    assert out == (
+        "Created draft contract 1 for S12: fractions-unlike (3 items, 0 anchors), "
+        "subtract-regroup (2 items, 0 anchors); due 2026-12-29.\n"
+    )
+    code, out, _ = run("contract", "list", "--json", db=db)
+    listed = json.loads(out)
+    assert [t["criterion"] for t in listed[0]["targets"]] == [
+        "fractions-unlike",
+        "subtract-regroup",
+    ]
+    one_line_error(
+        run("assessment", "contract", TEST, "S01", "--teacher", "Ms Rivera", db=db),
+        "S01 has no gap",
+    )

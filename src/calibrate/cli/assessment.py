@@ -11,6 +11,7 @@ student's gaps. Each is one call into ``calibrate.services``; every mistake prin
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -241,6 +242,62 @@ def groups(
     for g in found:
         label = f"{g.target_key} {g.number}/{g.of}"
         click.echo(f"{label}: {', '.join(g.students)}  ({g.statement})")
+
+
+@assessment.command("contract", cls=RecordCommand)
+@click.argument("test")
+@click.argument("student")
+@click.option("--teacher", required=True, help="The student's teacher.")
+@click.option(
+    "--target", "targets", multiple=True, help="Only this gap (repeat for several; up to 3)."
+)
+@click.option("--class", "class_name", default="", help="The student's class (e.g. 5B).")
+@click.option("--start", help="The start date, YYYY-MM-DD (default: today).")
+@db_after_command
+def contract(
+    test: str,
+    student: str,
+    teacher: str,
+    targets: tuple[str, ...],
+    class_name: str,
+    start: str | None,
+    command_db: Path | None,
+) -> None:
+    """Start a draft learning contract for STUDENT from their gaps on TEST: each gap becomes a
+    target (the learning target, to secure), with the test items as its starting evidence and,
+    for a target on a rubric criterion, that criterion's approved anchors."""
+    from calibrate.services.assessment.files import find_assessment
+    from calibrate.services.contracts.from_test import draft_from_gaps
+    from calibrate.services.contracts.plans import create_contract
+
+    try:
+        today = None if start is None else date.fromisoformat(start)
+    except ValueError:
+        fail(f"--start: “{start}” is not a date; write it as YYYY-MM-DD")
+    with records(command_db) as store:
+        blueprint = find_assessment(store, test)
+        assert blueprint.id is not None
+        draft = draft_from_gaps(
+            store,
+            blueprint.id,
+            student,
+            teacher=teacher,
+            targets=targets or None,
+            class_name=class_name,
+            today=today,
+        )
+        stored = create_contract(store, draft.contract)
+    plan = ", ".join(
+        f"{t.criterion_key} ({len(t.evidence)} items, {len(t.anchor_ids)} "
+        f"anchor{'' if len(t.anchor_ids) == 1 else 's'})"
+        for t in stored.current.targets
+    )
+    click.echo(
+        f"Created draft contract {stored.id} for {stored.student_code}: {plan}; "
+        f"due {stored.current.last_due_date}."
+    )
+    if draft.left_out:
+        click.echo(f"Also a gap, for a later contract: {', '.join(draft.left_out)}.")
 
 
 ASSESSMENT_COMMANDS = (assessment,)

@@ -113,7 +113,7 @@ def target_quotes(store: Store, rubric: Rubric, target: Target) -> tuple[AnchorQ
     assert rubric.id is not None
     if not target.anchor_ids:
         return matching_anchors(store, rubric.id, target.criterion_key, target.target_level)
-    stored: dict[int, Anchor] = {a.id: a for a in store.anchors(rubric_id=rubric.id) if a.id}
+    stored: dict[int, Anchor] = {a.id: a for a in store.anchors() if a.id}
     return tuple(quote_anchor(store, rubric, stored[i]) for i in target.anchor_ids if i in stored)
 
 
