@@ -140,3 +140,14 @@ def test_a_learning_target_carries_no_anchor_of_another_criterion(
     assert caught.value.field == "targets[1].anchor_ids"
     with pytest.raises(InvalidOperationError, match="another criterion or rubric version"):
         store.add_contract(contract)
+
+
+def test_a_form_keeps_the_starting_evidence(store: Store, test_id: int) -> None:
+    from calibrate.services.contracts.forms import keep_evidence
+
+    draft = draft_from_gaps(store, test_id, "S12", teacher="Ms Rivera", today=TODAY)
+    before = draft.contract.current.targets
+    typed = tuple(replace(t, evidence=(), indicator="New words.") for t in before)
+    kept = keep_evidence(typed, before)
+    assert [t.evidence for t in kept] == [t.evidence for t in before]
+    assert {t.indicator for t in kept} == {"New words."}
