@@ -300,4 +300,18 @@ def contract(
         click.echo(f"Also a gap, for a later contract: {', '.join(draft.left_out)}.")
 
 
+@assessment.command("enter", cls=RecordCommand)
+@click.argument("test")
+@db_after_command
+def enter(test: str, command_db: Path | None) -> None:
+    """Open the app on TEST's results grid: students × items, one key per answer (R, S, N, W;
+    Delete clears; A adds a student; V shows the class view)."""
+    from calibrate.services.assessment.files import find_assessment
+    from calibrate.tui.app import CalibrateApp
+
+    with records(command_db) as store:
+        blueprint = find_assessment(store, test)
+        CalibrateApp(store, open_assessment=blueprint.id).run()
+
+
 ASSESSMENT_COMMANDS = (assessment,)

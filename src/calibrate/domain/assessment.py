@@ -81,6 +81,26 @@ def parse_outcome(text: str) -> Outcome | None:
     return _SPELLINGS.get(" ".join(text.split()).casefold())
 
 
+MAX_CODE = 40
+
+
+def student_code_problem(code: str) -> str:
+    """What is wrong with a (trimmed) student code, in words; "" if nothing. A code has no
+    spaces: results keep codes, never names."""
+    if not code:
+        return "the student code is empty."
+    if any(c.isspace() for c in code):
+        return (
+            f"“{code}” has a space: write a student code such as S01, not a name "
+            "(results keep codes only)."
+        )
+    if len(code) > MAX_CODE or not all(c.isprintable() for c in code):
+        return (
+            f"“{code[:MAX_CODE]}” is not a student code (at most {MAX_CODE} printable characters)."
+        )
+    return ""
+
+
 @dataclass(frozen=True)
 class CriterionLink:
     """The rubric criterion a learning target belongs to; ``level`` is the level that shows the

@@ -33,6 +33,7 @@ from calibrate.domain.assessment import (
     LearningTarget,
     StudentResult,
     parse_outcome,
+    student_code_problem,
 )
 from calibrate.domain.errors import AssessmentFileError
 from calibrate.storage.toml_locator import TomlLocator, TomlPath, show_path
@@ -329,7 +330,7 @@ def parse_results_csv(
                     f"has {len(header)} columns."
                 )
             code = row[student_col].strip() if student_col < len(row) else ""
-            problem = _code_problem(code)
+            problem = student_code_problem(code)
             if problem:
                 raise AssessmentFileError(f"{where(line, student_col)}: {problem}")
             if code in seen:
@@ -351,16 +352,3 @@ def parse_results_csv(
     if not seen:
         raise AssessmentFileError(f"{source}: no student rows below the header.")
     return results
-
-
-def _code_problem(code: str) -> str:
-    if not code:
-        return "the student code is empty."
-    if any(c.isspace() for c in code):
-        return (
-            f"“{code}” has a space: write a student code such as S01, not a name "
-            "(results keep codes only)."
-        )
-    if len(code) > 40 or not all(c.isprintable() for c in code):
-        return f"“{code[:40]}” is not a student code (at most 40 printable characters)."
-    return ""

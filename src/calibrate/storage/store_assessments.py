@@ -19,6 +19,7 @@ from calibrate.domain.assessment import (
     Outcome,
     StudentResult,
     TargetLinkError,
+    student_code_problem,
     target_scale,
 )
 from calibrate.domain.errors import InvalidOperationError
@@ -136,8 +137,8 @@ class AssessmentStore(RubricStore):
             now = self._now()
             for result in results:
                 code = result.student_code.strip()
-                if not code:
-                    raise InvalidOperationError("Every result needs a student code.")
+                if problem := student_code_problem(code):
+                    raise InvalidOperationError(f"Student code: {problem}")
                 item_id = items.get(result.item_key)
                 if item_id is None:
                     raise InvalidOperationError(

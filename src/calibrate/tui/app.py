@@ -37,6 +37,7 @@ class CalibrateApp(App[None]):
         store: Store,
         *,
         open_session: int | None = None,
+        open_assessment: int | None = None,
         scenario_dir: Path | None = None,
         facilitator: bool = True,
         meeting_minutes: int = 45,
@@ -47,6 +48,7 @@ class CalibrateApp(App[None]):
         self.store = store
         self.today = today  # the date new sessions default to (fixed in tests)
         self.open_session = open_session
+        self.open_assessment = open_assessment  # a test whose results grid opens first
         self.scenario_dir = scenario_dir
         self.facilitator = facilitator
         # The time the meeting has for discussion and the pace: the reveal marks what fits.
@@ -61,6 +63,10 @@ class CalibrateApp(App[None]):
             from calibrate.tui.screens.meeting.scoring import ScoringScreen
 
             self.push_screen(ScoringScreen(self.open_session))
+        if self.open_assessment is not None:
+            from calibrate.tui.screens.assessment.results import ResultsEntryScreen
+
+            self.push_screen(ResultsEntryScreen(self.open_assessment))
 
     # Screens that lead to each other (an editor and its viewer) go through the app, so that no
     # screen module imports one that imports it back.

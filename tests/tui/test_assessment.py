@@ -1,0 +1,132 @@
+"""Results entry and the class view, driven with Pilot: keys write to the store at once, the
+cursor walks the grid like a gradebook, and the class view shows each reading's evidence and the
+re-teaching groups.
+
+The bundled class (scenarios/assessments/) gives S05 a gap on subtraction (items 2 and 3 not
+understood yet); S01 has every item right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from calibrate.domain.assessment import Outcome, StudentResult
+from calibrate.services.assessment.files import import_results_file, load_blueprint_file
+from calibrate.storage.scenario_files import read_scenario
+from calibrate.storage.scenario_store import load_scenario
+from calibrate.storage.store import Store
+from calibrate.tui.app import CalibrateApp
+from calibrate.tui.screens.assessment.class_view import ClassViewScreen
+from calibrate.tui.screens.assessment.results import ResultsEntryScreen
+from tests.tui.conftest import SIZE
+
+ROOT = Path(__file__).resolve().parents[2]
+KIT = ROOT / "scenarios" / "assessments" / "grade5-math-checkpoint.toml"
+CLASS = ROOT / "scenarios" / "assessments" / "grade5-math-checkpoint-results.csv"
+SUBTRACTION = ROOT / "scenarios" / "grade5-subtraction.toml"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "cal.db") as opened:
+        load_scenario(opened, read_scenario(SUBTRACTION))
+        yield opened
+
+
+def load(store: Store, *, results: bool) -> int:
+    blueprint = load_blueprint_file(store, KIT)
+    assert blueprint.id is not None
+    if results:
+        import_results_file(store, blueprint.id, CLASS)
+    return blueprint.id
+
+
+def text(app: CalibrateApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_keys_enter_a_row_and_move_on(store: Store) -> None:
+    test_id = load(store, results=False)
+    app = CalibrateApp(store, open_assessment=test_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsEntryScreen)
+        assert "Press A to add the first student" in text(app, "#as-status")
+        await pilot.press("r")  # no row yet: nothing is written
+        assert store.assessment_results(test_id) == []
+        await pilot.press("a")
+        await pilot.press(*"S25", "enter")
+        await pilot.pause()
+        await pilot.press("r", "s", "n", "w")
+        await pilot.press("backspace")  # clears item 5, where the cursor now is
+        table = app.screen.query_one("#as-grid", DataTable)
+        assert table.cursor_coordinate == (0, 5)
+        assert "S25 · item 5 (1 point) · I can multiply" in text(app, "#as-status")
+    assert store.assessment_results(test_id) == [
+        StudentResult("S25", "1", Outcome.RIGHT),
+        StudentResult("S25", "2", Outcome.SIMPLE_MISTAKE),
+        StudentResult("S25", "3", Outcome.NOT_YET),
+        StudentResult("S25", "4", Outcome.WRONG),
+        StudentResult("S25", "5", Outcome.MISSING),
+    ]
+
+
+async def test_the_end_of_a_row_goes_to_the_next_student(store: Store) -> None:
+    test_id = load(store, results=True)
+    app = CalibrateApp(store, open_assessment=test_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#as-grid", DataTable)
+        assert table.row_count == 24
+        assert str(table.get_cell("S05", "2")) == "N"
+        table.cursor_coordinate = table.cursor_coordinate._replace(column=20)
+        await pilot.press("n")  # S01, item 20
+        assert table.cursor_coordinate == (1, 1)  # S02, item 1
+    outcomes = {(r.student_code, r.item_key): r.outcome for r in store.assessment_results(test_id)}
+    assert outcomes[("S01", "20")] is Outcome.NOT_YET
+    assert len(outcomes) == 480
+
+
+async def test_a_name_is_refused_as_a_student_code(store: Store) -> None:
+    test_id = load(store, results=False)
+    app = CalibrateApp(store, open_assessment=test_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Ana Lima"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsEntryScreen)
+        assert app.screen.query_one("#as-grid", DataTable).row_count == 0
+        assert any("has a space" in n.message for n in app._notifications)
+    assert store.assessment_results(test_id) == []
+
+
+async def test_the_class_view_shows_evidence_and_groups(store: Store) -> None:
+    test_id = load(store, results=True)
+    app = CalibrateApp(store, open_assessment=test_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ClassViewScreen)
+        table = app.screen.query_one("#cv-grid", DataTable)
+        assert table.row_count == 24 + 3  # the students, then secure / careless / gap counts
+        assert str(table.get_cell("S05", "subtract-regroup")).strip() == "x"
+        assert str(table.get_cell("S01", "decimals-compare")).strip() == "+"
+        assert str(table.get_cell("count:gap", "subtract-regroup")) == "6"
+        await pilot.press("down", "down", "down", "down")  # S05, T1
+        detail = text(app, "#cv-detail")
+        assert detail.startswith("S05 · I can subtract")
+        assert "Item 3 (2 points): don't get it yet" in detail
+        groups = text(app, "#cv-groups")
+        assert "subtract-regroup 1/2: S05, S08, S12" in groups
+        await pilot.press("plus", "plus")  # groups of at most 6
+        assert "subtract-regroup 1/1: S05, S08, S12, S17, S21, S23" in text(app, "#cv-groups")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ResultsEntryScreen)
