@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from calibrate.domain.assessment import Outcome, StudentResult
@@ -130,3 +131,53 @@ async def test_the_class_view_shows_evidence_and_groups(store: Store) -> None:
         assert "subtract-regroup 1/1: S05, S08, S12, S17, S21, S23" in text(app, "#cv-groups")
         await pilot.press("escape")
         assert isinstance(app.screen, ResultsEntryScreen)
+
+
+async def open_class_view(app: CalibrateApp, pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.press("v")
+    await pilot.pause()
+    assert isinstance(app.screen, ClassViewScreen)
+
+
+async def test_groups_are_exported_from_the_class_view(store: Store, tmp_path: Path) -> None:
+    test_id = load(store, results=True)
+    app = CalibrateApp(store, open_assessment=test_id)
+    target = tmp_path / "groups.csv"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_class_view(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        assert field.value == "grade5-math-checkpoint-groups.csv"
+        field.value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClassViewScreen)
+    rows = target.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "target,statement,group,student"
+    assert rows[1].startswith("subtract-regroup,") and rows[1].endswith(",1,S05")
+    assert target.stat().st_mode & 0o077 == 0
+
+
+async def test_a_contract_from_the_selected_students_gaps(store: Store) -> None:
+    from calibrate.tui.screens.contracts.detail import ContractDetailScreen
+
+    test_id = load(store, results=True)
+    app = CalibrateApp(store, open_assessment=test_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_class_view(app, pilot)
+        await pilot.press("down", "down", "down", "down", "c")  # S05
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Ms Rivera"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ContractDetailScreen)
+    (contract,) = store.list_contracts()
+    assert contract.student_code == "S05" and contract.teacher == "Ms Rivera"
+    (target,) = contract.current.targets
+    assert target.criterion_key == "subtract-regroup"
+    assert target.evidence == (
+        "Item 2 (1 point): don't get it yet",
+        "Item 3 (2 points): don't get it yet",
+    )

@@ -23,8 +23,8 @@ from calibrate.cli._common import (
     fail,
     records,
     text_table,
-    write_private,
 )
+from calibrate.domain.errors import CalibrateError
 
 if TYPE_CHECKING:
     from calibrate.services.assessment.class_view import ClassView
@@ -213,14 +213,17 @@ def groups(
     groups of at most --size."""
     from calibrate.services.assessment.class_view import class_view
     from calibrate.services.assessment.files import find_assessment
-    from calibrate.services.assessment.groups import groups_csv, regroup
+    from calibrate.services.assessment.groups import export_groups, regroup
 
     with records(command_db) as store:
         blueprint = find_assessment(store, test)
         assert blueprint.id is not None
         found = regroup(class_view(store, blueprint.id), size=size, targets=targets or None)
     if output is not None:
-        write_private(output, groups_csv(found), newline="")
+        try:
+            export_groups(found, output)
+        except CalibrateError as exc:
+            fail(exc.message)
         click.echo(f"Wrote {len(found)} groups to {output}.")
         return
     if as_json:

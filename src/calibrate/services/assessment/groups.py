@@ -11,10 +11,12 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.services.assessment.class_view import ClassView
 from calibrate.services.assessment.classify import TargetStatus
+from calibrate.storage.private_files import write_private_text
 
 MAX_GROUP_SIZE = 100
 GROUP_COLUMNS = ("target", "statement", "group", "student")
@@ -83,6 +85,17 @@ def groups_csv(groups: Sequence[Group]) -> str:
                 [_safe(group.target_key), _safe(group.statement), group.number, _safe(student)]
             )
     return out.getvalue()
+
+
+def export_groups(groups: Sequence[Group], path: Path) -> Path:
+    """Write :func:`groups_csv` to ``path`` (owner-only, like every export of student data).
+    Raises InvalidOperationError if the file cannot be written."""
+    path = path.expanduser()
+    try:
+        write_private_text(path, groups_csv(groups), newline="")
+    except OSError as exc:
+        raise InvalidOperationError(f"{path}: cannot be written ({exc.strerror or exc}).") from None
+    return path
 
 
 def _safe(text: str) -> str:

@@ -3,6 +3,8 @@ the reading under the cursor, and re-teaching groups of students who share a gap
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,9 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
+from calibrate.domain.errors import CalibrateError
 from calibrate.services.assessment.class_view import ClassView, class_view
 from calibrate.services.assessment.classify import TargetStatus
-from calibrate.services.assessment.groups import MAX_GROUP_SIZE, regroup
+from calibrate.services.assessment.groups import MAX_GROUP_SIZE, export_groups, regroup
+from calibrate.services.contracts.from_test import draft_from_gaps
+from calibrate.services.contracts.plans import create_contract
 from calibrate.tui.base import StoreScreen
 
 STYLES = {
@@ -33,6 +38,8 @@ class ClassViewScreen(StoreScreen):
     BINDINGS = [
         Binding("plus,equals_sign", "group_size(1)", "Larger groups", key_display="+"),
         Binding("minus", "group_size(-1)", "Smaller groups", key_display="-"),
+        Binding("e", "export_groups", "Export groups"),
+        Binding("c", "contract", "Contract from gaps"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -125,6 +132,57 @@ class ClassViewScreen(StoreScreen):
     def action_group_size(self, step: int) -> None:
         self.group_size = max(1, min(MAX_GROUP_SIZE, self.group_size + step))
         self._show_groups()
+
+    def selected_student(self) -> str | None:
+        table = self.query_one("#cv-grid", DataTable)
+        if self.view is None or not table.row_count:
+            return None
+        code = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return code if code is not None and self.view.report(code) is not None else None
+
+    def action_export_groups(self) -> None:
+        from calibrate.tui.screens.modals import TextModal
+
+        if self.view is None:
+            return
+        default = f"{self.view.blueprint.key}-groups.csv"
+        self.app.push_screen(
+            TextModal("Write the groups (student codes only) to:", value=default), self._export
+        )
+
+    def _export(self, path: str | None) -> None:
+        if path is None or self.view is None:
+            return
+        try:
+            written = export_groups(regroup(self.view, size=self.group_size), Path(path))
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.notify(f"Wrote the groups to {written}.")
+
+    def action_contract(self) -> None:
+        from calibrate.tui.screens.modals import TextModal
+
+        code = self.selected_student()
+        if code is None:
+            self.notify("Move onto a student first.")
+            return
+        self.app.push_screen(
+            TextModal(f"A draft contract on {code}'s gaps. The teacher's name:"),
+            lambda teacher: self._contract(code, teacher),
+        )
+
+    def _contract(self, code: str, teacher: str | None) -> None:
+        if teacher is None:
+            return
+        try:
+            draft = draft_from_gaps(self.store, self.assessment_id, code, teacher=teacher)
+            stored = create_contract(self.store, draft.contract)
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        assert stored.id is not None
+        self.calibrate_app.show_contract(stored.id)
 
     def action_leave(self) -> None:
         self.app.pop_screen()
