@@ -181,3 +181,19 @@ async def test_a_contract_from_the_selected_students_gaps(store: Store) -> None:
         "Item 2 (1 point): don't get it yet",
         "Item 3 (2 points): don't get it yet",
     )
+
+
+async def test_the_palette_opens_the_tests(store: Store) -> None:
+    app = CalibrateApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Tests and learning targets" in titles
+        app.action_tests()  # none stored yet
+        await pilot.pause()
+        assert any("No tests yet" in n.message for n in app._notifications)
+        load(store, results=True)
+        app.action_tests()
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsEntryScreen)
+        assert app.screen.query_one("#as-grid", DataTable).row_count == 24

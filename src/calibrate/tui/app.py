@@ -87,6 +87,24 @@ class CalibrateApp(App[None]):
         else:
             self.push_screen(screen)
 
+    def action_tests(self) -> None:
+        """Open a stored test's results grid (asking which, when there are several)."""
+        from calibrate.tui.screens.assessment.results import ResultsEntryScreen
+        from calibrate.tui.screens.modals import ChoiceModal
+
+        tests = [(b.id, b.title) for b in self.store.list_assessments() if b.id is not None]
+        if not tests:
+            self.notify("No tests yet: store one with `calibrate assessment load FILE.toml`.")
+        elif len(tests) == 1:
+            self.push_screen(ResultsEntryScreen(tests[0][0]))
+        else:
+
+            def chosen(test_id: int | None) -> None:
+                if test_id is not None:
+                    self.push_screen(ResultsEntryScreen(test_id))
+
+            self.push_screen(ChoiceModal("Which test?", tests), chosen)
+
     def action_help(self) -> None:
         from calibrate.tui.screens.help import HelpScreen
 
@@ -96,6 +114,11 @@ class CalibrateApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every key binding of the current screen is also a command in the palette."""
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Tests and learning targets",
+            "Enter a test's results by student and item; the class view and regrouping",
+            self.action_tests,
+        )
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
