@@ -256,3 +256,25 @@ def test_find_assessment(loaded: int, store: Store) -> None:
     assert find_assessment(store, str(loaded)).id == loaded
     with pytest.raises(NotFoundError, match="grade5-math-checkpoint \\(id 1\\)"):
         find_assessment(store, "nope")
+
+
+def test_a_csv_blueprint_is_stored_and_its_links_placed(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "quiz.csv"
+    path.write_text(
+        "item,target,statement,rubric,criterion\n"
+        "1,sub,I can subtract with regrouping.,Grade 5 multi-digit subtraction,accuracy\n"
+        "2,sub,,,\n"
+        "3,add,I can add fractions.,Nope,x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AssessmentFileError) as caught:
+        load_blueprint_file(store, path, title="Quiz")
+    assert str(caught.value).startswith(
+        f"{path}, line 4, column 5 (criterion): there is no rubric “Nope”"
+    )
+    assert store.list_assessments() == []
+    path.write_text(path.read_text(encoding="utf-8").replace("Nope,x", ","), encoding="utf-8")
+    stored = load_blueprint_file(store, path, title="Quiz")
+    assert (stored.key, stored.title, len(stored.items)) == ("quiz", "Quiz", 3)
+    link = stored.targets[0].criterion
+    assert link is not None and link.criterion_key == "accuracy" and link.rubric_id is not None

@@ -41,14 +41,18 @@ def assessment() -> None:
 
 @assessment.command("load", cls=RecordCommand)
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--title", default="", help="The test's title, for a CSV blueprint (default: its name)."
+)
 @db_after_command
-def load(path: Path, command_db: Path | None) -> None:
-    """Store the test blueprint PATH (TOML: learning targets "I can …" and items). A target
-    linked to a rubric criterion needs that rubric's kit loaded first."""
+def load(path: Path, title: str, command_db: Path | None) -> None:
+    """Store the test blueprint PATH: TOML (learning targets "I can …" and items), or a CSV of
+    one row per item (columns item, target, statement, points, prompt, rubric, criterion,
+    level). A target linked to a rubric criterion needs that rubric's kit loaded first."""
     from calibrate.services.assessment.files import load_blueprint_file
 
     with records(command_db, create=True) as store:
-        stored = load_blueprint_file(store, path)
+        stored = load_blueprint_file(store, path, title=title)
     linked = sum(1 for t in stored.targets if t.criterion is not None)
     click.echo(
         f"Stored the test “{stored.title}” (key {stored.key}, id {stored.id}): "

@@ -43,22 +43,20 @@ MAX_PROBLEMS_SHOWN = 10
 MAX_TEXT = 2000
 STUDENT_COLUMNS = ("student", "student code", "student_code", "code")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
 class BlueprintFile:
-    """A blueprint as read from a file, with where each learning target is written."""
+    """A blueprint as read from a file, with where each learning target's criterion link is
+    written (``"file, line 12, targets[2].criterion"``)."""
 
     blueprint: Blueprint
     source: str
-    target_lines: dict[str, int]
+    link_places: dict[str, str]
 
     def where(self, target_key: str) -> str:
-        """``"file, line 12, targets[2].criterion"`` for a target's criterion link."""
-        position = [t.key for t in self.blueprint.targets].index(target_key)
-        line = self.target_lines.get(target_key, 1)
-        return f"{self.source}, line {line}, {show_path(('targets', position, 'criterion'))}"
+        return self.link_places.get(target_key, self.source)
 
 
 def _read(path: str | os.PathLike[str]) -> bytes:
@@ -84,9 +82,15 @@ def _text(raw: bytes, source: str) -> str:
 # --- blueprints --------------------------------------------------------------------------------
 
 
+def read_text(path: str | os.PathLike[str]) -> str:
+    """A text file's text (UTF-8, with or without a byte-order mark); AssessmentFileError
+    naming the file (and the line) if it cannot be read, is binary or is not UTF-8."""
+    return _text(_read(path), str(path))
+
+
 def read_blueprint(path: str | os.PathLike[str]) -> BlueprintFile:
-    """Read and check the blueprint file at ``path``."""
-    return parse_blueprint(_text(_read(path), str(path)), source=str(path))
+    """Read and check the blueprint TOML file at ``path``."""
+    return parse_blueprint(read_text(path), source=str(path))
 
 
 def parse_blueprint(text: str, *, source: str = "<blueprint>") -> BlueprintFile:
@@ -112,10 +116,11 @@ def parse_blueprint(text: str, *, source: str = "<blueprint>") -> BlueprintFile:
             lines = [*lines[:MAX_PROBLEMS_SHOWN], f"{source}: … and {more} more problems"]
         raise AssessmentFileError("\n".join(lines))
     assert blueprint is not None
-    lines_of = {
-        t.key: locator.line_of(("targets", n, "criterion")) for n, t in enumerate(blueprint.targets)
-    }
-    return BlueprintFile(blueprint, source, lines_of)
+    places = {}
+    for n, target in enumerate(blueprint.targets):
+        path = ("targets", n, "criterion")
+        places[target.key] = f"{source}, line {locator.line_of(path)}, {show_path(path)}"
+    return BlueprintFile(blueprint, source, places)
 
 
 class _Reader:
@@ -153,7 +158,7 @@ class _Reader:
             value = str(value)  # items = 7 is as good as "7"
             table = {**table, name: value}
         key = self.text(table, path, name, required=True)
-        if key and not _KEY.fullmatch(key):
+        if key and not KEY_PATTERN.fullmatch(key):
             self.fail((*path, name), f"“{key}” must be letters, digits, “-”, “_” or “.”")
         return key
 
@@ -262,7 +267,7 @@ class _Reader:
 
 def read_results_csv(path: str | os.PathLike[str], blueprint: Blueprint) -> list[StudentResult]:
     """Read a results file for ``blueprint`` (see the module docstring); all or nothing."""
-    return parse_results_csv(_text(_read(path), str(path)), blueprint, source=str(path))
+    return parse_results_csv(read_text(path), blueprint, source=str(path))
 
 
 def _column_item(header: str, blueprint: Blueprint) -> str | None:

@@ -8,17 +8,23 @@ from pathlib import Path
 from calibrate.domain.assessment import Blueprint, TargetLinkError
 from calibrate.domain.errors import AssessmentFileError, NotFoundError
 from calibrate.storage.assessment_files import read_blueprint, read_results_csv
+from calibrate.storage.blueprint_csv import read_blueprint_csv
 from calibrate.storage.store import Store
 
 
-def load_blueprint_file(store: Store, path: Path) -> Blueprint:
-    """Read, check and store the blueprint at ``path``; returns it as stored.
+def load_blueprint_file(store: Store, path: Path, *, title: str = "") -> Blueprint:
+    """Read, check and store the blueprint at ``path`` (TOML, or a CSV of one row per item
+    named ``title``, else after the file); returns it as stored.
 
     Raises AssessmentFileError naming the file, line and field of every problem, including a
     learning target's rubric criterion that is not in the database; InvalidOperationError if a
     test with the same key is stored already.
     """
-    read = read_blueprint(path.expanduser())
+    path = path.expanduser()
+    if path.suffix.casefold() == ".csv":
+        read = read_blueprint_csv(path, title=title)
+    else:
+        read = read_blueprint(path)
     try:
         return store.add_assessment(read.blueprint)
     except TargetLinkError as exc:
