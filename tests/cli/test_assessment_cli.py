@@ -177,3 +177,21 @@ def test_a_contract_from_a_students_gaps(db: Path) -> None:
         run("assessment", "contract", TEST, "S01", "--teacher", "Ms Rivera", db=db),
         "S01 has no gap",
     )
+
+
+def test_export_round_trips(db: Path, tmp_path: Path) -> None:
+    code, out, _ = run("assessment", "export", TEST, db=db)
+    assert code == 0
+    assert out.startswith('[assessment]\nkey = "grade5-math-checkpoint"')
+    target = tmp_path / "results.csv"
+    code, out, _ = run("assessment", "export", TEST, "--results", "--output", target, db=db)
+    assert code == 0 and out.startswith("Wrote the results")
+    assert target.read_bytes() == CLASS.read_bytes().replace(b"\n", b"\r\n")
+    blueprint = tmp_path / "again.toml"
+    blueprint.write_text(
+        run("assessment", "export", TEST, db=db)[1].replace(TEST, "again"), encoding="utf-8"
+    )
+    assert run("assessment", "load", blueprint, db=db)[0] == 0
+    assert run("assessment", "import-results", "again", target, db=db)[0] == 0
+    again = run("assessment", "class", "again", db=db)[1]
+    assert again == run("assessment", "class", TEST, db=db)[1]

@@ -18,12 +18,8 @@ from calibrate.domain.assessment import (
     parse_outcome,
 )
 from calibrate.domain.errors import AssessmentFileError, InvalidOperationError
-from calibrate.storage.assessment_files import (
-    parse_blueprint,
-    parse_results_csv,
-    read_blueprint,
-    read_results_csv,
-)
+from calibrate.storage.assessment_files import dump_blueprint, parse_blueprint, read_blueprint
+from calibrate.storage.results_csv import parse_results_csv, read_results_csv, results_csv
 from calibrate.storage.scenario_files import read_scenario
 from calibrate.storage.scenario_store import load_scenario
 from calibrate.storage.store import Store
@@ -188,3 +184,20 @@ def test_a_binary_results_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"student,1\nS01,\0R\n")
     with pytest.raises(AssessmentFileError, match=r"r\.csv, line 2: this is a binary file"):
         read_results_csv(path, read_blueprint(KIT).blueprint)
+
+
+def test_a_blueprint_dumps_and_reloads_identically() -> None:
+    blueprint = read_blueprint(KIT).blueprint
+    again = parse_blueprint(dump_blueprint(blueprint), source="dumped.toml").blueprint
+    assert again == blueprint
+    assert again.targets[0].criterion == CriterionLink(
+        "Grade 5 multi-digit subtraction", "accuracy", 3
+    )
+
+
+def test_results_write_and_read_back_identically() -> None:
+    blueprint = read_blueprint(KIT).blueprint
+    results = read_results_csv(CLASS, blueprint)
+    text = results_csv(blueprint, results)
+    assert sorted(parse_results_csv(text, blueprint), key=str) == sorted(results, key=str)
+    assert text.splitlines()[13] == "S13,R,R,R,R,R,R,S,R,R,R,,,,,,,,,,"

@@ -23,6 +23,7 @@ from calibrate.cli._common import (
     fail,
     records,
     text_table,
+    write_private,
 )
 from calibrate.domain.errors import CalibrateError
 
@@ -305,6 +306,33 @@ def contract(
     )
     if draft.left_out:
         click.echo(f"Also a gap, for a later contract: {', '.join(draft.left_out)}.")
+
+
+@assessment.command("export", cls=RecordCommand)
+@click.argument("test")
+@click.option("--results", is_flag=True, help="The results as CSV instead of the blueprint.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file (default: print).",
+)
+@db_after_command
+def export(test: str, results: bool, output: Path | None, command_db: Path | None) -> None:
+    """TEST as the file it loads from: its blueprint as TOML (what `assessment load` reads), or
+    with --results its results as CSV (what `assessment import-results` reads)."""
+    from calibrate.services.assessment.files import export_test, find_assessment
+
+    with records(command_db) as store:
+        blueprint = find_assessment(store, test)
+        assert blueprint.id is not None
+        text = export_test(store, blueprint.id, results=results)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_private(output, text, newline="" if results else None)
+    click.echo(
+        f"Wrote {'the results' if results else 'the blueprint'} of “{blueprint.title}” to {output}."
+    )
 
 
 @assessment.command("enter", cls=RecordCommand)

@@ -1,4 +1,4 @@
-"""Test blueprints (TOML) and results files (CSV) read into domain objects, all or nothing.
+"""Test blueprints (TOML) read into domain objects, all or nothing, and written back.
 
 A blueprint file has an ``[assessment]`` table (``key``, ``title``, optional ``subject``,
 ``grade``, ``description``, ``format = 1``), then ``[[targets]]`` (``key``, ``statement``
@@ -7,16 +7,12 @@ starting "I can", optional ``criterion = { rubric = "…", key = "…", level = 
 is reported at once in one :class:`AssessmentFileError`, each line naming the file, the line and
 the field (``targets[2].statement``).
 
-A results file (a gradebook export) has a ``student`` column of student codes and one column per
-item (its key, or ``Item 7`` / ``Q7``); each cell is an outcome code (see
-:data:`~calibrate.domain.assessment.OUTCOME_HELP`). The first bad cell is reported with its file,
-line and column.
+:func:`dump_blueprint` writes the same format back (``parse_blueprint(dump_blueprint(b))``
+gives ``b`` again, without its ids). Results files are read by :mod:`calibrate.storage.results_csv`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import tomllib
@@ -24,16 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from calibrate.domain.assessment import (
-    OUTCOME_HELP,
     STATEMENT_START,
     Blueprint,
     CriterionLink,
     Item,
     LearningTarget,
-    StudentResult,
-    parse_outcome,
-    student_code_problem,
 )
 from calibrate.domain.errors import AssessmentFileError
 from calibrate.storage.toml_locator import TomlLocator, TomlPath, show_path
@@ -41,7 +35,6 @@ from calibrate.storage.toml_locator import TomlLocator, TomlPath, show_path
 FORMAT_VERSION = 1
 MAX_PROBLEMS_SHOWN = 10
 MAX_TEXT = 2000
-STUDENT_COLUMNS = ("student", "student code", "student_code", "code")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -262,98 +255,29 @@ class _Reader:
         return Item(key, target, points, prompt)
 
 
-# --- results -----------------------------------------------------------------------------------
-
-
-def read_results_csv(path: str | os.PathLike[str], blueprint: Blueprint) -> list[StudentResult]:
-    """Read a results file for ``blueprint`` (see the module docstring); all or nothing."""
-    return parse_results_csv(read_text(path), blueprint, source=str(path))
-
-
-def _column_item(header: str, blueprint: Blueprint) -> str | None:
-    name = " ".join(header.split())
-    for candidate in (name, re.sub(r"^(?:item|question|q)\s*", "", name, flags=re.IGNORECASE)):
-        if blueprint.item(candidate) is not None:
-            return candidate
-    return None
-
-
-def parse_results_csv(
-    text: str, blueprint: Blueprint, *, source: str = "<results>"
-) -> list[StudentResult]:
-    """Results from CSV text; raises AssessmentFileError at the first problem (file, line,
-    column)."""
-    rows = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(rows, None)
-    except csv.Error as exc:
-        raise AssessmentFileError(f"{source}, line 1: {exc}") from None
-    if header is None or not any(h.strip() for h in header):
-        raise AssessmentFileError(f"{source}, line 1: the file is empty; it needs a header row.")
-
-    items: dict[int, str] = {}
-
-    def where(line: int, col: int) -> str:
-        name = f"item {items[col]}" if col in items else ""
-        if not name and col < len(header):
-            name = header[col].strip()
-        return f"{source}, line {line}, column {col + 1}" + (f" ({name})" if name else "")
-
-    student_col = next(
-        (n for n, h in enumerate(header) if " ".join(h.split()).casefold() in STUDENT_COLUMNS),
-        None,
-    )
-    if student_col is None:
-        raise AssessmentFileError(
-            f"{source}, line 1: no “student” column (the column of student codes)."
-        )
-    for col, name in enumerate(header):
-        if col == student_col:
-            continue
-        item = _column_item(name, blueprint)
-        if item is None:
-            if not name.strip():
-                raise AssessmentFileError(f"{where(1, col)}: a column without a name.")
-            raise AssessmentFileError(
-                f"{where(1, col)}: “{name.strip()}” is not an item of the test "
-                f"“{blueprint.title}” (its items are {', '.join(i.key for i in blueprint.items)})."
-            )
-        if item in items.values():
-            raise AssessmentFileError(f"{where(1, col)}: item “{item}” has a second column.")
-        items[col] = item
-    results: list[StudentResult] = []
-    seen: dict[str, int] = {}
-    line = 1
-    try:
-        for row in rows:
-            line = rows.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(header):
-                raise AssessmentFileError(
-                    f"{where(line, len(header))}: this row has {len(row)} cells but the header "
-                    f"has {len(header)} columns."
-                )
-            code = row[student_col].strip() if student_col < len(row) else ""
-            problem = student_code_problem(code)
-            if problem:
-                raise AssessmentFileError(f"{where(line, student_col)}: {problem}")
-            if code in seen:
-                raise AssessmentFileError(
-                    f"{where(line, student_col)}: {code} already has a row (line {seen[code]})."
-                )
-            seen[code] = line
-            for col, item in items.items():
-                cell = row[col] if col < len(row) else ""
-                outcome = parse_outcome(cell)
-                if outcome is None:
-                    raise AssessmentFileError(
-                        f"{where(line, col)}: “{cell.strip()}” is not a result; "
-                        f"write {OUTCOME_HELP}."
-                    )
-                results.append(StudentResult(code, item, outcome))
-    except csv.Error as exc:
-        raise AssessmentFileError(f"{source}, line {line}: {exc}") from None
-    if not seen:
-        raise AssessmentFileError(f"{source}: no student rows below the header.")
-    return results
+def dump_blueprint(blueprint: Blueprint) -> str:
+    """The blueprint as TOML in the format :func:`parse_blueprint` reads (ids left out)."""
+    head: dict[str, Any] = {"key": blueprint.key, "title": blueprint.title}
+    for name in ("subject", "grade", "description"):
+        if value := getattr(blueprint, name):
+            head[name] = value
+    head["format"] = FORMAT_VERSION
+    targets = []
+    for t in blueprint.targets:
+        target: dict[str, Any] = {"key": t.key, "statement": t.statement}
+        if t.criterion is not None:
+            link: dict[str, Any] = {
+                "rubric": t.criterion.rubric_name,
+                "key": t.criterion.criterion_key,
+            }
+            if t.criterion.level is not None:
+                link["level"] = t.criterion.level
+            target["criterion"] = link
+        targets.append(target)
+    items = []
+    for i in blueprint.items:
+        item: dict[str, Any] = {"key": i.key, "target": i.target_key, "points": i.points}
+        if i.prompt:
+            item["prompt"] = i.prompt
+        items.append(item)
+    return tomli_w.dumps({"assessment": head, "targets": targets, "items": items})

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from calibrate.domain.assessment import Blueprint, TargetLinkError
 from calibrate.domain.errors import AssessmentFileError, NotFoundError
-from calibrate.storage.assessment_files import read_blueprint, read_results_csv
+from calibrate.storage.assessment_files import dump_blueprint, read_blueprint
 from calibrate.storage.blueprint_csv import read_blueprint_csv
+from calibrate.storage.results_csv import read_results_csv, results_csv
 from calibrate.storage.store import Store
 
 
@@ -55,3 +56,13 @@ def import_results_file(store: Store, assessment_id: int, path: Path) -> int:
     blueprint = store.get_assessment(assessment_id)
     results = read_results_csv(path.expanduser(), blueprint)
     return store.record_results(assessment_id, results)
+
+
+def export_test(store: Store, assessment_id: int, *, results: bool = False) -> str:
+    """A stored test as the files it can be loaded from: its blueprint as TOML, or (with
+    ``results``) its results as CSV (student codes only, one column per item). Raises
+    NotFoundError if there is no such test."""
+    blueprint = store.get_assessment(assessment_id)
+    if results:
+        return results_csv(blueprint, store.assessment_results(assessment_id))
+    return dump_blueprint(blueprint)
