@@ -278,3 +278,49 @@ def test_a_csv_blueprint_is_stored_and_its_links_placed(store: Store, tmp_path: 
     assert (stored.key, stored.title, len(stored.items)) == ("quiz", "Quiz", 3)
     link = stored.targets[0].criterion
     assert link is not None and link.criterion_key == "accuracy" and link.rubric_id is not None
+
+
+# --- written in the app ------------------------------------------------------------------------
+
+
+def test_a_blueprint_from_two_short_texts() -> None:
+    from calibrate.services.assessment.authoring import blueprint_from_text
+
+    blueprint = blueprint_from_text(
+        "  Unit 3   quiz ",
+        "sub: I can subtract with regrouping.\n\nfrac: I can add fractions.\n",
+        "1-3 sub\n4 frac 2\n7b frac\n",
+    )
+    assert (blueprint.key, blueprint.title) == ("unit-3-quiz", "Unit 3 quiz")
+    assert [(i.key, i.target_key, i.points) for i in blueprint.items] == [
+        ("1", "sub", 1),
+        ("2", "sub", 1),
+        ("3", "sub", 1),
+        ("4", "frac", 2),
+        ("7b", "frac", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "targets", "items", "field", "message"),
+    [
+        ("", "a: I can add.", "1 a", "title", "Title: give the test a title."),
+        ("Q", "a I can add.", "1 a", "targets", "Learning targets, line 1: write “key: I can …”"),
+        ("Q", "a: I can add.\na: I can x.", "1 a", "targets", "line 2: “a” is already a target"),
+        ("Q", "a: I can add.", "1", "items", "Items, line 1: write “item target [points]”"),
+        ("Q", "a: I can add.", "1 b", "items", "Items, line 1: “b” is not one of the"),
+        ("Q", "a: I can add.", "1-3 a\n2 a", "items", "Items, line 2: item 2 is already listed"),
+        ("Q", "a: I can add.", "1 a 0", "items", "points are a whole number from 1 to 1000"),
+        ("Q", "a: I can add.", "5-1 a", "items", "“5-1” is not a range"),
+        ("Q", "a: I can add.\nb: I can b.", "1 a", "items", "Items: no item tests “b”"),
+    ],
+)
+def test_a_blueprint_text_problem_names_box_and_line(
+    title: str, targets: str, items: str, field: str, message: str
+) -> None:
+    from calibrate.services.assessment.authoring import BlueprintTextError, blueprint_from_text
+
+    with pytest.raises(BlueprintTextError) as caught:
+        blueprint_from_text(title, targets, items)
+    assert caught.value.field == field
+    assert message in caught.value.message

@@ -183,17 +183,72 @@ async def test_a_contract_from_the_selected_students_gaps(store: Store) -> None:
     )
 
 
-async def test_the_palette_opens_the_tests(store: Store) -> None:
+async def test_the_palette_opens_a_test_or_writes_a_new_one(store: Store) -> None:
+    from calibrate.tui.screens.assessment.editor import BlueprintEditorScreen
+    from calibrate.tui.screens.modals import ChoiceModal
+
     app = CalibrateApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert "Tests and learning targets" in titles
-        app.action_tests()  # none stored yet
+        app.action_tests()  # none stored yet: write one
         await pilot.pause()
-        assert any("No tests yet" in n.message for n in app._notifications)
+        assert isinstance(app.screen, BlueprintEditorScreen)
+        await pilot.press("escape")
         load(store, results=True)
         app.action_tests()
         await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("enter")  # the first choice: the stored test
+        await pilot.pause()
         assert isinstance(app.screen, ResultsEntryScreen)
         assert app.screen.query_one("#as-grid", DataTable).row_count == 24
+
+
+async def test_a_new_test_is_written_in_the_app(store: Store) -> None:
+    from textual.widgets import TextArea
+
+    from calibrate.tui.screens.assessment.editor import BlueprintEditorScreen
+
+    app = CalibrateApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_tests()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BlueprintEditorScreen)
+        await pilot.press(*"Unit 3 quiz")
+        screen.query_one(
+            "#bp-targets", TextArea
+        ).text = "sub: I can subtract with regrouping.\nfrac: Add fractions\n"
+        screen.query_one("#bp-items", TextArea).text = "1-3 sub\n4 frac 2\n"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Learning targets, line 2: start the statement with “I can”" in text(
+            app, "#bp-error"
+        )
+        assert store.list_assessments() == []
+        screen.query_one(
+            "#bp-targets", TextArea
+        ).text = "sub: I can subtract with regrouping.\nfrac: I can add fractions.\n"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsEntryScreen)
+        await pilot.press("a", *"S01", "enter")
+        await pilot.pause()
+        await pilot.press("r", "r", "n", "s")
+    (stored,) = store.list_assessments()
+    assert (stored.key, stored.title) == ("unit-3-quiz", "Unit 3 quiz")
+    assert [(i.key, i.target_key, i.points) for i in stored.items] == [
+        ("1", "sub", 1),
+        ("2", "sub", 1),
+        ("3", "sub", 1),
+        ("4", "frac", 2),
+    ]
+    assert [r.outcome for r in store.assessment_results(stored.id or 0)] == [
+        Outcome.RIGHT,
+        Outcome.RIGHT,
+        Outcome.NOT_YET,
+        Outcome.SIMPLE_MISTAKE,
+    ]

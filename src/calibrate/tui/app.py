@@ -88,22 +88,23 @@ class CalibrateApp(App[None]):
             self.push_screen(screen)
 
     def action_tests(self) -> None:
-        """Open a stored test's results grid (asking which, when there are several)."""
+        """Open a stored test's results grid, or write a new test (asking which)."""
+        from calibrate.tui.screens.assessment.editor import BlueprintEditorScreen
         from calibrate.tui.screens.assessment.results import ResultsEntryScreen
         from calibrate.tui.screens.modals import ChoiceModal
 
         tests = [(b.id, b.title) for b in self.store.list_assessments() if b.id is not None]
         if not tests:
-            self.notify("No tests yet: store one with `calibrate assessment load FILE.toml`.")
-        elif len(tests) == 1:
-            self.push_screen(ResultsEntryScreen(tests[0][0]))
-        else:
+            self.push_screen(BlueprintEditorScreen())
+            return
 
-            def chosen(test_id: int | None) -> None:
-                if test_id is not None:
-                    self.push_screen(ResultsEntryScreen(test_id))
+        def chosen(test_id: int | None) -> None:
+            if test_id == 0:
+                self.push_screen(BlueprintEditorScreen())
+            elif test_id is not None:
+                self.push_screen(ResultsEntryScreen(test_id))
 
-            self.push_screen(ChoiceModal("Which test?", tests), chosen)
+        self.push_screen(ChoiceModal("Which test?", [*tests, (0, "A new test…")]), chosen)
 
     def action_help(self) -> None:
         from calibrate.tui.screens.help import HelpScreen
