@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +15,8 @@ from click.testing import CliRunner
 from calibrate.cli.main import cli
 from calibrate.cli.serve import is_loopback, public_address
 from calibrate.domain.model import Phase
-from calibrate.serve.server import CalibrateServer
 from calibrate.services.room import access as serve
+from calibrate.storage.store_serve import ServedStore
 from tests.serve.conftest import Served
 
 
@@ -61,46 +64,105 @@ def test_serve_refuses_when_it_cannot_tell_which_session(served: Served) -> None
     assert "choose one with --session" in result.stderr
 
 
+@dataclass
+class Built:
+    app: Any
+    sock: socket.socket
+    ssl_context: Any
+
+
 @pytest.fixture
-def no_serving(monkeypatch: pytest.MonkeyPatch) -> list[CalibrateServer]:
-    """Build the server as `calibrate serve` does, but do not start it."""
-    built: list[CalibrateServer] = []
-    monkeypatch.setattr(CalibrateServer, "serve", lambda self, debug=False: built.append(self))
-    return built
+def no_serving(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Built]]:
+    """Build the server as `calibrate serve` does (socket bound), but do not run it."""
+    from calibrate.serve import app as room_app
+
+    built: list[Built] = []
+
+    def fake_run(app: Any, sock: socket.socket, *, ssl_context: Any) -> None:
+        built.append(Built(app, sock, ssl_context))
+
+    monkeypatch.setattr(room_app, "run", fake_run)
+    yield built
+    for server in built:
+        server.sock.close()
 
 
-def test_serving_the_room_prints_a_reachable_address_the_codes_and_a_qr_code(
-    served: Served, no_serving: list[CalibrateServer]
+def test_serving_the_room_prints_the_address_and_join_code_but_not_the_facilitators(
+    served: Served, no_serving: list[Built]
 ) -> None:
-    result = run("serve", "--db", str(served.path), "--host", "0.0.0.0", "--port", "8123")
+    port = free_port()
+    result = run("serve", "--db", str(served.path), "--host", "0.0.0.0", "--port", str(port))
     assert result.exit_code == 0, result.output
     (server,) = no_serving
-    assert server.host == "0.0.0.0"
-    assert "0.0.0.0" not in server.public_url and server.public_url.endswith(":8123")
-    assert f"at  {server.public_url}" in result.stdout
-    assert served.join_code in result.stdout and served.lead_code in result.stdout
+    assert server.sock.getsockname()[1] == port
+    assert "0.0.0.0" not in result.stdout
+    assert served.join_code in result.stdout
+    assert served.lead_code not in result.stdout  # the QR code may be projected
+    assert "calibrate codes" in result.stdout
     assert "█" in result.stdout or "▀" in result.stdout  # the QR code (segno)
-    # one spare per rater and one for the facilitator; each tab runs `calibrate join`
-    assert server.expected_tabs == 6 + 1
-    assert server.command.startswith("exec ") and " -m calibrate.serve.tab " in server.command
-    assert server.command.endswith(f" --session {served.session_id}")
-    assert server.spare_command is not None and server.spare_command.endswith(" --spare")
+    assert "Warning: anyone on this network" in result.stdout
+    assert "not encrypted" in result.stdout
 
 
 def test_serving_on_loopback_says_only_this_computer_can_join(
-    served: Served, no_serving: list[CalibrateServer]
+    served: Served, no_serving: list[Built]
 ) -> None:
-    result = run(
-        "serve", "--db", str(served.path), "--port", "8124", "--spares", "0", "--rotate-codes"
-    )
+    port = free_port()
+    result = run("serve", "--db", str(served.path), "--port", str(port), "--rotate-codes")
     assert result.exit_code == 0, result.output
-    (server,) = no_serving
-    assert server.public_url == "http://127.0.0.1:8124"
+    assert f"at  http://127.0.0.1:{port}" in result.stdout
     assert "Only this computer can join" in result.stdout
     assert served.join_code not in result.stdout  # rotated
-    assert server.expected_tabs == 0
     codes = served.store.session_codes(served.session_id)
     assert f"join code   {codes.join_code}" in result.stdout
+
+
+def test_a_busy_port_is_one_line_before_any_code_is_printed(served: Served) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run("serve", "--db", str(served.path), "--port", str(port))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0
+    assert f"cannot listen on 127.0.0.1:{port}: is in use" in result.stderr
+    assert served.join_code not in result.stderr
+
+
+def test_serve_on_a_new_database_says_how_to_start(tmp_path: Path) -> None:
+    result = run("serve", "--db", str(tmp_path / "new.db"), "--port", str(free_port()))
+    assert result.exit_code == 2
+    assert "calibrate serve --demo" in result.stderr
+
+
+def test_serve_demo_serves_the_demo_meeting_ready_to_score(
+    tmp_path: Path, no_serving: list[Built]
+) -> None:
+    path = tmp_path / "new.db"
+    result = run("serve", "--demo", "--db", str(path), "--port", str(free_port()))
+    assert result.exit_code == 0, result.output
+    assert "Serving “Demo meeting" in result.stdout
+    store = ServedStore.open(path)
+    try:
+        scoring = [s for s in store.list_sessions() if s.phase is Phase.SCORING]
+        assert len(scoring) == 1 and scoring[0].title.startswith("Demo meeting")
+        assert store.session_codes(scoring[0].id or 0).join_code in result.stdout
+    finally:
+        store.close()
+
+
+def test_tls_needs_both_files(served: Served, tmp_path: Path) -> None:
+    cert = tmp_path / "cert.pem"
+    cert.write_text("not a certificate")
+    result = run("serve", "--db", str(served.path), "--tls-cert", str(cert))
+    assert result.exit_code == 2 and "--tls-cert and --tls-key go together" in result.stderr
+    result = run("serve", "--db", str(served.path), "--tls-cert", str(cert), "--tls-key", str(cert))
+    assert result.exit_code == 2 and "cannot be used as a certificate" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def test_the_public_address_is_never_the_wildcard() -> None:
@@ -116,3 +178,43 @@ def test_join_refuses_a_missing_database(tmp_path: Path) -> None:
     result = run("join", "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 2
     assert "there is no calibrate database" in result.stderr
+
+
+def test_seats_lists_who_is_seated_and_frees_a_seat(served: Served) -> None:
+    from calibrate.services.room.seats import claim_seat
+
+    amara = served.rater_ids()[0]
+    name = served.store.get_rater(amara).name
+    claim_seat(served.store, serve.join(served.store, served.join_code), amara, "4821")
+    listed = run("seats", "--db", str(served.path))
+    assert listed.exit_code == 0, listed.output
+    assert f"{name}: seated since" in listed.stdout and ": free" in listed.stdout
+    freed = run("seats", "--db", str(served.path), "--release", name.upper())
+    assert freed.exit_code == 0 and f"{name}'s seat is free" in freed.stdout
+    assert served.store.seat_row(served.session_id, amara)["pin_hash"] is None  # type: ignore[index]
+    again = run("seats", "--db", str(served.path), "--release", name)
+    assert again.exit_code == 0 and "holds no seat" in again.stdout
+    nobody = run("seats", "--db", str(served.path), "--release", "Nobody")
+    assert nobody.exit_code == 2 and "'Nobody' is not a rater of this session" in nobody.stderr
+
+
+def test_the_server_has_no_child_process_and_a_sigkill_leaves_nothing(served: Served) -> None:
+    import urllib.request
+
+    from tests.serve.room_process import start_server, stop_server
+
+    port = free_port()
+    server = start_server(served.path, port, "--session", str(served.session_id))
+    try:
+        for _ in range(20):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+                assert response.status == 200
+        tasks = Path(f"/proc/{server.pid}/task")
+        children = [
+            child for task in tasks.iterdir() for child in (task / "children").read_text().split()
+        ]
+        assert children == []
+    finally:
+        stop_server(server, kill=True)
+    with socket.create_server(("127.0.0.1", port)):  # the port is free again at once
+        pass

@@ -15,7 +15,7 @@ from calibrate.services.room import access as serve
 from calibrate.storage.store_serve import ServedStore
 from calibrate.tui.screens.meeting.board import BoardScreen
 from calibrate.tui.screens.meeting.scoring import ScoringScreen
-from calibrate.tui.screens.room.join import JoinScreen, RaterPickScreen
+from calibrate.tui.screens.room.join import JoinScreen, PinScreen, RaterPickScreen
 from calibrate.tui.screens.room.served_meeting import (
     FacilitatorScreen,
     RaterRevealScreen,
@@ -34,11 +34,15 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.pause()
 
 
-async def join_as(pilot: Pilot[None], code: str, name: str | None = None) -> None:
+async def join_as(
+    pilot: Pilot[None], code: str, name: str | None = None, pin: str = "2468"
+) -> None:
     await type_text(pilot, code)
     if name is not None:
         assert isinstance(pilot.app.screen, RaterPickScreen)
         await type_text(pilot, name)
+        assert isinstance(pilot.app.screen, PinScreen)
+        await type_text(pilot, pin)
     await pilot.pause()
 
 
@@ -302,3 +306,17 @@ async def test_a_rater_seat_follows_the_phase_when_joining_after_the_reveal(
     async with app.run_test(size=SIZE) as pilot:
         await join_as(pilot, served.join_code, "Linh")  # part of a name, one match
         assert isinstance(app.screen, RaterRevealScreen)
+
+
+async def test_a_terminal_claims_the_seat_with_its_pin_like_a_browser(served: Served) -> None:
+    amara = rater_id(served, "Amara Okafor")
+    async with app_for(served).run_test(size=SIZE) as pilot:
+        await join_as(pilot, served.join_code, "Amara", pin="4821")
+        assert pilot.app.seat is not None and pilot.app.seat.rater_id == amara
+    async with app_for(served).run_test(size=SIZE) as pilot:
+        await join_as(pilot, served.join_code, "Amara", pin="1111")
+        assert isinstance(pilot.app.screen, PinScreen)  # asked again
+        assert "PIN is not right" in str(pilot.app.screen.query_one("#pin-status").render())
+        assert pilot.app.seat is None
+        await type_text(pilot, "4821")
+        assert pilot.app.seat is not None and pilot.app.seat.rater_id == amara

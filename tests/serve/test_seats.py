@@ -17,7 +17,8 @@ def test_first_claim_sets_pin_and_only_its_hash_is_stored(served: Served) -> Non
     assert seat.rater_id == rater and not seat.facilitator
     row = served.store.seat_row(served.session_id, rater)
     assert row is not None and b"4821" not in bytes(row["pin_hash"]) + bytes(row["pin_salt"])
-    assert len(bytes(row["pin_salt"])) == 16
+    salt = bytes(row["pin_salt"])
+    assert len(salt) == 17 and salt[0] == 12  # the scrypt cost (log2 N), then 16 random bytes
 
 
 def test_second_device_needs_the_pin(served: Served) -> None:
@@ -71,3 +72,18 @@ def test_seats_and_key_survive_a_restart(served: Served) -> None:
 def test_facilitator_cookie(served: Served) -> None:
     lead = join(served.store, served.lead_code)
     assert read_seat(served.store, sign_seat(served.store, lead)) == lead
+
+
+def test_a_seat_claimed_before_the_cost_was_recorded_still_opens_with_its_pin(
+    served: Served,
+) -> None:
+    import hashlib
+
+    rater = served.rater_ids()[0]
+    salt = b"s" * 16  # as m008's first seats were made: 16 bytes, N = 2**14
+    digest = hashlib.scrypt(b"4821", salt=salt, n=2**14, r=8, p=1, dklen=32)
+    assert served.store.claim_seat_row(served.session_id, rater, salt, digest)
+    joined = join(served.store, served.join_code)
+    assert claim_seat(served.store, joined, rater, "4821").rater_id == rater
+    with pytest.raises(InvalidOperationError, match="PIN is not right"):
+        claim_seat(served.store, joined, rater, "4822")

@@ -21,7 +21,7 @@ COMMAND_MODULES: dict[str, str] = {
         ("load", "import-scores", "export", "sessions", "rubrics", "backup"),
         "calibrate.cli.records:RECORD_COMMANDS",
     ),
-    **dict.fromkeys(("serve", "codes", "join"), "calibrate.cli.serve:SERVE_COMMANDS"),
+    **dict.fromkeys(("serve", "codes", "join", "seats"), "calibrate.cli.serve:SERVE_COMMANDS"),
     "contract": "calibrate.cli.contracts:CONTRACT_COMMANDS",
     **dict.fromkeys(
         ("raters", "rater", "report"), "calibrate.cli.reliability:RELIABILITY_COMMANDS"

@@ -1,5 +1,5 @@
-"""The live-meeting commands of ``calibrate``: serve a session to browsers, show or rotate its
-codes, and join it (what each browser tab runs; it works in a terminal too).
+"""The live-meeting commands of ``calibrate``: serve a session to raters' browsers, show or
+rotate its codes, and join it in a terminal.
 
 Like the records commands, each accepts ``--db`` after its name and reports a mistake as one
 line ``error: …`` with exit status 2.
@@ -34,13 +34,19 @@ session_option = click.option(
 
 
 @contextmanager
-def served_store(command_db: Path | None) -> Iterator[ServedStore]:
-    """The database (which must exist), closed afterwards; CalibrateError → ``error: …``."""
+def served_store(command_db: Path | None, *, create: bool = False) -> Iterator[ServedStore]:
+    """The database (which must exist unless ``create``), closed afterwards; CalibrateError →
+    ``error: …``."""
     from calibrate.storage.store_serve import ServedStore
 
     path = database_path(command_db)
-    if not path.exists():
-        fail(f"there is no calibrate database at {path}; set up a session in the app first")
+    if not path.exists() and not create:
+        fail(
+            f"there is no calibrate database at {path}; set up a session in the app "
+            "(calibrate), or try a served meeting now with: calibrate serve --demo"
+        )
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
         store = ServedStore.open(path)
     except Exception as exc:  # sqlite3.DatabaseError: not a calibrate file
@@ -73,7 +79,7 @@ def lan_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
-def public_address(host: str, port: int, public_url: str | None) -> str:
+def public_address(host: str, port: int, public_url: str | None, *, scheme: str = "http") -> str:
     """The address browsers use. ``0.0.0.0`` means every interface, so it is never printed or
     put into the page (browsers cannot connect to it): the LAN address is used instead."""
     if public_url:
@@ -82,7 +88,7 @@ def public_address(host: str, port: int, public_url: str | None) -> str:
         host = lan_address() or "127.0.0.1"
     if ":" in host:
         host = f"[{host}]"
-    return f"http://{host}:{port}"
+    return f"{scheme}://{host}:{port}"
 
 
 def print_qr(url: str) -> None:
@@ -91,6 +97,30 @@ def print_qr(url: str) -> None:
     except ImportError:  # optional: the address and code are printed anyway
         return
     segno.make(url, error="m").terminal(compact=True)
+
+
+def allowed_hosts(host: str, public_url: str | None, extra: tuple[str, ...]) -> set[str]:
+    """The names browsers may reach this server by (any other Host header is refused)."""
+    names = {"localhost", "127.0.0.1", "::1", *extra}
+    if host not in ("0.0.0.0", "::", ""):
+        names.add(host)
+    else:
+        names.add(socket.gethostname())
+        try:
+            for info in socket.getaddrinfo(socket.gethostname(), None):
+                names.add(str(info[4][0]))
+        except OSError:
+            pass
+        address = lan_address()
+        if address:
+            names.add(address)
+    if public_url:
+        from urllib.parse import urlsplit
+
+        hostname = urlsplit(public_url).hostname
+        if hostname:
+            names.add(hostname)
+    return {name.lower() for name in names}
 
 
 @click.command(cls=RecordCommand)
@@ -106,57 +136,99 @@ def print_qr(url: str) -> None:
     "--public-url",
     help="The address raters type, if not http://HOST:PORT (e.g. behind a forwarded port).",
 )
+@click.option(
+    "--allow-host",
+    "extra_hosts",
+    multiple=True,
+    help="Another name browsers reach this computer by (e.g. calibrate.school.lan); repeatable.",
+)
+@click.option(
+    "--tls-cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Serve HTTPS with this certificate (PEM; your school's); needs --tls-key.",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The private key (PEM) of --tls-cert.",
+)
 @session_option
 @click.option("--rotate-codes", is_flag=True, help="Make new codes first (the old ones stop).")
 @click.option(
-    "--spares",
-    type=click.IntRange(min=0),
-    help="App processes to start before anyone joins, so that pages open at once "
-    "(default: one per rater, plus one for the facilitator; 0: start each when its tab opens).",
+    "--demo",
+    is_flag=True,
+    help="Serve the bundled demo meeting (the grade-8 writing kit), ready to score.",
 )
 @db_after_command
 def serve(
     host: str,
     port: int,
     public_url: str | None,
+    extra_hosts: tuple[str, ...],
+    tls_cert: Path | None,
+    tls_key: Path | None,
     session_id: int | None,
     rotate_codes: bool,
-    spares: int | None,
+    demo: bool,
     command_db: Path | None,
 ) -> None:
-    """Run a live meeting: every teacher scores in their own browser, blind.
+    """Run a live meeting: every teacher scores on their own laptop, tablet or phone, blind.
 
-    Prints the address, the join code raters type, and the facilitator's code (which opens
-    the board and the reveal). Each browser tab runs its own copy of the app on this computer;
-    everything is saved in the database file. Nothing is loaded from the internet.
+    Raters open the printed address in a browser, type the join code, and claim their seat
+    with their name and a PIN of their own. One small server answers everyone (no program per
+    rater); every score is saved in the database file the moment it is chosen. Nothing is
+    loaded from the internet. Run the board, the reveal and the discussion in the app
+    (`calibrate`) on this computer; the facilitator's code (`calibrate codes`) opens a small
+    board page in a browser for freeing seats.
     """
-    from calibrate.serve.server import CalibrateServer, join_command
+    from calibrate.serve.app import listen, make_app, run, tls_context
+    from calibrate.serve.room import Room
     from calibrate.services.room.access import choose_session, ensure_codes
 
-    with served_store(command_db) as store:
+    if (tls_cert is None) != (tls_key is None):
+        fail("--tls-cert and --tls-key go together: give both, or neither")
+    ssl_context = None
+    if tls_cert is not None and tls_key is not None:
+        try:
+            ssl_context = tls_context(tls_cert, tls_key)
+        except (OSError, ValueError) as exc:
+            fail(f"{tls_cert}: cannot be used as a certificate with {tls_key} ({exc})")
+    try:
+        sock = listen(host, port)
+    except OSError as exc:
+        reason = "is in use (another server is running there?)" if exc.errno == 98 else str(exc)
+        fail(f"cannot listen on {host}:{port}: {reason}; choose another with --port")
+    with served_store(command_db, create=demo) as store:
+        if demo:
+            from calibrate.services.records.database import prepare_demo
+
+            session_id = prepare_demo(store)
+            if store.get_session(session_id).phase.value != "scoring":
+                session_id = prepare_demo(store, fresh=True)
         session = choose_session(store, session_id)
         assert session.id is not None
         codes = ensure_codes(store, session.id, rotate=rotate_codes)
-        path = store.path
-    url = public_address(host, port, public_url)
-    click.echo(f"Serving “{session.title}” (session {session.id}) at  {url}")
-    click.echo(f"Raters: open that address and type the join code   {codes.join_code}")
-    click.echo(f"Facilitator's code (keep it to yourself):          {codes.facilitator_code}")
-    if is_loopback(host):
-        click.echo("Only this computer can join. To serve the room: --host 0.0.0.0")
-    else:
-        print_qr(url)
-    click.echo("Press Ctrl+C to stop.")
-    server = CalibrateServer(
-        join_command(path, session_id=session.id),
-        host=host,
-        port=port,
-        public_url=url,
-        title=f"calibrate: {session.title}",
-        spare_command=join_command(path, session_id=session.id, spare=True),
-        expected_tabs=len(session.rater_ids) + 1 if spares is None else spares,
-    )
-    server.serve()
+        scheme = "https" if ssl_context else "http"
+        url = public_address(host, port, public_url, scheme=scheme)
+        click.echo(f"Serving “{session.title}” (session {session.id}) at  {url}")
+        click.echo(f"Raters: open that address and type the join code   {codes.join_code}")
+        click.echo(
+            "The facilitator's code is not shown here (this screen may be projected): "
+            "run `calibrate codes` to see it."
+        )
+        if is_loopback(host):
+            click.echo("Only this computer can join. To serve the room: --host 0.0.0.0")
+        else:
+            click.echo(
+                "Warning: anyone on this network who has the join code can open the page; "
+                "raters then need their own PIN."
+                + ("" if ssl_context else " Traffic is not encrypted (see --tls-cert).")
+            )
+            print_qr(url)
+        click.echo("Press Ctrl+C to stop.")
+        room = Room(store, session.id, secure=ssl_context is not None)
+        app = make_app(room, allowed_hosts=allowed_hosts(host, public_url, extra_hosts))
+        run(app, sock, ssl_context=ssl_context)
 
 
 @click.command(cls=RecordCommand)
@@ -195,18 +267,53 @@ def codes(session_id: int | None, rotate: bool, as_json: bool, command_db: Path 
     type=int,
     help="Accept only this session's codes (calibrate serve passes it).",
 )
-@click.option("--spare", is_flag=True, hidden=True, help="Wait for a tab (calibrate serve).")
 @db_after_command
-def join(session_id: int | None, spare: bool, command_db: Path | None) -> None:
-    """Join a live meeting with its code: score as yourself, or run it as the facilitator.
-
-    This is what each browser tab of `calibrate serve` runs; it works in a terminal too.
+def join(session_id: int | None, command_db: Path | None) -> None:
+    """Join a live meeting in this terminal with its code (e.g. over SSH, or on a shared
+    computer): score as yourself, or run it as the facilitator. Browsers use `calibrate serve`.
     """
     from calibrate.serve.tab import run_tab
 
     with served_store(command_db) as store:  # checks the file and that it opens
         path = store.path
-    run_tab(path, session_id=session_id, spare=spare)
+    run_tab(path, session_id=session_id)
 
 
-SERVE_COMMANDS = (serve, codes, join)
+@click.command(cls=RecordCommand)
+@session_option
+@click.option(
+    "--release",
+    "release_name",
+    metavar="NAME",
+    help="Free this rater's seat: their PIN is forgotten and their devices must claim it again.",
+)
+@db_after_command
+def seats(session_id: int | None, release_name: str | None, command_db: Path | None) -> None:
+    """Show who holds a seat in a served meeting, or free one (e.g. a forgotten PIN)."""
+    from calibrate.services.room.access import choose_session
+    from calibrate.services.room.seats import release_seat
+
+    with served_store(command_db) as store:
+        session = choose_session(store, session_id)
+        assert session.id is not None
+        raters = [store.get_rater(r) for r in session.rater_ids]
+        if release_name is not None:
+            found = [r for r in raters if r.name.casefold() == release_name.strip().casefold()]
+            if not found or found[0].id is None:
+                names = ", ".join(r.name for r in raters)
+                fail(f"{release_name!r} is not a rater of this session (raters: {names})")
+            if release_seat(store, session.id, found[0].id):
+                click.echo(f"{found[0].name}'s seat is free: they can claim it with a new PIN.")
+            else:
+                click.echo(f"{found[0].name} holds no seat; nothing to free.")
+            return
+        click.echo(f"Session {session.id}: {session.title}")
+        for rater in raters:
+            assert rater.id is not None
+            row = store.seat_row(session.id, rater.id)
+            held = row is not None and row["pin_hash"] is not None
+            since = f" since {row['claimed_at']}" if held and row is not None else ""
+            click.echo(f"  {rater.name}: {'seated' + since if held else 'free'}")
+
+
+SERVE_COMMANDS = (serve, codes, join, seats)

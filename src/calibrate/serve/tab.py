@@ -1,8 +1,8 @@
-"""What each browser tab of a served meeting runs: ``python -m calibrate.serve.tab --db PATH``.
+"""The terminal path into a served meeting (``calibrate join``, e.g. over SSH or on a shared
+computer): the app's join, scoring and reveal screens in this terminal.
 
-It skips the command-line layer (click and the commands' imports) and loads only what a tab
-needs: Textual, the store and the served screens. No statistics (numpy, scipy) load until a
-facilitator opens the reveal, which keeps a rater's process small (~55 MB, see bench/).
+It loads only what joining needs: Textual, the store and the served screens. No statistics
+(numpy, scipy) load until a facilitator opens the reveal.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import argparse
 from pathlib import Path
 
 
-def run_tab(db_path: Path, *, session_id: int | None = None, spare: bool = False) -> None:
-    """Run the served app on ``db_path`` (which must exist). With ``spare``, first import
-    everything and wait for the server to hand this process a tab (see :mod:`.spares`)."""
+def run_tab(db_path: Path, *, session_id: int | None = None) -> None:
+    """Run the served app on ``db_path`` (which must exist) in this terminal."""
     from calibrate.storage.lean_import import load_storage_lean
 
     load_storage_lean()
@@ -22,14 +21,7 @@ def run_tab(db_path: Path, *, session_id: int | None = None, spare: bool = False
 
     store = ServedStore.open(db_path)
     try:
-        app = ServedApp(store, session_id=session_id)
-        if spare:
-            import calibrate.tui.screens.room.join
-            import calibrate.tui.screens.room.served_meeting  # noqa: F401
-            from calibrate.serve.spares import wait_for_tab
-
-            wait_for_tab()
-        app.run()
+        ServedApp(store, session_id=session_id).run()
     finally:
         store.close()
 
@@ -38,11 +30,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m calibrate.serve.tab")
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--session", type=int, default=None)
-    parser.add_argument("--spare", action="store_true")
     args = parser.parse_args(argv)
     if not args.db.exists():
         parser.error(f"there is no calibrate database at {args.db}")
-    run_tab(args.db, session_id=args.session, spare=args.spare)
+    run_tab(args.db, session_id=args.session)
 
 
 if __name__ == "__main__":

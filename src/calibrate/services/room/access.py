@@ -43,6 +43,10 @@ class RaterItem:
     mine: int | None  # the level this rater gave
     names: tuple[tuple[int, tuple[str, ...]], ...] | None  # (level, who); None when hidden
     agreed: int | None  # the consensus level, once agreed
+    labels: tuple[tuple[int, str], ...] = ()  # (level, its label), every level
+
+    def label(self, level: int) -> str:
+        return dict(self.labels).get(level, "")
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,8 @@ def choose_session(store: Store, session_id: int | None) -> Session:
         return scoring[0]
     if not scoring:
         raise NotFoundError(
-            "No session is being scored. Start one in the app, or name one with --session."
+            "No session is being scored. Start one in the app (calibrate), name one with "
+            "--session, or try a served meeting with the demo: calibrate serve --demo"
         )
     listed = "; ".join(f"{s.id}: {s.title}" for s in scoring)
     raise InvalidOperationError(
@@ -192,6 +197,7 @@ def rater_reveal(store: ServedStore, seat: Seat) -> RaterReveal:
                 mine=item.levels.get(me),
                 names=names,
                 agreed=item.consensus.level if item.consensus else None,
+                labels=tuple((level.score, level.label) for level in criterion.levels),
             )
         )
     return RaterReveal(context.session.title, reveal.round, names_shown, tuple(items))

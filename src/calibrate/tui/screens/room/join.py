@@ -22,6 +22,7 @@ from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Phase
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.room import access as serve
+from calibrate.services.room.seats import claim_seat
 from calibrate.tui.base import StoreScreen
 
 if TYPE_CHECKING:
@@ -122,14 +123,27 @@ class JoinScreen(StoreScreen):
             if rater_id is None:
                 self.query_one("#join-code", Input).focus()
                 return
+            self.ask_pin(seat, rater_id)
+
+        return chosen
+
+    def ask_pin(self, seat: serve.Seat, rater_id: int, error: str = "") -> None:
+        """The seat is claimed with the rater's PIN, as in the browser: set on the first claim,
+        asked again on any other device or terminal."""
+        name = self.store.get_rater(rater_id).name
+
+        def entered(pin: str | None) -> None:
+            if pin is None:
+                self.query_one("#join-code", Input).focus()
+                return
             try:
-                self.served.seat = serve.take_rater_seat(self.store, seat, rater_id)
+                self.served.seat = claim_seat(self.served.served_store, seat, rater_id, pin)
             except CalibrateError as exc:
-                self.notify(exc.message, severity="error")
+                self.ask_pin(seat, rater_id, exc.message)
                 return
             self.route()
 
-        return chosen
+        self.app.push_screen(PinScreen(name, error), entered)
 
     # ------------------------------------------------------------------ where to go
     def route(self) -> None:
@@ -217,6 +231,42 @@ class RaterPickScreen(Screen[int | None]):
 
     def action_to_list(self) -> None:
         self.query_one("#pick-list", OptionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PinScreen(Screen[str | None]):
+    """Your PIN: the first time it becomes yours; afterwards it proves the seat is yours."""
+
+    TITLE = "Your PIN"
+    BINDINGS = [Binding("escape", "cancel", "Back")]
+
+    def __init__(self, name: str, error: str = "") -> None:
+        super().__init__()
+        self.rater_name = name
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="pin-box"):
+            yield Static(f"{self.rater_name}: your PIN", classes="title")
+            yield Static(
+                "Type a PIN of 4 to 8 digits and press Enter. The first time, it becomes yours; "
+                "on another device, type the same PIN. Forgot it? The facilitator can free your "
+                "seat (calibrate seats --release).",
+                id="pin-hint",
+            )
+            yield Input(placeholder="4 to 8 digits", password=True, id="pin", max_length=8)
+            yield Static(self.error, id="pin-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    def pin_entered(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

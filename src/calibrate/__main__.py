@@ -1,0 +1,5 @@
+"""``python -m calibrate``: the same as the ``calibrate`` command."""
+
+from calibrate.cli.main import main
+
+main()

@@ -1,0 +1,44 @@
+"""The room's server as a user runs it: ``calibrate serve`` in its own process, on loopback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
+    """``calibrate serve --db DB --port PORT`` started and answering (or the test fails)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calibrate", "serve", "--db", str(db), "--port", str(port), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"calibrate serve stopped: {process.stderr.read().decode()}")  # type: ignore[union-attr]
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise AssertionError("calibrate serve did not answer within 20 s")
+
+
+def stop_server(process: subprocess.Popen[bytes], *, kill: bool = False) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+    process.wait(timeout=10)
