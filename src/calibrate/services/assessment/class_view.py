@@ -44,9 +44,13 @@ class ClassView:
 
 def build_class_view(blueprint: Blueprint, results: Iterable[StudentResult]) -> ClassView:
     """Every student with at least one result, classified (see ``classify``)."""
-    results = list(results)
-    codes = sorted({r.student_code for r in results})
-    return ClassView(blueprint, tuple(classify_student(blueprint, c, results) for c in codes))
+    by_student: dict[str, list[StudentResult]] = {}
+    for result in results:
+        by_student.setdefault(result.student_code, []).append(result)
+    return ClassView(
+        blueprint,
+        tuple(classify_student(blueprint, c, by_student[c]) for c in sorted(by_student)),
+    )
 
 
 def class_view(store: Store, assessment_id: int) -> ClassView:
