@@ -204,6 +204,12 @@ async def test_the_palette_opens_a_test_or_writes_a_new_one(store: Store) -> Non
         await pilot.pause()
         assert isinstance(app.screen, ResultsEntryScreen)
         assert app.screen.query_one("#as-grid", DataTable).row_count == 24
+        await pilot.press("escape")
+        app.action_tests()
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the last choice: a new test
+        await pilot.pause()
+        assert isinstance(app.screen, BlueprintEditorScreen)
 
 
 async def test_a_new_test_is_written_in_the_app(store: Store) -> None:
