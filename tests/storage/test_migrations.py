@@ -45,7 +45,7 @@ EXPECTED_COLUMNS: dict[str, str] = {
     " accessibility_needs evidence_formats flexible_deadlines note created_at uuid",
     "contract_levels": "version_id position criterion_key level source",
     "contract_targets": "id version_id position criterion_key current_level target_level"
-    " indicator due_date uuid",
+    " indicator due_date evidence uuid",
     "contract_target_anchors": "target_id anchor_id position",
     "contract_activities": "version_id position stage description criterion_key",
     "contract_progress": "id contract_id date evidence evidence_file worked didnt_work next_step"
@@ -53,6 +53,11 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "contract_reviews": "id contract_id version date outcome note created_at uuid",
     "contract_reassessments": "id contract_id date reflection teacher_note created_at uuid",
     "contract_results": "reassessment_id position criterion_key target_level achieved_level",
+    "assessments": "id key title subject grade description rubric_id created_at",
+    "learning_targets": "id assessment_id position key statement criterion_rubric_id"
+    " criterion_key success_level",
+    "assessment_items": "id assessment_id position key target_id points prompt",
+    "assessment_results": "item_id student_code outcome recorded_at",
 }
 
 #: Every migration, in the order it is applied.
@@ -64,6 +69,7 @@ ALL_MIGRATIONS = [
     "m005_master_key_per_rubric",
     "m006_contract_class",
     "m008_room_seats",
+    "m009_assessments",
     "m010_stable_ids",
 ]
 
@@ -143,6 +149,12 @@ def test_final_schema(tmp_path: Path) -> None:
             ("samples", ("sample_id",)),
             ("sessions", ("session_id",)),
         }
+        assert foreign_keys(db, "learning_targets") == {
+            ("assessments", ("assessment_id",)),
+            ("rubrics", ("criterion_rubric_id",)),
+        }
+        assert foreign_keys(db, "assessment_results") == {("assessment_items", ("item_id",))}
+        assert ("assessment_id", "key") in unique_sets(db, "assessment_items")
         pragma = {
             name: db.execute(f"PRAGMA {name}").fetchone()[0]
             for name in ("foreign_keys", "journal_mode", "synchronous", "busy_timeout")

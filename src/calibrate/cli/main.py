@@ -28,6 +28,7 @@ COMMAND_MODULES: dict[str, str] = {
     ),
     "rasch": "calibrate.cli.rasch:RASCH_COMMANDS",
     **dict.fromkeys(("merge", "sync", "schools"), "calibrate.cli.merge:MERGE_COMMANDS"),
+    "assessment": "calibrate.cli.assessment:ASSESSMENT_COMMANDS",
 }
 
 

@@ -46,6 +46,7 @@ class LevelSource(StrEnum):
     CONSENSUS = "consensus"  # the team's agreed level in a calibration session
     TEACHER = "teacher score"  # the teacher's own score of the sample
     HAND = "entered by hand"
+    ASSESSMENT = "test reflection"  # from a test's items, as the student reflected on them
 
 
 class Stage(StrEnum):
@@ -79,7 +80,11 @@ class CurrentLevel:
 @dataclass(frozen=True)
 class Target:
     """One improvement target: a criterion, current → target level, what will show it, by when,
-    and the anchors of the target level ("what success looks like")."""
+    and the anchors of the target level ("what success looks like").
+
+    The criterion may be a learning target of a test: then the contract's rubric is the test's
+    targets on their proficiency scale (:func:`calibrate.domain.assessment.target_scale`), and
+    the anchors are those of the rubric criterion the learning target belongs to, if any."""
 
     criterion_key: str
     current_level: int
@@ -87,6 +92,9 @@ class Target:
     indicator: str  # observable, e.g. "cite two pieces of evidence in each of the next 3 essays"
     due_date: str
     anchor_ids: tuple[int, ...] = ()
+    # Where the target came from, in words (e.g. "Item 7: don't get it yet"): the starting
+    # evidence of a target drafted from a test's learning target.
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,11 @@ class ScenarioError(CalibrateError):
     """A scenario (TOML workshop kit) that is invalid: names the file, line or path, and field."""
 
 
+class AssessmentFileError(CalibrateError):
+    """A test blueprint (TOML) or a results file (CSV) that cannot be read: names the file, the
+    line and the column or field. Nothing is stored from it."""
+
+
 class ScoreImportError(CalibrateError):
     """A score import that was refused; nothing was written."""
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import platformdirs
 
 from calibrate.domain.errors import CalibrateError
+from calibrate.storage.assessment_schema import ASSESSMENT_TABLES
 from calibrate.storage.contract_schema import CONTRACT_TABLES
 from calibrate.storage.core_schema import CORE_TABLES
 from calibrate.storage.lean_import import Migrations, sqlite_utils
@@ -333,6 +334,18 @@ def m008_room_seats(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE TABLE room_secret (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)"
     )
+
+
+@MIGRATIONS()
+def m009_assessments(db: sqlite_utils.Database) -> None:
+    """Tests mapped to learning targets: the blueprint (its learning targets, each perhaps on a
+    rubric criterion, and its items with their points) and each student's result per item. A
+    learning contract's target can then be a learning target: ``contract_targets.evidence``
+    keeps its starting evidence (the test items, in words; a JSON array, empty for targets
+    written before)."""
+    for statement in ASSESSMENT_TABLES:
+        db.execute(statement)
+    db.table("contract_targets").add_column("evidence", str, not_null_default="[]")
 
 
 @MIGRATIONS()

@@ -20,6 +20,7 @@ from typing import Self
 
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.storage import database
+from calibrate.storage.store_assessments import AssessmentStore
 from calibrate.storage.store_authoring import AuthoringStore
 from calibrate.storage.store_catalog import CatalogStore
 from calibrate.storage.store_contracts import ContractStore
@@ -34,6 +35,7 @@ __all__ = ["SessionCodes", "Store", "new_session_code"]
 
 
 class Store(
+    AssessmentStore,  # before RubricStore, which it builds on
     RubricStore,
     CatalogStore,
     SessionStore,
@@ -44,7 +46,8 @@ class Store(
     MergeStore,
     DistrictStore,
 ):
-    """Rubrics, samples, raters, sessions, scores, consensus, reference scores and anchors.
+    """Rubrics, samples, raters, sessions, scores, consensus, reference scores and anchors;
+    learning contracts; tests mapped to learning targets and their results.
 
     Open with :meth:`open`; use as a context manager or call :meth:`close`. Every method that
     writes is one transaction; wrap several calls in :meth:`transaction` to make them one

@@ -78,7 +78,7 @@ class ContractVersionStore(StoreBase):
             self._check_level(rubric_id, t.criterion_key, level)
         target_id = self._insert(
             "INSERT INTO contract_targets (version_id, position, criterion_key, current_level,"
-            " target_level, indicator, due_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " target_level, indicator, due_date, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 version_id,
                 position,
@@ -87,11 +87,13 @@ class ContractVersionStore(StoreBase):
                 t.target_level,
                 t.indicator,
                 t.due_date,
+                _texts(t.evidence),
             ),
         )
         for anchor_position, anchor_id in enumerate(t.anchor_ids, 1):
             anchor = self._require("anchors", anchor_id, "anchor")
-            if anchor["rubric_id"] != rubric_id or anchor["criterion_key"] != t.criterion_key:
+            own = anchor["rubric_id"] == rubric_id and anchor["criterion_key"] == t.criterion_key
+            if not own and not self._shows_learning_target(rubric_id, t.criterion_key, anchor):
                 raise InvalidOperationError(
                     f"The anchor {anchor_id} shows another criterion or rubric version, "
                     f"not {quoted(t.criterion_key)} on this contract's rubric."
@@ -101,6 +103,20 @@ class ContractVersionStore(StoreBase):
                 " VALUES (?, ?, ?)",
                 (target_id, anchor_id, anchor_position),
             )
+
+    def _shows_learning_target(self, rubric_id: int, target_key: str, anchor: sqlite3.Row) -> bool:
+        """Whether ``rubric_id`` is a test's learning targets and ``target_key`` one of them
+        that belongs to the anchor's rubric criterion (so the anchor shows what success looks
+        like)."""
+        return bool(
+            self._scalar(
+                "SELECT EXISTS (SELECT 1 FROM learning_targets lt"
+                " JOIN assessments a ON a.id = lt.assessment_id"
+                " WHERE a.rubric_id = ? AND lt.key = ? AND lt.criterion_rubric_id = ?"
+                " AND lt.criterion_key = ?)",
+                (rubric_id, target_key, anchor["rubric_id"], anchor["criterion_key"]),
+            )
+        )
 
     def _version(self, row: sqlite3.Row) -> ContractVersion:
         version_id = row["id"]
@@ -124,6 +140,7 @@ class ContractVersionStore(StoreBase):
                     indicator=t["indicator"],
                     due_date=t["due_date"],
                     anchor_ids=tuple(a[0] for a in anchor_ids),
+                    evidence=_list(t["evidence"]),
                 )
             )
         activities = self._rows(

@@ -37,6 +37,7 @@ class CalibrateApp(App[None]):
         store: Store,
         *,
         open_session: int | None = None,
+        open_assessment: int | None = None,
         scenario_dir: Path | None = None,
         facilitator: bool = True,
         meeting_minutes: int = 45,
@@ -47,6 +48,7 @@ class CalibrateApp(App[None]):
         self.store = store
         self.today = today  # the date new sessions default to (fixed in tests)
         self.open_session = open_session
+        self.open_assessment = open_assessment  # a test whose results grid opens first
         self.scenario_dir = scenario_dir
         self.facilitator = facilitator
         # The time the meeting has for discussion and the pace: the reveal marks what fits.
@@ -61,6 +63,10 @@ class CalibrateApp(App[None]):
             from calibrate.tui.screens.meeting.scoring import ScoringScreen
 
             self.push_screen(ScoringScreen(self.open_session))
+        if self.open_assessment is not None:
+            from calibrate.tui.screens.assessment.results import ResultsEntryScreen
+
+            self.push_screen(ResultsEntryScreen(self.open_assessment))
 
     # Screens that lead to each other (an editor and its viewer) go through the app, so that no
     # screen module imports one that imports it back.
@@ -81,6 +87,25 @@ class CalibrateApp(App[None]):
         else:
             self.push_screen(screen)
 
+    def action_tests(self) -> None:
+        """Open a stored test's results grid, or write a new test (asking which)."""
+        from calibrate.tui.screens.assessment.editor import BlueprintEditorScreen
+        from calibrate.tui.screens.assessment.results import ResultsEntryScreen
+        from calibrate.tui.screens.modals import ChoiceModal
+
+        tests = [(b.id, b.title) for b in self.store.list_assessments() if b.id is not None]
+        if not tests:
+            self.push_screen(BlueprintEditorScreen())
+            return
+
+        def chosen(test_id: int | None) -> None:
+            if test_id == 0:
+                self.push_screen(BlueprintEditorScreen())
+            elif test_id is not None:
+                self.push_screen(ResultsEntryScreen(test_id))
+
+        self.push_screen(ChoiceModal("Which test?", [*tests, (0, "A new test…")]), chosen)
+
     def action_help(self) -> None:
         from calibrate.tui.screens.help import HelpScreen
 
@@ -90,6 +115,11 @@ class CalibrateApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every key binding of the current screen is also a command in the palette."""
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Tests and learning targets",
+            "Enter a test's results by student and item; the class view and regrouping",
+            self.action_tests,
+        )
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding

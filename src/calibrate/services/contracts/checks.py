@@ -9,7 +9,7 @@ reported. Texts are tidied first (spaces trimmed, empty list items dropped).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import NoReturn
 
@@ -73,9 +73,17 @@ def tidy_contract(contract: Contract) -> Contract:
     )
 
 
-def check_contract(contract: Contract, rubric: Rubric, anchors: Mapping[int, Anchor]) -> None:
+def check_contract(
+    contract: Contract,
+    rubric: Rubric,
+    anchors: Mapping[int, Anchor],
+    *,
+    borrowed: Mapping[str, Collection[int]] | None = None,
+) -> None:
     """Raise ContractFieldError for the first problem of a (tidied) contract; ``anchors`` are
-    the anchors of its rubric version, by id."""
+    the anchors of its rubric version, by id, and ``borrowed`` (by target criterion key) the
+    anchors a test's learning target may carry from the rubric criterion it belongs to (those
+    are in ``anchors`` too)."""
     if not contract.student_code:
         _fail("student_code", "Student code: give the student's pseudonymous code.")
     if contract.student_name and contract.student_code.casefold() == (
@@ -90,12 +98,18 @@ def check_contract(contract: Contract, rubric: Rubric, anchors: Mapping[int, Anc
         _fail("teacher", "Teacher: say who the student's teacher is.")
     if not contract.status.open:
         _fail("status", "Status: a new contract is a draft or active.")
-    check_version(contract.current, rubric, anchors)
+    check_version(contract.current, rubric, anchors, borrowed=borrowed)
 
 
-def check_version(version: ContractVersion, rubric: Rubric, anchors: Mapping[int, Anchor]) -> None:
+def check_version(
+    version: ContractVersion,
+    rubric: Rubric,
+    anchors: Mapping[int, Anchor],
+    *,
+    borrowed: Mapping[str, Collection[int]] | None = None,
+) -> None:
     """Raise ContractFieldError for the first problem of a (tidied) version of a contract on
-    ``rubric``."""
+    ``rubric`` (``anchors`` and ``borrowed`` as for :func:`check_contract`)."""
     start = parse_date(version.start_date)
     if start is None:
         _fail("start_date", f"Start date: {_date_problem(version.start_date)}")
@@ -121,7 +135,8 @@ def check_version(version: ContractVersion, rubric: Rubric, anchors: Mapping[int
         )
     seen.clear()
     for n, target in enumerate(version.targets, 1):
-        _check_target(n, target, version, rubric, anchors, seen)
+        lent = (borrowed or {}).get(target.criterion_key, ())
+        _check_target(n, target, version, rubric, anchors, seen, lent)
     _check_activities(version.activities, rubric)
     _check_commitments(version.commitments)
 
@@ -133,6 +148,7 @@ def _check_target(
     rubric: Rubric,
     anchors: Mapping[int, Anchor],
     seen: set[str],
+    borrowed: Collection[int] = (),
 ) -> None:
     where = f"targets[{n}]"
     criterion = rubric.criterion(target.criterion_key)
@@ -186,6 +202,8 @@ def _check_target(
         )
     for anchor_id in target.anchor_ids:
         anchor = anchors.get(anchor_id)
+        if anchor is not None and anchor_id in borrowed:
+            continue  # an approved anchor of the rubric criterion this learning target is on
         if anchor is None or anchor.criterion_key != target.criterion_key:
             _fail(
                 f"{where}.anchor_ids",

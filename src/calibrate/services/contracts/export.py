@@ -61,6 +61,7 @@ SOURCE_WORDS = {
     LevelSource.CONSENSUS: "agreed by my teachers",
     LevelSource.TEACHER: "my teacher's score",
     LevelSource.HAND: "noted by my teacher",
+    LevelSource.ASSESSMENT: "from my test reflection",
 }
 
 
@@ -107,7 +108,7 @@ def contract_document(store: Store, contract_id: int) -> ContractDocument:
     """Gather a contract's document. Raises NotFoundError if there is no such contract."""
     contract = store.get_contract(contract_id)
     rubric = store.get_rubric(contract.rubric_id)
-    stored = {a.id: a for a in store.anchors(rubric_id=contract.rubric_id)}
+    stored = {a.id: a for a in store.anchors()}  # a learning target's are on another rubric
     anchors = {
         anchor_id: quote_anchor(store, rubric, stored[anchor_id])
         for target in contract.current.targets
@@ -184,6 +185,7 @@ def sections(doc: ContractDocument) -> list[Section]:
                 (
                     ("What success looks like", doc.wording(t.criterion_key, t.target_level)),
                     ("How we will know", t.indicator),
+                    *((("Where I start from", "; ".join(t.evidence)),) if t.evidence else ()),
                 )
             )
         )

@@ -8,6 +8,7 @@ amend. Plain data in and out; the store is used on the caller's thread.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from calibrate.domain.contracts import (
     Contract,
@@ -113,7 +114,7 @@ def target_quotes(store: Store, rubric: Rubric, target: Target) -> tuple[AnchorQ
     assert rubric.id is not None
     if not target.anchor_ids:
         return matching_anchors(store, rubric.id, target.criterion_key, target.target_level)
-    stored: dict[int, Anchor] = {a.id: a for a in store.anchors(rubric_id=rubric.id) if a.id}
+    stored: dict[int, Anchor] = {a.id: a for a in store.anchors() if a.id}
     return tuple(quote_anchor(store, rubric, stored[i]) for i in target.anchor_ids if i in stored)
 
 
@@ -132,6 +133,13 @@ def parse_days(field: str, label: str, text: str) -> int:
 def lines(text: str) -> tuple[str, ...]:
     """One item per line; blank lines dropped, spaces trimmed."""
     return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def keep_evidence(targets: tuple[Target, ...], before: tuple[Target, ...]) -> tuple[Target, ...]:
+    """Targets read from a form, each with the starting evidence of the target on the same
+    criterion before the edit (a form does not show or change it)."""
+    evidence = {t.criterion_key: t.evidence for t in before}
+    return tuple(replace(t, evidence=evidence.get(t.criterion_key, t.evidence)) for t in targets)
 
 
 def make_target(

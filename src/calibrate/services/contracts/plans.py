@@ -36,8 +36,9 @@ from calibrate.domain.contracts import (
     next_checkpoint,
 )
 from calibrate.domain.errors import InvalidOperationError, NotFoundError
-from calibrate.domain.model import Anchor, Rubric, Sample
+from calibrate.domain.model import Rubric, Sample
 from calibrate.services.contracts.anchors import AnchorQuote, attach_anchors
+from calibrate.services.contracts.anchors import contract_anchors as _anchors
 from calibrate.services.contracts.checks import (
     check_contract,
     check_date,
@@ -241,7 +242,8 @@ def create_contract(store: Store, contract: Contract) -> Contract:
     """
     contract = tidy_contract(contract)
     rubric = store.get_rubric(contract.rubric_id)
-    check_contract(contract, rubric, _anchors(store, contract.rubric_id))
+    anchors, borrowed = _anchors(store, contract.rubric_id)
+    check_contract(contract, rubric, anchors, borrowed=borrowed)
     return store.add_contract(contract)
 
 
@@ -271,7 +273,8 @@ def amend_contract(store: Store, contract_id: int, version: ContractVersion) -> 
     if _content(version) == _content(contract.current):
         raise ContractFieldError("note", "Nothing changed: this would be the same as now.")
     rubric = store.get_rubric(contract.rubric_id)
-    check_version(version, rubric, _anchors(store, contract.rubric_id))
+    anchors, borrowed = _anchors(store, contract.rubric_id)
+    check_version(version, rubric, anchors, borrowed=borrowed)
     return store.amend_contract(contract_id, version)
 
 
@@ -385,10 +388,6 @@ def contract_summaries(
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _anchors(store: Store, rubric_id: int) -> dict[int, Anchor]:
-    return {a.id: a for a in store.anchors(rubric_id=rubric_id) if a.id is not None}
 
 
 def _content(version: ContractVersion) -> ContractVersion:

@@ -331,6 +331,7 @@ class ContractEditorScreen(StoreScreen):
             )
             for editor in self.query(TargetEditor)
         )
+        targets = forms.keep_evidence(targets, self.base.current.targets)
         terms = self.query_one(TermsForm).read()
         notes = self.query("#ct-note")
         version = replace(
