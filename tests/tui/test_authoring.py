@@ -380,3 +380,50 @@ async def test_levels_are_added_moved_and_removed_from_keys_and_buttons(empty: S
         await pilot.press("ctrl+up")
         await pilot.pause()
         assert any("Put the cursor in a level" in str(n.message) for n in app._notifications)
+
+
+async def test_renaming_a_stored_criterion_keeps_its_key(demo: Demo) -> None:
+    """Issue 14: renaming "Evidence" must not rewrite the key scores and anchors are filed under."""
+    rubric_id = demo.store.get_session(demo.session_id).rubric_id
+    first = demo.store.get_rubric(rubric_id).criteria[0]
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(RubricEditorScreen(rubric_id))
+        await pilot.pause()
+        field = app.screen.query_one("#re-cname", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press(*"Claim and focus")
+        await pilot.pause()
+        assert app.screen.query_one("#re-ckey", Input).value == first.key
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+    stored = demo.store.get_rubric(demo.store.get_session(demo.session_id).rubric_id)
+    latest = max(
+        demo.store.list_rubrics(), key=lambda r: (r.family_id == stored.family_id, r.version)
+    )
+    keys = [c.key for c in latest.criteria]
+    assert first.key in keys and "claim-and-focus" not in keys
+    assert any(c.name == "Claim and focus" for c in latest.criteria)
+
+
+async def test_a_sample_saved_with_a_trailing_newline_has_no_unsaved_changes(demo: Demo) -> None:
+    """Issue 14: the stored text drops the blank line at the end; the form must not then say
+    it still has unsaved changes."""
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"Ends with a newline")
+        await type_into(pilot, app, "#sm-text", "First line")
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert "unsaved changes, Ctrl+S saves" in text_of(app, "#sm-status")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert demo.store.list_samples()[-1].body == "First line"
+        assert "no unsaved changes" in text_of(app, "#sm-status")

@@ -62,6 +62,9 @@ class CriterionDraft:
     description: str = ""
     student_wording: str = ""
     levels: list[LevelDraft] = field(default_factory=list)
+    # The key was stored with the rubric: scores, anchors and files name it, so renaming the
+    # criterion keeps it (only a new criterion's key follows its name as it is typed).
+    key_stored: bool = False
 
 
 @dataclass
@@ -109,6 +112,7 @@ def draft_from_rubric(rubric: Rubric) -> RubricDraft:
                     LevelDraft(str(lv.score), lv.label, lv.descriptor, lv.student_wording)
                     for lv in c.levels
                 ],
+                key_stored=True,
             )
             for c in rubric.criteria
         ],

@@ -105,6 +105,12 @@ def update_sample(store: Store, sample_id: int, form: SampleForm) -> SavedSample
     return SavedSample(sample, sample_flags(sample))
 
 
+def same_as_saved(form: SampleForm, shown: SampleForm) -> bool:
+    """Whether saving ``form`` would store what ``shown`` holds (spaces around the title and
+    fields, and blank lines around the text, are not kept, so they are no change)."""
+    return _sample(form) == _sample(shown)
+
+
 def form_of(sample: Sample) -> SampleForm:
     return SampleForm(
         sample.title, sample.body, sample.kind, sample.grade, sample.task, sample.student_code

@@ -160,7 +160,7 @@ class SamplesScreen(StoreScreen):
 
     @property
     def dirty(self) -> bool:
-        return self.form() != self.shown
+        return not samples.same_as_saved(self.form(), self.shown)
 
     def show_problems(self, problems: dict[str, str]) -> None:
         for name in ("title", "body"):

@@ -105,7 +105,8 @@ class CriterionForm(VerticalScroll):
             return
         event.stop()
         name = INPUTS[widget_id]
-        if name == "name" and criterion.key in ("", suggest_key(criterion.name, self.taken_keys)):
+        follows = criterion.key in ("", suggest_key(criterion.name, self.taken_keys))
+        if name == "name" and not criterion.key_stored and follows:
             key = suggest_key(event.value, self.taken_keys)
             criterion.key = key
             widget = self.query_one("#re-ckey", Input)
