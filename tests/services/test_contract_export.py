@@ -238,3 +238,28 @@ def test_json_holds_the_full_data(store: Store) -> None:
         ("claim", 3),
     ]
     assert data["reassessment"]["reflection"] == "I explain my evidence now."
+
+
+def test_a_drafts_first_version_is_not_called_agreed(tmp_path: Path) -> None:
+    """Issue 14: a draft has not been agreed yet; its export says so."""
+    from datetime import date
+
+    from calibrate.domain.contracts import LevelSource
+    from calibrate.services.contracts import plans
+    from calibrate.services.contracts.export import ContractFormat, export_contract
+    from calibrate.services.records.database import prepare_demo
+    from calibrate.storage.store import Store
+
+    with Store.open(tmp_path / "draft.db") as store:
+        demo = prepare_demo(store, today=date(2026, 11, 23))
+        recorded = next(s for s in store.list_sessions() if s.id != demo)
+        assert recorded.id is not None
+        draft = plans.draft_from_sample(
+            store, recorded.id, 6, teacher_id=1, source=LevelSource.TEACHER
+        )
+        saved = plans.create_contract(store, draft.contract)
+        assert saved.id is not None
+        text = export_contract(store, saved.id, ContractFormat.MD)
+        assert "drafted, not agreed yet" in text and "first agreed" not in text
+        plans.activate(store, saved.id)
+        assert "first agreed" in export_contract(store, saved.id, ContractFormat.MD)

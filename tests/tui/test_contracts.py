@@ -19,6 +19,7 @@ from calibrate.domain.contracts import (
     ContractStatus,
     LevelSource,
     ReviewOutcome,
+    Target,
 )
 from calibrate.services.contracts import plans as contracts
 from calibrate.services.contracts.anchors import matching_anchors
@@ -32,6 +33,7 @@ from calibrate.tui.screens.modals import ConfirmModal
 from calibrate.tui.widgets.contracts.export_modal import ExportModal
 from calibrate.tui.widgets.contracts.fields import FieldError
 from calibrate.tui.widgets.contracts.logs import ReviewForm
+from calibrate.tui.widgets.contracts.plan import ActivityList
 from calibrate.tui.widgets.contracts.target import TargetEditor
 from calibrate.tui.widgets.contracts.versions import VersionCompare
 from tests.tui.conftest import SIZE, Demo
@@ -460,3 +462,50 @@ def test_an_export_path_is_checked_before_any_work(
         tmp_path / "c.HTML",
         ContractFormat.HTML,
     )
+
+
+async def test_changing_a_targets_criterion_rewords_what_was_left_as_suggested(
+    demo: Demo,
+) -> None:
+    """Issue 14: "How we will know" and the activities follow a target moved to another
+    criterion while they are as suggested; what the teacher wrote is kept."""
+    app = app_for(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = ContractEditorScreen()
+        await app.push_screen(editor)
+        await pilot.pause()
+        await pick(pilot, editor, "#ct-sample", ESSAY_6)
+        first, second = list(editor.query(TargetEditor))
+        assert first.indicator.startswith("Claim at level 4")
+        activities = editor.query_one(ActivityList)
+        assert "Claim and Evidence" in activities.read()[0].description
+        first.query_one(".ct-criterion", Select).value = "reasoning"
+        for _ in range(3):
+            await pilot.pause()
+        assert first.criterion_key == "reasoning"
+        assert first.indicator.startswith("Reasoning at level 4")
+        assert "Reasoning and Evidence" in activities.read()[0].description
+        assert "Claim" not in " ".join(a.description for a in activities.read())
+        # an own "how we will know" and own activities stay as written
+        second.query_one(".ct-indicator", Input).value = "Quote two sources in each paragraph"
+        row = activities.query(".ct-activity-text").first()
+        assert isinstance(row, Input)
+        row.value = "Highlight each quotation and its source"
+        await pilot.pause()
+        second.query_one(".ct-criterion", Select).value = "organization"
+        for _ in range(3):
+            await pilot.pause()
+        assert second.indicator == "Quote two sources in each paragraph"
+        assert activities.read()[0].description == "Highlight each quotation and its source"
+
+
+def test_activities_speak_of_an_anchor_only_when_a_target_has_one(demo: Demo) -> None:
+    from calibrate.services.contracts.wording import default_activities
+
+    rubric = demo.store.get_rubric(demo.store.get_session(demo.recorded_id).rubric_id)
+    with_anchor = Target("claim", 2, 3, "", "2027-01-15", anchor_ids=(1,))
+    without = replace(with_anchor, anchor_ids=())
+    assert "anchor" in " ".join(a.description for a in default_activities(rubric, [with_anchor]))
+    words = " ".join(a.description for a in default_activities(rubric, [without]))
+    assert "anchor" not in words and "the rubric's words for my target level" in words

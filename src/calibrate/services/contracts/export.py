@@ -19,6 +19,7 @@ from typing import Any
 from calibrate.domain.contracts import (
     CheckpointReview,
     Contract,
+    ContractStatus,
     ContractVersion,
     LevelSource,
     ProgressEntry,
@@ -157,6 +158,9 @@ def title_lines(doc: ContractDocument, *, include_name: bool) -> tuple[str, list
 
 def sections(doc: ContractDocument) -> list[Section]:
     """The document's sections, in order (their titles are :data:`SECTION_TITLES`)."""
+    first = (
+        "drafted, not agreed yet" if doc.contract.status is ContractStatus.DRAFT else "first agreed"
+    )
     v, c = doc.current, doc.current.commitments
     now: list[Block] = [
         Items(
@@ -288,7 +292,7 @@ def sections(doc: ContractDocument) -> list[Section]:
             [
                 Items(
                     tuple(
-                        (f"Version {x.version}", f"{x.created_at[:10]}: {x.note or 'first agreed'}")
+                        (f"Version {x.version}", f"{x.created_at[:10]}: {x.note or first}")
                         for x in doc.versions
                     )
                 )

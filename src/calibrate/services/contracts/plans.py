@@ -18,7 +18,6 @@ from datetime import date, timedelta
 
 from calibrate.domain.contracts import (
     MAX_TARGETS,
-    Activity,
     CheckpointReview,
     Commitments,
     Contract,
@@ -30,7 +29,6 @@ from calibrate.domain.contracts import (
     ProgressEntry,
     Reassessment,
     ReviewOutcome,
-    Stage,
     Target,
     TargetResult,
     next_checkpoint,
@@ -47,6 +45,7 @@ from calibrate.services.contracts.checks import (
     tidy_contract,
     tidy_version,
 )
+from calibrate.services.contracts.wording import default_activities, suggested_indicator
 from calibrate.storage.store import Store
 
 DEFAULT_WEEKS = 6
@@ -155,32 +154,11 @@ def suggest_targets(
                 criterion_key=criterion.key,
                 current_level=level,
                 target_level=goal,
-                indicator=f"{criterion.name} at level {goal} ({goal_level.label}) in each of my "
-                "next three pieces of work.",
+                indicator=suggested_indicator(rubric, criterion.key, goal),
                 due_date=due_date,
             )
         )
     return tuple(targets)
-
-
-def default_activities(rubric: Rubric, targets: tuple[Target, ...]) -> tuple[Activity, ...]:
-    """A first sequence to edit: warm-up, guided practice, independent application and
-    reflective evaluation, worded around the targets' criteria."""
-    names = [c.name for t in targets if (c := rubric.criterion(t.criterion_key)) is not None]
-    focus = " and ".join(names) or "the target"
-    return (
-        Activity(Stage.WARM_UP, f"Read the anchor for {focus} and mark what makes it work."),
-        Activity(
-            Stage.GUIDED_PRACTICE,
-            f"Practise {focus} on a short piece with my teacher, using the anchor as a model.",
-        ),
-        Activity(Stage.INDEPENDENT_APPLICATION, f"Use {focus} in my next piece of work."),
-        Activity(
-            Stage.REFLECTIVE_EVALUATION,
-            "Compare my work with the anchor and the rubric's words; note what worked and "
-            "what to do next.",
-        ),
-    )
 
 
 def draft_from_sample(

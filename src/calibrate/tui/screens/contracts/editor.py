@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Sele
 
 from calibrate.domain.contracts import (
     MAX_TARGETS,
+    Activity,
     Contract,
     ContractFieldError,
     LevelSource,
@@ -33,6 +34,7 @@ from calibrate.domain.model import Rubric
 from calibrate.services.contracts import forms
 from calibrate.services.contracts.anchors import matching_anchors
 from calibrate.services.contracts.plans import draft_from_sample, suggest_targets
+from calibrate.services.contracts.wording import default_activities
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal
 from calibrate.tui.widgets.contracts.fields import FieldError, clear_problems, show_problem
@@ -68,6 +70,9 @@ class ContractEditorScreen(StoreScreen):
         self.rubric: Rubric | None = None
         self.picked: tuple[object, ...] = ()  # (session, sample, teacher, source) filled from
         self.snapshot: tuple[object, ...] = ()  # the form as loaded
+        # The activities as last suggested for the targets: while the form still shows them,
+        # they follow the targets; once the teacher edits them, they are kept.
+        self.suggested: tuple[Activity, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -215,6 +220,7 @@ class ContractEditorScreen(StoreScreen):
             self.query_one(f"#{widget_id}", Input).value = value
         levels = {c.criterion_key: c.level for c in v.diagnostic}
         drafts = [TargetDraft.of(t, forms.target_quotes(self.store, rubric, t)) for t in v.targets]
+        self.suggested = default_activities(rubric, drafts)
         for box, widgets in (
             ("#ct-diagnostic-box", [DiagnosticEditor(rubric, v.diagnostic)]),
             ("#ct-targets", self._target_editors(drafts, levels)),
@@ -259,16 +265,29 @@ class ContractEditorScreen(StoreScreen):
             editor.set_current_levels(event.levels)
 
     @on(TargetEditor.Aimed)
-    def target_aimed(self, event: TargetEditor.Aimed) -> None:
+    async def target_aimed(self, event: TargetEditor.Aimed) -> None:
         editor = event.editor
         assert self.rubric is not None and self.rubric.id is not None
         if editor.criterion_key is None or editor.target_level is None:
             editor.show_anchors(())
-            return
-        quotes = matching_anchors(
-            self.store, self.rubric.id, editor.criterion_key, editor.target_level
-        )
-        editor.show_anchors(quotes)
+        else:
+            editor.show_anchors(
+                matching_anchors(
+                    self.store, self.rubric.id, editor.criterion_key, editor.target_level
+                )
+            )
+        await self._follow_activities()
+
+    async def _follow_activities(self) -> None:
+        """Reword the activities for the targets as they now are, unless the teacher has
+        changed them (then they are kept as written)."""
+        assert self.rubric is not None
+        activities = self.query_one(ActivityList)
+        if activities.read() == self.suggested:
+            self.suggested = default_activities(
+                self.rubric, [e.draft() for e in self.query(TargetEditor)]
+            )
+            await activities.replace(self.suggested)
 
     @on(TargetEditor.RemoveRequested)
     async def target_removed(self, event: TargetEditor.RemoveRequested) -> None:
@@ -280,6 +299,7 @@ class ContractEditorScreen(StoreScreen):
         box = self.query_one("#ct-targets")
         await box.remove_children()
         await box.mount_all(self._target_editors(drafts, levels))
+        await self._follow_activities()
 
     @on(Button.Pressed, "#ct-add-target")
     async def add_target_pressed(self) -> None:

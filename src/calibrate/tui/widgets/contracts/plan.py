@@ -144,6 +144,11 @@ class ActivityList(Vertical):
     def read(self) -> tuple[Activity, ...]:
         return tuple(row.read() for row in self.query(ActivityRow))
 
+    async def replace(self, activities: tuple[Activity, ...]) -> None:
+        """Show ``activities`` instead (the focus stays where it is)."""
+        if activities != self.read():
+            await self._rebuild(activities, None)
+
     async def _rebuild(self, activities: tuple[Activity, ...], focus: int | None) -> None:
         await self.query(ActivityRow).remove()
         rows = self._rows(activities)

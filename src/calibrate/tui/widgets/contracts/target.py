@@ -22,6 +22,7 @@ from calibrate.domain.contracts import Target
 from calibrate.domain.model import Rubric
 from calibrate.services.contracts.anchors import AnchorQuote
 from calibrate.services.contracts.forms import level_choices, next_level
+from calibrate.services.contracts.wording import suggested_indicator
 from calibrate.tui.widgets.contracts.fields import FieldError
 
 PARTS = ("criterion_key", "current_level", "target_level", "due_date", "indicator", "anchor_ids")
@@ -211,10 +212,12 @@ class TargetEditor(Vertical):
         key = event.value if isinstance(event.value, str) else None
         if key == self.criterion_key:
             return
+        before = self._suggestion()
         self.criterion_key = key
         self.target_level = (
             None if key is None else next_level(self.rubric, key, self.current_levels.get(key))
         )
+        self._follow(before)
         levels = self.query_one(".ct-level", Select)
         with levels.prevent(Select.Changed):
             levels.set_options(self._level_options())
@@ -228,8 +231,20 @@ class TargetEditor(Vertical):
         level = event.value if isinstance(event.value, int) else None
         if level == self.target_level:
             return
+        before = self._suggestion()
         self.target_level = level
+        self._follow(before)
         self.post_message(self.Aimed(self))
+
+    def _suggestion(self) -> str:
+        return suggested_indicator(self.rubric, self.criterion_key, self.target_level)
+
+    def _follow(self, before: str) -> None:
+        """Reword "how we will know" for the new criterion or level, unless the teacher has
+        written their own (it is kept as typed)."""
+        field = self.query_one(".ct-indicator", Input)
+        if field.value.strip() in ("", before):
+            field.value = self._suggestion()
 
     @on(Button.Pressed, ".ct-remove")
     def _remove(self, event: Button.Pressed) -> None:
