@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from calibrate.services.reliability.history import revealed_sessions
 from calibrate.services.reliability.rasch import (
     DriftStep,
@@ -41,6 +43,16 @@ ABOUT = (
     "so a rater who happened to score the hardest work is not called harsh."
 )
 NO_SESSION = "Not available: no revealed session has scores yet."
+#: What a numerical failure of the fit (not a user's mistake) may raise.
+FIT_FAILURES = (ValueError, ArithmeticError, np.linalg.LinAlgError)
+
+
+def fit_or_reason(ratings: SessionRatings) -> SessionRasch:
+    """:func:`fit_session`, with a numerical failure turned into a reason in words."""
+    try:
+        return fit_session(ratings)
+    except FIT_FAILURES as exc:
+        return SessionRasch(ratings, None, reason=f"the model could not be fitted ({exc}).")
 
 
 def revealed_ratings(store: Store, *, rater_id: int | None = None) -> tuple[SessionRatings, ...]:
@@ -88,7 +100,7 @@ def team_rasch(sessions: Sequence[SessionRatings]) -> TeamRasch:
     """Fit the latest session (plain data only: safe in a thread)."""
     if not sessions:
         return TeamRasch(None, NO_SESSION.removeprefix("Not available: "))
-    result = fit_session(sessions[-1])
+    result = fit_or_reason(sessions[-1])
     return TeamRasch(result, result.reason)
 
 
@@ -117,8 +129,12 @@ def rater_rasch(sessions: Sequence[SessionRatings], rater: str) -> RaterRasch:
     mine = [s for s in sessions if rater in s.rater_labels]
     if not mine:
         return RaterRasch(rater, None, None, (), (), "no revealed session of theirs yet.")
-    latest = fit_session(mine[-1])
-    steps = rater_drift(mine, rater) if len(mine) > 1 else ()
+    latest = fit_or_reason(mine[-1])
+    try:
+        steps = rater_drift(mine, rater) if len(mine) > 1 else ()
+    except FIT_FAILURES as exc:
+        why = f"the model could not be fitted ({exc})."
+        steps = tuple(DriftStep(s.session_id, s.title, None, None, None, why) for s in mine)
     reading = latest.reading(rater)
     if reading is None:
         return RaterRasch(rater, latest, None, (), steps, latest.reason)

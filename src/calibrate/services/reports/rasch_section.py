@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from calibrate.services.reliability.rasch import fit_session, session_ratings
+from calibrate.services.reliability.rasch import session_ratings
 from calibrate.services.reliability.rasch_summary import (
     ABOUT,
     FIT_BANDS,
     RaterRasch,
+    fit_or_reason,
     rater_rasch,
     revealed_ratings,
     team_counts,
@@ -72,7 +73,7 @@ class RaschSection:
 
 def session_section(store: Store, session_id: int) -> RaschSection:
     """The team's Rasch picture for one session, in counts: no rater is named."""
-    result = fit_session(session_ratings(store, session_id))
+    result = fit_or_reason(session_ratings(store, session_id))
     notes = [
         ABOUT,
         FIT_BANDS,
