@@ -28,6 +28,7 @@ from calibrate.services.reliability.comparison import (
 )
 from calibrate.services.reliability.history import RaterHistory, rater_history
 from calibrate.services.reliability.window import VerdictWindow, verdict_window
+from calibrate.services.reports.rasch_section import RaschSection, rater_section, session_section
 from calibrate.stats.rater_effects import Estimate, proportion
 from calibrate.stats.report import AgreementReport
 from calibrate.storage.policy_files import CertificationPolicy
@@ -131,12 +132,14 @@ class SessionReport:
     decisions: tuple[Decision, ...]
     anchors: tuple[AgreedAnchor, ...]
     private: tuple[PrivatePage, ...]
+    rasch: RaschSection | None = None  # counts only: names no rater
 
 
 @dataclass(frozen=True)
 class RaterReport:
     history: RaterHistory
     certification: Certification
+    rasch: RaschSection | None = None
 
     @property
     def window(self) -> VerdictWindow:
@@ -206,6 +209,7 @@ def session_report(
             if a.sample_id in context.session.sample_ids
         ),
         private=tuple(_private(context, r) for r in reliability.raters if r.scores),
+        rasch=session_section(store, session_id),
     )
 
 
@@ -214,7 +218,8 @@ def rater_report(
 ) -> RaterReport:
     """A coach's report on one rater over time. Raises NotFoundError for an unknown rater."""
     history = rater_history(store, rater_id)
-    return RaterReport(history, certify(history.rater, history.results, policy or default_policy()))
+    cert = certify(history.rater, history.results, policy or default_policy())
+    return RaterReport(history, cert, rater_section(store, rater_id))
 
 
 def _team(reliability: SessionReliability) -> TeamAccuracy:

@@ -130,6 +130,7 @@ def session_markdown(report: SessionReport) -> str:
             for a in report.anchors
         ],
     )
+    out += report.rasch.markdown() if report.rasch else []
     out += ["## Private pages", ""]
     out += [
         f"Each of the {len(report.private)} raters has a private page with their own scores "
@@ -347,6 +348,7 @@ def rater_markdown(report: RaterReport) -> str:
         latest = h.points[-1].result
         out += [f"## Use of the scale (latest session, {latest.session.date})", ""]
         out += scale_lines(latest)
+    out += report.rasch.markdown() if report.rasch else []
     out += ["## Anchors scored again", ""]
     out += table(
         ("Date", "Session", "Sample", "Criterion", "Anchor level", "Level given", ""),

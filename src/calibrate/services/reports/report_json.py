@@ -85,6 +85,7 @@ def session_report_json(report: SessionReport) -> dict[str, object]:
         "consensus": [d.__dict__ for d in report.decisions],
         "anchors": [a.__dict__ for a in report.anchors],
         "private_pages": len(report.private),
+        "rasch": None if report.rasch is None else report.rasch.as_json(),
     }
 
 
@@ -136,4 +137,5 @@ def rater_report_json(report: RaterReport) -> dict[str, object]:
             }
             for c in h.anchor_checks
         ],
+        "rasch": None if report.rasch is None else report.rasch.as_json(),
     }

@@ -180,9 +180,9 @@ def fit_facets(
     e_all, v_all, c4_all = moments(p_all)
     median_l = (
         float(np.median(np.bincount(data.sample[kept], minlength=data.n_samples)[free["samples"]]))
-        if kept.any()
+        if kept.any() and free["samples"].any()
         else 0
-    )
+    )  # every sample anchored (a later meeting on master-key samples): no median, no shrink
     shrink = (median_l - 1) / median_l if bias_correction and median_l > 1 else 1.0
     design = subsets(data, kept)
     where: dict[str, np.ndarray] = {

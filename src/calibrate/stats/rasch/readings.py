@@ -47,6 +47,8 @@ class RaterReading:
     fit: str
     agreement: str
     level_difference: float | None  # rubric levels; negative = scores lower than the team
+    lean: str = "unknown"  # "harder", "more generously", "like the team", "extreme", "unknown"
+    band: str = "not judged"  # "degrading", "unproductive", "muted", "productive", "not judged"
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -94,21 +96,47 @@ def rater_readings(fit: FacetsFit, label: str) -> RaterReading:
     r = fit.rater(label)
     if r.measure is None:
         return RaterReading(label, f"{label}: {r.reason}", "", "", None)
+    lean = "unknown"
     diff = level_difference(fit, r)
     team = float(np.mean([x.measure for x in fit.raters if x.measure is not None]))
     if r.status in (Status.EXTREME_LOW, Status.EXTREME_HIGH):
         side = "lowest" if r.status is Status.EXTREME_LOW else "highest"
         severity = f"{label} gave the {side} level every time, so the severity is only rough."
+        lean = "extreme"
     elif diff is None or r.standard_error is None:
         severity = f"{label}'s severity could not be estimated."
     elif abs(r.measure - team) <= CLEAR * r.standard_error or round(abs(diff) * 4) == 0:
         severity = f"{label} scores like the team on similar work (no clear difference)."
+        lean = "like the team"
     else:
         way = "harder" if diff < 0 else "more generously"
         severity = f"{label} scores about {_amount(diff)} {way} than the team on similar work."
+        lean = way
     if not fit.connected:
         severity += " (Compare only with raters in the same linked group of samples.)"
-    return RaterReading(label, severity, _fit_words(label, r), _agreement_words(fit, r), diff)
+    return RaterReading(
+        label,
+        severity,
+        _fit_words(label, r),
+        _agreement_words(fit, r),
+        diff,
+        lean=lean,
+        band=fit_band(r),
+    )
+
+
+def fit_band(r: ElementMeasure) -> str:
+    """FACETS' band of the worse of infit and outfit (the order ``_fit_words`` reads them)."""
+    f = r.fit
+    if f.infit is None or f.outfit is None:
+        return "not judged"
+    if max(f.infit, f.outfit) > DEGRADING:
+        return "degrading"
+    if max(f.infit, f.outfit) > UNPRODUCTIVE:
+        return "unproductive"
+    if min(f.infit, f.outfit) < MUTED:
+        return "muted"
+    return "productive"
 
 
 def _fit_words(label: str, r: ElementMeasure) -> str:

@@ -5,6 +5,8 @@ decides it, their last session, lean and flags, and below it the team's lean by 
 (raters × criteria) for one session. The detail shows one rater's verdict, timeline, lean by
 criterion per session, use of the scale and anchors scored again.
 
+Both also show the many-facet Rasch model's reading in plain words (severity on one scale,
+fit, drift), fitted in a second worker from plain arrays read here.
 The figures cover every revealed session, so they are computed in a worker thread: the screen
 reads the plain records from the store first (app thread), the worker turns them into statuses,
 and the results come back with ``call_from_thread``. The store never leaves the app thread.
@@ -22,6 +24,14 @@ from textual.widgets import Footer, Header, Static
 from calibrate.domain.errors import CalibrateError
 from calibrate.services.reliability.certification import default_policy
 from calibrate.services.reliability.history import anchor_checks
+from calibrate.services.reliability.rasch import SessionRatings
+from calibrate.services.reliability.rasch_summary import (
+    RaterRasch,
+    TeamRasch,
+    rater_rasch,
+    revealed_ratings,
+    team_rasch,
+)
 from calibrate.services.reliability.status import (
     PRIVACY_NOTICE,
     RaterStatus,
@@ -32,6 +42,7 @@ from calibrate.services.reliability.status import (
 )
 from calibrate.storage.policy_files import CertificationPolicy
 from calibrate.tui.base import StoreScreen
+from calibrate.tui.widgets.reliability.rasch_panel import RaschPanel
 from calibrate.tui.widgets.reliability.rater_list import LEGEND as LIST_LEGEND
 from calibrate.tui.widgets.reliability.rater_list import RaterList
 from calibrate.tui.widgets.reliability.scale_use import ScaleUse
@@ -75,6 +86,7 @@ class RatersScreen(StoreScreen):
         yield SeverityMap(id="rt-map")
         yield Static("", id="rt-reading")
         yield Static(MAP_LEGEND, id="rt-map-legend", classes="hint")
+        yield RaschPanel(id="rt-rasch")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -87,12 +99,25 @@ class RatersScreen(StoreScreen):
         try:
             records = load_team_records(self.store)
             policy = default_policy()
+            ratings = revealed_ratings(self.store)
         except CalibrateError as exc:
             self.notify(exc.message, severity="error")
             return
         self.query_one("#rt-status", Static).update(WORKING)
+        self.query_one(RaschPanel).working()
         self._token += 1
         self.compute(self._token, records, policy)
+        self.compute_rasch(self._token, ratings)
+
+    @work(thread=True, exclusive=True, group="raters-rasch")
+    def compute_rasch(self, token: int, ratings: tuple[SessionRatings, ...]) -> None:
+        """Runs in a thread: plain arrays in, the latest session's Rasch reading posted back."""
+        team = team_rasch(ratings)
+        self.app.call_from_thread(self._rasch_ready, token, team)
+
+    def _rasch_ready(self, token: int, team: TeamRasch) -> None:
+        if token == self._token and self.is_attached:
+            self.query_one(RaschPanel).show_team(team)
 
     @work(thread=True, exclusive=True, group="raters")
     def compute(self, token: int, records: TeamRecords, policy: CertificationPolicy) -> None:
@@ -213,6 +238,8 @@ class RaterDetailScreen(StoreScreen):
             yield ScaleUse("", id="rd-scale")
             yield Static("Anchors scored again (validity checks)", classes="rt-heading")
             yield ValidityChecks("", id="rd-anchors")
+            yield Static("Severity on one scale (Rasch model)", classes="rt-heading")
+            yield RaschPanel(id="rd-rasch")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -230,11 +257,25 @@ class RaterDetailScreen(StoreScreen):
         try:
             records = load_team_records(self.store, rater_id=self.rater_id)
             policy = default_policy()
+            name = self.store.get_rater(self.rater_id).name
+            ratings = revealed_ratings(self.store, rater_id=self.rater_id)
         except CalibrateError as exc:
             self.notify(exc.message, severity="error")
             return
+        self.query_one(RaschPanel).working()
         self._token += 1
         self.compute(self._token, records, policy)
+        self.compute_rasch(self._token, ratings, name)
+
+    @work(thread=True, exclusive=True, group="rater-detail-rasch")
+    def compute_rasch(self, token: int, ratings: tuple[SessionRatings, ...], name: str) -> None:
+        """Runs in a thread: plain arrays in, this rater's Rasch reading and drift posted back."""
+        reading = rater_rasch(ratings, name)
+        self.app.call_from_thread(self._rasch_ready, token, reading)
+
+    def _rasch_ready(self, token: int, reading: RaterRasch) -> None:
+        if token == self._token and self.is_attached:
+            self.query_one(RaschPanel).show_rater(reading)
 
     @work(thread=True, exclusive=True, group="rater-detail")
     def compute(self, token: int, records: TeamRecords, policy: CertificationPolicy) -> None:
