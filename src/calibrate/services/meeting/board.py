@@ -93,6 +93,19 @@ class Board:
             f"{_plural(self.missing, 'score')} still missing in round {self.round}"
         )
 
+    @property
+    def nothing_scored(self) -> bool:
+        return not any(self.scored.values())
+
+    def nothing_to_reveal(self) -> str | None:
+        """Why there is nothing to reveal yet (None: there is)."""
+        if not self.nothing_scored:
+            return None
+        return (
+            f"There is nothing to reveal yet: nobody has scored round {self.round}. "
+            "Raters score first (s on Home, or their own tab in a served meeting)."
+        )
+
     def reveal_question(self) -> str:
         """What the facilitator is asked before revealing."""
         if self.everyone_finished:

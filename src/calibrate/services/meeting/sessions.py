@@ -167,10 +167,16 @@ def revealed_scores(store: Store, session_id: int, *, round: int | None = None) 
 
 
 def reveal(store: Store, session_id: int) -> Session:
+    """Show the round's scores to the team. Refused before anyone has scored the round: a
+    reveal of nothing would read as "everyone agreed"."""
     session = store.get_session(session_id)
     if session.phase is not Phase.SCORING:
         raise InvalidOperationError(
             f"Only a session being scored can be revealed ({session.phase})."
+        )
+    if not store.scores(session_id, round=session.round):
+        raise InvalidOperationError(
+            f"There is nothing to reveal yet: nobody has scored round {session.round}."
         )
     store.set_phase(session_id, Phase.REVEAL)
     return store.get_session(session_id)

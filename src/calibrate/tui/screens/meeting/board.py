@@ -135,6 +135,9 @@ class BoardScreen(StoreScreen):
         if phase is not Phase.SCORING:
             self.notify("This session has not started scoring yet.", severity="warning")
             return
+        if (why := current.nothing_to_reveal()) is not None:
+            self.notify(why, severity="warning")
+            return
 
         def answered(yes: bool | None) -> None:
             if not yes:
