@@ -24,6 +24,8 @@ from calibrate.tui.widgets.rubric_panel import RubricPanel
 from calibrate.tui.widgets.sample_view import SampleView
 
 DIGITS = "123456789"
+# Actions bound to a letter or a digit: while the rationale box has the keys, they type instead.
+TYPED_ACTIONS = {"choose", "write", "keep_anchor", "next_item", "toggle_sample"}
 
 
 class ConsensusScreen(StoreScreen):
@@ -137,6 +139,28 @@ class ConsensusScreen(StoreScreen):
         return bool(text) and (
             saved is None or text != saved.rationale or self.chosen != saved.level
         )
+
+    @property
+    def unsaved_level(self) -> bool:
+        """A level is chosen that is not the one saved."""
+        saved = self.item.consensus
+        return self.chosen is not None and (saved is None or self.chosen != saved.level)
+
+    @property
+    def typing(self) -> bool:
+        """The rationale box has the keys: letters and digits type into it."""
+        return self.query_one("#consensus-rationale", Input).has_focus
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the rationale is being typed, the letter and digit keys type; the footer then
+        shows only the keys that still act (Enter and Ctrl+S save, Escape leaves the box)."""
+        return not (action in TYPED_ACTIONS and self.is_mounted and self.typing)
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
 
     # ------------------------------------------------------------------ actions
     def action_choose(self, level: int) -> None:
@@ -269,8 +293,12 @@ class ConsensusScreen(StoreScreen):
         self.unless_unsaved(self.app.pop_screen, "Leave without saving it?")
 
     def unless_unsaved(self, then: Callable[[], object], question: str) -> None:
-        """Run ``then`` now, or after the user agrees to drop an unsaved rationale."""
-        if not self.unsaved_text:
+        """Run ``then`` now, or after the user agrees to drop an unsaved rationale or level."""
+        if self.unsaved_text:
+            what = "The rationale you wrote is not saved."
+        elif self.unsaved_level:
+            what = f"The level you chose ({self.item.label(self.chosen)}) is not saved."
+        else:
             then()
             return
 
@@ -278,9 +306,4 @@ class ConsensusScreen(StoreScreen):
             if yes:
                 then()
 
-        self.app.push_screen(
-            ConfirmModal(
-                f"The rationale you wrote is not saved. {question}", yes="Drop it", no="Stay"
-            ),
-            answered,
-        )
+        self.app.push_screen(ConfirmModal(f"{what} {question}", yes="Drop it", no="Stay"), answered)
