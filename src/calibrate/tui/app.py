@@ -87,6 +87,15 @@ class CalibrateApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def get_key_display(self, binding: Binding) -> str:
+        """A screen may show a key its own way (scoring shows the rubric's levels, ``1-4``)."""
+        from calibrate.tui.base import StoreScreen
+
+        screen = self.screen
+        if isinstance(screen, StoreScreen) and (shown := screen.key_display(binding)):
+            return shown
+        return super().get_key_display(binding)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every key binding of the current screen is also a command in the palette."""
         yield from super().get_system_commands(screen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual.binding import Binding
 from textual.screen import Screen
 
 from calibrate.storage.store import Store
@@ -22,3 +23,7 @@ class StoreScreen(Screen[None]):
     @property
     def store(self) -> Store:
         return self.calibrate_app.store
+
+    def key_display(self, binding: Binding) -> str | None:
+        """How the footer and help show ``binding``'s key on this screen (None: as usual)."""
+        return None

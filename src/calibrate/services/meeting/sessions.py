@@ -6,7 +6,7 @@ blind session is being scored, nobody can read another rater's values through th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -39,6 +39,12 @@ class MeetingContext:
         """Scores one rater gives in a round: samples × criteria."""
         return len(self.samples) * len(self.rubric.criteria)
 
+    @property
+    def level_keys(self) -> str:
+        """The number keys that choose a level of this rubric, e.g. ``1-4`` or ``0-3``; levels
+        a single key cannot type (10 and up) are left out."""
+        return level_keys(score for c in self.rubric.criteria for score in c.scores)
+
     def sample(self, sample_id: int) -> Sample:
         return self._samples_by_id[sample_id]
 
@@ -64,6 +70,17 @@ class RaterProgress:
     @property
     def finished(self) -> bool:
         return self.total > 0 and self.scored >= self.total
+
+
+def level_keys(scores: Iterable[int]) -> str:
+    """``1-4`` for levels 1, 2, 3, 4; ``0,2,4`` when they are not consecutive; ``—`` for none
+    that one number key can choose."""
+    keys = sorted({s for s in scores if 0 <= s <= 9})
+    if not keys:
+        return "—"
+    if len(keys) > 1 and keys == list(range(keys[0], keys[-1] + 1)):
+        return f"{keys[0]}-{keys[-1]}"
+    return ",".join(str(k) for k in keys)
 
 
 def load_context(store: Store, session_id: int) -> MeetingContext:

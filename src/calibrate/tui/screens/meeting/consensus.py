@@ -23,7 +23,7 @@ from calibrate.tui.widgets.meeting.rater_notes import RaterNotesTable
 from calibrate.tui.widgets.rubric_panel import RubricPanel
 from calibrate.tui.widgets.sample_view import SampleView
 
-DIGITS = "123456789"
+DIGITS = "1234567890"
 # Actions bound to a letter or a digit: while the rationale box has the keys, they type instead.
 TYPED_ACTIONS = {"choose", "write", "keep_anchor", "next_item", "toggle_sample"}
 
@@ -31,8 +31,8 @@ TYPED_ACTIONS = {"choose", "write", "keep_anchor", "next_item", "toggle_sample"}
 class ConsensusScreen(StoreScreen):
     TITLE = "Consensus"
     BINDINGS = [
-        Binding("1", "choose(1)", "Agreed level", key_display="1-9"),
-        *[Binding(d, f"choose({d})", f"Level {d}", show=False) for d in DIGITS[1:]],
+        Binding("1", "choose(1)", "Agreed level"),  # shown as the criterion's levels
+        *[Binding(d, f"choose({d})", "", show=False) for d in DIGITS[1:]],
         Binding("r", "write", "Rationale"),
         Binding("ctrl+s", "save", "Save"),
         Binding("s", "save", "Save", show=False),
@@ -99,6 +99,7 @@ class ConsensusScreen(StoreScreen):
         rationale.value = item.consensus.rationale if item.consensus else ""
         self.show_error("")
         self.refresh_choice()
+        self.refresh_bindings()  # the footer shows this criterion's level keys
         return True
 
     def refresh_choice(self) -> None:
@@ -155,6 +156,12 @@ class ConsensusScreen(StoreScreen):
         """While the rationale is being typed, the letter and digit keys type; the footer then
         shows only the keys that still act (Enter and Ctrl+S save, Escape leaves the box)."""
         return not (action in TYPED_ACTIONS and self.is_mounted and self.typing)
+
+    def key_display(self, binding: Binding) -> str | None:
+        """The number keys as the criterion's levels (``1-4``), for the footer and help."""
+        if binding.action == "choose(1)" and self._item is not None:
+            return meeting.level_keys(self._item.criterion.scores)
+        return None
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()

@@ -33,8 +33,10 @@ class ScoringScreen(StoreScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (SLIM_BELOW, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("v", "switch_pane", "Sample/rubric"),
-        Binding("1", "choose(1)", "Choose level", key_display="0-9"),
-        *[Binding(d, f"choose({d})", f"Level {d}", show=False) for d in DIGITS[1:]],
+        # One entry in the footer and help for every number key; it shows the rubric's own
+        # levels (see key_display), not 0-9.
+        Binding("1", "choose(1)", "Choose level"),
+        *[Binding(d, f"choose({d})", "", show=False) for d in DIGITS[1:]],
         Binding("enter,n", "next_criterion", "Next"),
         Binding("p", "previous_criterion", "Previous"),
         Binding("right_square_bracket", "next_sample", "Next sample", key_display="]"),
@@ -42,6 +44,9 @@ class ScoringScreen(StoreScreen):
         Binding("e", "note", "Because…"),
         Binding("w", "switch_rater", "Who's scoring"),
         Binding("escape", "leave", "Back"),
+        # Tab goes between the sample and the rubric, never into the note (e writes one), so
+        # the next number key still chooses a level.
+        Binding("tab,shift+tab", "cycle_focus", "Sample/rubric focus", show=False),
     ]
 
     def __init__(self, session_id: int, rater_id: int | None = None) -> None:
@@ -70,6 +75,7 @@ class ScoringScreen(StoreScreen):
     def on_mount(self) -> None:
         self.context = meeting.load_context(self.store, self.session_id)
         self.sub_title = self.context.session.title
+        self.refresh_bindings()  # the footer shows the rubric's level keys
         if self.context.session.phase is not Phase.SCORING:
             self.notify(f"This session is in {self.context.session.phase.value}, not scoring.")
             self.app.pop_screen()
@@ -79,9 +85,17 @@ class ScoringScreen(StoreScreen):
         else:
             self.start_rater(self.rater_id)
 
+    def key_display(self, binding: Binding) -> str | None:
+        """The number keys as the rubric's levels (``1-4``), for the footer and help."""
+        if binding.action == "choose(1)" and hasattr(self, "context"):
+            return self.context.level_keys
+        return None
+
     # ------------------------------------------------------------------ who is scoring
     def action_switch_rater(self) -> None:
         self.keep_note()
+        # Blind: the next teacher must not see the previous one's levels behind the picker.
+        self.add_class("-picking")
         progress = {p.rater.id: p for p in meeting.progress(self.store, self.session_id)}
         options = []
         for rater in self.context.raters:
@@ -90,6 +104,7 @@ class ScoringScreen(StoreScreen):
             options.append((rater.id, f"{rater.name}   {p.scored}/{p.total} scored"))
 
         def chosen(rater_id: int | None) -> None:
+            self.remove_class("-picking")
             if rater_id is None:
                 if self.rater_id is None:
                     self.app.pop_screen()
@@ -203,6 +218,16 @@ class ScoringScreen(StoreScreen):
             self.draft_notes[(self.sample.id, self.criterion.key)] = value
         else:
             self.draft_notes.pop((self.sample.id, self.criterion.key), None)
+
+    def action_cycle_focus(self) -> None:
+        """Tab: from the rubric to the sample and back (slim: the other side); from the note,
+        back to the rubric."""
+        if self.slim:
+            self.action_switch_pane()
+        elif isinstance(self.app.focused, RubricPanel):
+            self.query_one(SampleView).focus()
+        else:
+            self.query_one(RubricPanel).focus()
 
     def action_note(self) -> None:
         self.show_pane(rubric=True)
