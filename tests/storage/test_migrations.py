@@ -31,6 +31,7 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "reference_scores": "id sample_id criterion_key level set_by set_at rubric_id family_id",
     "room_seats": "session_id rater_id pin_salt pin_hash generation claimed_at",
     "room_secret": "id key",
+    "round_items": "session_id round sample_id criterion_key",
     "anchors": "id rubric_id criterion_key level sample_id annotation session_id status created_at",
     "contracts": "id student_code student_name teacher teacher_id rubric_id sample_id session_id"
     " status created_at updated_at class_name",
@@ -58,6 +59,7 @@ ALL_MIGRATIONS = [
     "m005_master_key_per_rubric",
     "m006_contract_class",
     "m008_room_seats",
+    "m009_round_items",
 ]
 
 

@@ -64,6 +64,11 @@ async def test_the_table_shows_each_raters_level_and_note_by_name(demo: Demo) ->
             assert row[2] == ctx.rubric.criteria[0].level(score.level).label  # type: ignore[union-attr]
             assert row[3] == score.note
         status = text_of(screen.query_one("#consensus-status", Static))
+        # Not agreed yet: the key is kept back, so it does not anchor the discussion.
+        assert "Master key: hidden until the team agrees" in status
+        assert "Agreed: not yet" in status
+        await pilot.press("k")  # shown now, on the facilitator's word
+        status = text_of(screen.query_one("#consensus-status", Static))
         # The kit's master key puts essay 1 at 4 on claim.
         assert "Master key: 4 · " in status and "Agreed: not yet" in status
 

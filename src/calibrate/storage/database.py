@@ -332,3 +332,21 @@ def m008_room_seats(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE TABLE room_secret (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)"
     )
+
+
+@MIGRATIONS()
+def m009_round_items(db: sqlite_utils.Database) -> None:
+    """The items (sample × criterion) a re-score round asks for: after the discussion only the
+    items talked about (or a chosen set) are scored again. A round with no rows here covers
+    every item, as every round did before."""
+    db.execute(
+        """CREATE TABLE round_items (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        round INTEGER NOT NULL,
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        criterion_key TEXT NOT NULL,
+        PRIMARY KEY (session_id, round, sample_id, criterion_key),
+        FOREIGN KEY (session_id, sample_id)
+            REFERENCES session_samples(session_id, sample_id) ON DELETE CASCADE
+    )"""
+    )

@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from calibrate.services.meeting.key_timing import KeyTiming
 from calibrate.storage.store import Store
 
 
@@ -41,6 +42,7 @@ class CalibrateApp(App[None]):
         facilitator: bool = True,
         meeting_minutes: int = 45,
         minutes_per_item: int = 3,
+        master_key: KeyTiming = KeyTiming.AFTER,
         today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__()
@@ -51,6 +53,10 @@ class CalibrateApp(App[None]):
         self.facilitator = facilitator
         # The time the meeting has for discussion and the pace: the reveal marks what fits.
         self.meeting_minutes, self.minutes_per_item = meeting_minutes, minutes_per_item
+        # When the team sees the master key (after agreeing an item, by default), and the
+        # sessions where the facilitator chose to show it now (k on the reveal or consensus).
+        self.master_key = KeyTiming(master_key)
+        self.key_shown_in: set[int] = set()
         self.sub_title = str(store.path)
 
     def on_mount(self) -> None:
@@ -80,6 +86,22 @@ class CalibrateApp(App[None]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def key_shown(self, session_id: int, *, agreed: bool) -> bool:
+        """Whether the team may see the master key on an item of this session now."""
+        from calibrate.services.meeting.key_timing import key_shown
+
+        return key_shown(self.master_key, agreed=agreed, shown_now=session_id in self.key_shown_in)
+
+    def key_toggled(self, session_id: int) -> str:
+        """Show the master key in this session now, or keep it back again; says which."""
+        if self.master_key is KeyTiming.BEFORE:
+            return "The master key is shown from the start in this meeting (--master-key before)."
+        if session_id in self.key_shown_in:
+            self.key_shown_in.discard(session_id)
+            return "The master key is kept back again until the team agrees each item."
+        self.key_shown_in.add(session_id)
+        return "The master key is shown to the team now (k keeps it back again)."
 
     def action_help(self) -> None:
         from calibrate.tui.screens.help import HelpScreen

@@ -82,7 +82,7 @@ class HomeScreen(StoreScreen):
         for s in catalog.session_summaries(self.store):
             sessions.add_row(
                 s.session.title,
-                s.session.phase.value,
+                s.phase_text,
                 s.session.date,
                 f"{s.rubric_name} v{s.rubric_version}",
                 str(s.n_raters),

@@ -17,6 +17,7 @@ from calibrate.domain.errors import CalibrateError
 from calibrate.services.meeting import consensus
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.meeting.consensus import ConsensusItem
+from calibrate.services.meeting.key_timing import key_text
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal, TextModal
 from calibrate.tui.widgets.meeting.rater_notes import RaterNotesTable
@@ -25,7 +26,7 @@ from calibrate.tui.widgets.sample_view import SampleView
 
 DIGITS = "1234567890"
 # Actions bound to a letter or a digit: while the rationale box has the keys, they type instead.
-TYPED_ACTIONS = {"choose", "write", "keep_anchor", "next_item", "toggle_sample"}
+TYPED_ACTIONS = {"choose", "write", "keep_anchor", "next_item", "toggle_sample", "show_key"}
 
 
 class ConsensusScreen(StoreScreen):
@@ -39,6 +40,7 @@ class ConsensusScreen(StoreScreen):
         Binding("a", "keep_anchor", "Keep as anchor"),
         Binding("n", "next_item", "Next item"),
         Binding("t", "toggle_sample", "Sample text"),
+        Binding("k", "show_key", "Master key"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -120,8 +122,14 @@ class ConsensusScreen(StoreScreen):
         chosen = "—  (press a level's number)" if self.chosen is None else item.label(self.chosen)
         lines = [
             f"{where} · round {item.round}",
-            f"Master key: [b]{item.label(item.reference)}[/b]"
-            + ("" if item.reference is not None else " (no master-key score)")
+            "Master key: "
+            + key_text(
+                f"[b]{item.label(item.reference)}[/b]",
+                item.reference,
+                shown=self.calibrate_app.key_shown(
+                    self.session_id, agreed=item.consensus is not None
+                ),
+            )
             + f"   Agreed: {agreed}"
             + (f"   Choosing: [b]{chosen}[/b]" if unsaved else ""),
         ]
@@ -288,6 +296,11 @@ class ConsensusScreen(StoreScreen):
                 self.query_one(RubricPanel).focus()
 
         self.unless_unsaved(go, "Go to the next item without saving it?")
+
+    def action_show_key(self) -> None:
+        """Show the master key to the team now (or keep it back again)."""
+        self.notify(self.calibrate_app.key_toggled(self.session_id))
+        self.refresh_choice()
 
     def action_toggle_sample(self) -> None:
         sample = self.query_one(SampleView)

@@ -116,17 +116,39 @@ class ScoringScreen(StoreScreen):
     def start_rater(self, rater_id: int) -> None:
         self.rater_id = rater_id
         self.mine = meeting.own_scores(self.store, self.session_id, rater_id)
-        self.sub_title = f"{self.context.session.title} — {self.context.rater(rater_id).name}"
+        self.sub_title = (
+            f"{self.context.session.title} — {self.context.rater(rater_id).name} · "
+            f"round {self.context.session.round}"
+        )
         self.sample_index, self.criterion_index = self.first_unscored()
         self.show_item()
         self.focus_pane()
 
     def first_unscored(self) -> tuple[int, int]:
-        for i, sample in enumerate(self.context.samples):
-            for j, criterion in enumerate(self.context.rubric.criteria):
-                if (sample.id, criterion.key) not in self.mine:
-                    return i, j
-        return 0, 0
+        """The first item of the round this rater has not scored (the first item if none)."""
+        samples, criteria = self.context.samples, self.context.rubric.criteria
+        for i, j in self.steps:
+            if (samples[i].id, criteria[j].key) not in self.mine:
+                return i, j
+        return self.steps[0] if self.steps else (0, 0)
+
+    @property
+    def steps(self) -> tuple[tuple[int, int], ...]:
+        """The round's items as (sample index, criterion index): a re-score round of some
+        items walks only those."""
+        if not hasattr(self, "_steps"):
+            self._steps = self.context.round_steps()
+        return self._steps
+
+    def go(self, step: tuple[int, int]) -> None:
+        sample_changed = step[0] != self.sample_index
+        self.sample_index, self.criterion_index = step
+        self.show_item(sample_changed=sample_changed)
+
+    @property
+    def step_index(self) -> int:
+        here = (self.sample_index, self.criterion_index)
+        return self.steps.index(here) if here in self.steps else 0
 
     # ------------------------------------------------------------------ current item
     @property
@@ -165,6 +187,8 @@ class ScoringScreen(StoreScreen):
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=total, progress=done)
         text = f"{done} of {total} scored"
+        if self.context.session.round > 1:  # a new round's count starts again at 0
+            text = f"{self.context.round_label()} · {text}"
         if self.slim:  # the rubric may be hidden: say what is chosen
             score = self.current_score()
             text += f" · {self.criterion.name}: {score.level if score else '—'}"
@@ -280,39 +304,31 @@ class ScoringScreen(StoreScreen):
 
     def action_next_criterion(self) -> None:
         self.keep_note()
-        if self.criterion_index + 1 < len(self.context.rubric.criteria):
-            self.criterion_index += 1
-            self.show_item(sample_changed=False)
-        elif self.sample_index + 1 < len(self.context.samples):
-            self.sample_index += 1
-            self.criterion_index = 0
-            self.show_item()
+        n = self.step_index
+        if n + 1 < len(self.steps):
+            self.go(self.steps[n + 1])
         else:
-            self.notify("That was the last criterion of the last sample.")
+            last = "item of this round" if self.context.partial_round else "criterion"
+            self.notify(f"That was the last {last} of the last sample.")
 
     def action_previous_criterion(self) -> None:
         self.keep_note()
-        if self.criterion_index > 0:
-            self.criterion_index -= 1
-            self.show_item(sample_changed=False)
-        elif self.sample_index > 0:
-            self.sample_index -= 1
-            self.criterion_index = len(self.context.rubric.criteria) - 1
-            self.show_item()
+        n = self.step_index
+        if n > 0:
+            self.go(self.steps[n - 1])
 
     def action_next_sample(self) -> None:
         self.keep_note()
-        if self.sample_index + 1 < len(self.context.samples):
-            self.sample_index += 1
-            self.criterion_index = 0
-            self.show_item()
+        later = [s for s in self.steps if s[0] > self.sample_index]
+        if later:
+            self.go(later[0])
 
     def action_previous_sample(self) -> None:
         self.keep_note()
-        if self.sample_index > 0:
-            self.sample_index -= 1
-            self.criterion_index = 0
-            self.show_item()
+        earlier = [s for s in self.steps if s[0] < self.sample_index]
+        if earlier:
+            first = min(s for s in self.steps if s[0] == earlier[-1][0])
+            self.go(first)
 
     def action_leave(self) -> None:
         if self.query_one("#note", Input).has_focus:
