@@ -131,3 +131,34 @@ async def test_x_finishes_the_session_after_asking(demo: Demo) -> None:
         assert isinstance(app.screen, HomeScreen)
         assert home_row(app, sid)[1] == "closed"
     assert meeting.load_context(store, sid).session.phase is Phase.CLOSED
+
+
+async def test_home_finishes_a_revealed_session_and_says_why_not_otherwise(demo: Demo) -> None:
+    store = demo.store
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#sessions", DataTable)
+        assert "finish" in {
+            b.binding.action.removeprefix("screen.")
+            for b in home.active_bindings.values()
+            if b.binding.show
+        }
+        table.move_cursor(row=table.get_row_index(str(demo.session_id)))
+        await pilot.press("x")  # still being scored: refused, in words
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "Reveal the scores first" in list(app._notifications)[-1].message
+        table.move_cursor(row=table.get_row_index(str(demo.recorded_id)))
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
+        assert store.get_session(demo.recorded_id).phase is Phase.CLOSED
+        assert home_row(app, demo.recorded_id)[1] == "closed"
+        await pilot.press("x")
+        await pilot.pause()
+        assert "already finished" in list(app._notifications)[-1].message

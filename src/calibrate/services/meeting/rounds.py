@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from calibrate.domain.errors import InvalidOperationError
+from calibrate.domain.model import Phase
 from calibrate.services.meeting.plan import plan_discussion
 from calibrate.services.meeting.reveal import Reveal
+from calibrate.storage.store import Store
 
 ItemKey = tuple[int, str]  # (sample id, criterion key)
 
@@ -86,6 +89,22 @@ def pick_order(reveal: Reveal) -> list[ItemKey]:
 
 def _items(n: int) -> str:
     return f"{n} item" if n == 1 else f"{n} items"
+
+
+def ask_to_finish(store: Store, session_id: int) -> str:
+    """The question to ask before finishing a session; InvalidOperationError saying why not
+    when it is already finished or its scores are not revealed yet."""
+    from calibrate.services.meeting.board import load_reveal
+
+    phase = store.get_session(session_id).phase
+    if phase is Phase.CLOSED:
+        raise InvalidOperationError("This session is already finished.")
+    if phase in (Phase.SETUP, Phase.SCORING):
+        raise InvalidOperationError(
+            "Reveal the scores first (b for the board, then r): a session is finished after "
+            "its discussion."
+        )
+    return finish_question(load_reveal(store, session_id))
 
 
 def finish_question(reveal: Reveal) -> str:

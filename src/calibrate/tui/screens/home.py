@@ -26,6 +26,7 @@ class HomeScreen(StoreScreen):
         Binding("b", "board", "Board", show=False),
         Binding("v", "reveal", "Reveal", show=False),
         Binding("n", "new_session", "New session", show=False),
+        Binding("x", "finish", "Finish session", show=False),
         Binding("e", "edit_rubric", "Edit rubric", show=False),
         Binding("w", "work_samples", "Work samples", show=False),
         Binding("m", "master_key", "Master key", show=False),
@@ -162,6 +163,28 @@ class HomeScreen(StoreScreen):
                 self.notify("Not revealed yet: open the board (b) to reveal when everyone is done.")
                 return
             self.app.push_screen(RevealScreen(session_id))
+
+    def action_finish(self) -> None:
+        """Finish (close) the selected session after asking what is left."""
+        from calibrate.services.meeting import rounds
+        from calibrate.services.meeting import sessions as meeting
+        from calibrate.tui.screens.modals import ConfirmModal
+
+        if (session_id := self.selected_session()) is None:
+            return
+        try:
+            question = rounds.ask_to_finish(self.store, session_id)
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                meeting.close_session(self.store, session_id)
+                self.notify("The session is finished. Its record stays: reports and exports.")
+                self.refresh_data()
+
+        self.app.push_screen(ConfirmModal(question, yes="Finish session", no="Not yet"), answered)
 
     def action_new_session(self) -> None:
         from calibrate.tui.screens.meeting.setup import SetupScreen

@@ -40,7 +40,8 @@ class ConsensusScreen(StoreScreen):
         Binding("a", "keep_anchor", "Keep as anchor"),
         Binding("n", "next_item", "Next item"),
         Binding("t", "toggle_sample", "Sample text"),
-        Binding("k", "show_key", "Master key"),
+        # The status line says "k shows it now" while the key is kept back.
+        Binding("k", "show_key", "Show master key", show=False),
         Binding("escape", "leave", "Back"),
     ]
 

@@ -65,10 +65,11 @@ class RevealScreen(RoundActions):
         Binding("n", "next_item", "Next"),
         Binding("m", "more", "More figures"),
         Binding("t", "scope", "Criterion/all"),
-        Binding("R", "rescore", "Re-score round", key_display="R"),
+        Binding("R", "rescore", "Re-score", key_display="R"),
         Binding("a", "anchors", "Anchors"),
-        Binding("k", "show_key", "Master key"),
-        Binding("x", "finish", "Finish session"),
+        # The spread says "k shows it" where the key is kept back; F1 and the palette list it.
+        Binding("k", "show_key", "Show master key", show=False),
+        Binding("x", "finish", "Finish"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -101,7 +102,7 @@ class RevealScreen(RoundActions):
                     minutes=self.calibrate_app.meeting_minutes,
                     pace=self.calibrate_app.minutes_per_item,
                 )
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 120 columns
 
     def on_mount(self) -> None:
         try:
