@@ -113,8 +113,9 @@ class CalibrateApp(App[None]):
         """A screen may show a key its own way (scoring shows the rubric's levels, ``1-4``)."""
         from calibrate.tui.base import StoreScreen
 
-        screen = self.screen
-        if isinstance(screen, StoreScreen) and (shown := screen.key_display(binding)):
+        # The topmost calibrate screen: a dialog over it leaves its footer showing beneath.
+        screen = next((s for s in reversed(self.screen_stack) if isinstance(s, StoreScreen)), None)
+        if screen is not None and (shown := screen.key_display(binding)):
             return shown
         return super().get_key_display(binding)
 

@@ -60,6 +60,8 @@ class ScoringScreen(StoreScreen):
         self.draft_notes: dict[tuple[int, str], str] = {}
 
     def compose(self) -> ComposeResult:
+        # Loaded before the first paint, so the footer shows the rubric's level keys at once.
+        self.context = meeting.load_context(self.store, self.session_id)
         yield Header()
         with Horizontal(id="scoring"):
             yield SampleView(id="sample")
@@ -73,9 +75,7 @@ class ScoringScreen(StoreScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.context = meeting.load_context(self.store, self.session_id)
         self.sub_title = self.context.session.title
-        self.refresh_bindings()  # the footer shows the rubric's level keys
         if self.context.session.phase is not Phase.SCORING:
             self.notify(f"This session is in {self.context.session.phase.value}, not scoring.")
             self.app.pop_screen()
