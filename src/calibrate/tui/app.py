@@ -10,11 +10,14 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from calibrate.domain.errors import CalibrateError
 from calibrate.services.meeting.key_timing import KeyTiming
+from calibrate.services.records.session_files import SessionFile
 from calibrate.storage.store import Store
 
 
@@ -43,6 +46,7 @@ class CalibrateApp(App[None]):
         meeting_minutes: int = 45,
         minutes_per_item: int = 3,
         master_key: KeyTiming = KeyTiming.AFTER,
+        files_folder: Path | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__()
@@ -57,6 +61,9 @@ class CalibrateApp(App[None]):
         # sessions where the facilitator chose to show it now (k on the reveal or consensus).
         self.master_key = KeyTiming(master_key)
         self.key_shown_in: set[int] = set()
+        # Where reports and exports from the command palette go (the current folder).
+        self.files_folder = files_folder
+        self.written: Path | None = None  # the last report or export written
         self.sub_title = str(store.path)
 
     def on_mount(self) -> None:
@@ -120,8 +127,10 @@ class CalibrateApp(App[None]):
         return super().get_key_display(binding)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every key binding of the current screen is also a command in the palette."""
+        """Every key binding of the current screen is also a command in the palette, and so
+        are the reports and exports of the session in view."""
         yield from super().get_system_commands(screen)
+        yield from session_file_commands(self, screen)
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
@@ -135,3 +144,57 @@ class CalibrateApp(App[None]):
                 f"{binding.description} (key: {binding.key_display or binding.key})",
                 lambda node=node, action=action: self.call_later(self.run_action, action, node),
             )
+
+    def write_session_file(self, session_id: int, what: SessionFile) -> None:
+        """Write a session's report or export in a worker; the path is shown when done."""
+        from calibrate.services.records.session_files import KINDS, check_can_write, default_path
+
+        try:
+            check_can_write(self.store, session_id, what)
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="warning", timeout=8)
+            return
+        folder = self.files_folder or Path.cwd()
+        path = default_path(session_id, what, folder=folder)
+        self.notify(f"Writing {KINDS[what].title.split(': ', 1)[1]} to {path} …")
+        self.session_file_worker(self.store.path, session_id, what, path)
+
+    @work(thread=True, group="session-file")
+    def session_file_worker(
+        self, db_path: Path, session_id: int, what: SessionFile, path: Path
+    ) -> None:
+        """Runs in a thread, on a connection of its own (never the app's store)."""
+        from calibrate.services.records.session_files import write_session_file
+
+        try:
+            written = write_session_file(db_path, session_id, what, path)
+        except CalibrateError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
+            return
+        except Exception as exc:  # a fault in a report must not end the meeting
+            self.log.error("session file failed", exc)
+            message = f"{path} could not be written (internal error: {exc!r})."
+            self.call_from_thread(self.notify, message, severity="error", timeout=10)
+            return
+        self.call_from_thread(self.session_file_written, written)
+
+    def session_file_written(self, path: Path) -> None:
+        self.written = path
+        self.notify(f"Wrote {path}", timeout=10)
+
+
+def session_file_commands(app: CalibrateApp, screen: Screen[object]) -> Iterable[SystemCommand]:
+    """ "Report: …" and "Export: …" commands for the session the screen shows (Home: the one
+    highlighted)."""
+    from calibrate.services.records.session_files import KINDS
+    from calibrate.tui.base import StoreScreen
+
+    session_id = screen.current_session() if isinstance(screen, StoreScreen) else None
+    if session_id is None:
+        return
+    for what, kind in KINDS.items():
+        yield SystemCommand(
+            kind.title,
+            f"{kind.help} (session {session_id}; written to the current folder)",
+            lambda what=what: app.write_session_file(session_id, what),
+        )

@@ -24,6 +24,11 @@ class StoreScreen(Screen[None]):
     def store(self) -> Store:
         return self.calibrate_app.store
 
+    def current_session(self) -> int | None:
+        """The session this screen shows, if any (its reports and exports are offered)."""
+        session_id = getattr(self, "session_id", None)
+        return session_id if isinstance(session_id, int) else None
+
     def key_display(self, binding: Binding) -> str | None:
         """How the footer and help show ``binding``'s key on this screen (None: as usual)."""
         return None

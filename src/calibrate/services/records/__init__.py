@@ -1,4 +1,5 @@
 """The records: load a workshop kit, set up the demo, back up the database (``database``),
-export a session's records (``exports``) and list what is stored (``catalog``). May import
-storage, domain and ``services.meeting``.
+export a session's records (``exports``), write a session's report or export from the app
+(``session_files``) and list what is stored (``catalog``). May import storage, domain,
+``services.meeting`` and ``services.reports``.
 """

@@ -124,6 +124,14 @@ class HomeScreen(StoreScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key is not None else None
 
+    def current_session(self) -> int | None:
+        """The highlighted session (for the palette's reports and exports)."""
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
     @on(DataTable.RowSelected, "#sessions")
     def row_chosen(self) -> None:
         self.action_open()
