@@ -6,6 +6,7 @@ is only ever used on the app's own thread; workers receive plain data.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,8 @@ from calibrate.domain.errors import CalibrateError
 from calibrate.services.meeting.key_timing import KeyTiming
 from calibrate.services.records.session_files import SessionFile
 from calibrate.storage.store import Store
+
+STALE_TOAST_SECONDS = 2.0  # a toast older than this when the screen changes is dropped
 
 
 class CalibrateApp(App[None]):
@@ -109,6 +112,18 @@ class CalibrateApp(App[None]):
             return "The master key is kept back again until the team agrees each item."
         self.key_shown_in.add(session_id)
         return "The master key is shown to the team now (k keeps it back again)."
+
+    def drop_stale_toasts(self, *, older_than: float = STALE_TOAST_SECONDS) -> None:
+        """Dismiss toasts raised more than ``older_than`` seconds ago: they belonged to the
+        screen the user has left. Those raised just now (what the last step did, said right
+        before the screen changed) stay. Textual is pinned exactly, so its notification list
+        can be read here."""
+        now = time.time()
+        stale = [n for n in self._notifications if now - n.raised_at > older_than]
+        for notification in stale:
+            self._unnotify(notification, refresh=False)
+        if stale:
+            self._refresh_notifications()
 
     def action_help(self) -> None:
         from calibrate.tui.screens.help import HelpScreen

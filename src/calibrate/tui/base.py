@@ -24,6 +24,11 @@ class StoreScreen(Screen[None]):
     def store(self) -> Store:
         return self.calibrate_app.store
 
+    def on_screen_resume(self) -> None:
+        """Toasts raised on another screen do not follow the user here (subclasses' own
+        handlers run as well)."""
+        self.calibrate_app.drop_stale_toasts()
+
     def current_session(self) -> int | None:
         """The session this screen shows, if any (its reports and exports are offered)."""
         session_id = getattr(self, "session_id", None)
