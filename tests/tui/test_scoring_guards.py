@@ -86,7 +86,7 @@ async def test_help_and_footer_list_the_rubrics_levels_only(demo: Demo) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         keys = app.screen.query(Markdown).first().source
-        assert "| `1-4` | Choose level |" in keys
+        assert "| `1-4` | Level |" in keys
         for absent in ("Level 0", "Level 5", "Level 9", "0-9"):
             assert absent not in keys
 
@@ -98,3 +98,22 @@ def test_level_keys_read_as_the_number_keys_that_choose() -> None:
     assert level_keys([5]) == "5"
     assert level_keys([1, 2, 12]) == "1-2"  # 12 cannot be typed with one key
     assert level_keys([]) == "—"
+
+
+async def test_every_footer_key_fits_in_120_columns(demo: Demo) -> None:
+    """Issue 13: the scoring footer dropped F1 and Quit at 120 columns."""
+    from textual.widgets import Footer
+
+    app = make_app(demo, open_session=demo.session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScoringScreen)
+        keys = list(screen.query_one(Footer).query("FooterKey"))
+        shown = {k.key_display for k in keys if k.region.width > 0}  # type: ignore[attr-defined]
+        assert {"1-4", "esc", "f1", "^q", "w", "e", "p"} <= shown
+        assert max(k.region.right for k in keys) <= SIZE[0]
+        # The last key is drawn whole, not cut at the edge.
+        assert all(k.region.width >= len(k.key_display) for k in keys)  # type: ignore[attr-defined]

@@ -74,7 +74,7 @@ class ConsensusScreen(StoreScreen):
             yield Button(r"Keep as anchor \[a]", id="consensus-anchor")
             yield Button(r"Next \[n]", id="consensus-next")
         yield Static("", id="consensus-error", classes="error")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 120 columns (F1 and Quit too)
 
     def on_mount(self) -> None:
         if self.load(self.sample_id, self.criterion_key):

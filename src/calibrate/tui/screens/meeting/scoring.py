@@ -35,7 +35,7 @@ class ScoringScreen(StoreScreen):
         Binding("v", "switch_pane", "Sample/rubric"),
         # One entry in the footer and help for every number key; it shows the rubric's own
         # levels (see key_display), not 0-9.
-        Binding("1", "choose(1)", "Choose level"),
+        Binding("1", "choose(1)", "Level"),
         *[Binding(d, f"choose({d})", "", show=False) for d in DIGITS[1:]],
         Binding("enter,n", "next_criterion", "Next"),
         Binding("p", "previous_criterion", "Previous"),
@@ -72,7 +72,7 @@ class ScoringScreen(StoreScreen):
             yield Static("", id="progress-text")
             # A total from the start: an indeterminate bar pulses, which says "busy", not "0 done".
             yield ProgressBar(total=1, id="progress", show_eta=False)
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 120 columns (F1 and Quit too)
 
     def on_mount(self) -> None:
         self.sub_title = self.context.session.title
