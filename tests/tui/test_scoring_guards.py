@@ -117,3 +117,38 @@ async def test_every_footer_key_fits_in_120_columns(demo: Demo) -> None:
         assert max(k.region.right for k in keys) <= SIZE[0]
         # The last key is drawn whole, not cut at the edge.
         assert all(k.region.width >= len(k.key_display) for k in keys)  # type: ignore[attr-defined]
+
+
+async def test_at_80_by_24_the_chosen_level_shows_and_the_footer_keeps_e_w_esc_f1(
+    demo: Demo,
+) -> None:
+    """Issue 13: at 80 × 24 the chosen level (●) was below the rubric's fold and the footer
+    dropped e, w, Escape and F1."""
+    from textual.widgets import Footer
+
+    app = make_app(demo, open_session=demo.session_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "4")  # the last level, lowest in the panel
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScoringScreen)
+        panel = screen.query_one(RubricPanel)
+        chosen = panel.query_one(".chosen")
+        assert panel.region.contains_region(chosen.region.intersection(panel.region))
+        assert chosen.region.y < panel.region.bottom and chosen.region.y >= panel.region.y
+        progress = str(screen.query_one("#progress-text").render())
+        assert progress == "1 of 40 scored · Claim: 4"
+        keys = list(screen.query_one(Footer).query("FooterKey"))
+        shown = {k.key_display for k in keys}  # type: ignore[attr-defined]
+        assert {"1-4", "e", "w", "esc", "f1"} <= shown
+        assert max(k.region.right for k in keys) <= 80
+        assert all(k.region.width >= len(k.key_display) for k in keys)  # type: ignore[attr-defined]
+        # The moves left out of the footer still work, and F1 still lists them.
+        await pilot.press("right_square_bracket")
+        assert screen.sample_index == 1
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = app.screen.query(Markdown).first().source
+        assert "Next sample" in listed and "Previous" in listed

@@ -10,9 +10,11 @@ the status line says which level is chosen for the criterion.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
@@ -26,6 +28,10 @@ from calibrate.tui.widgets.sample_view import SampleView
 
 DIGITS = "1234567890"
 SLIM_BELOW = 70  # columns: under this, the sample and the rubric take turns
+NARROW_BELOW = 100  # columns: the footer keeps the keys a teacher needs most (see active_bindings)
+# Still bound, and in F1 and the palette, but left out of a narrow footer so that e, w, Escape
+# and F1 stay in it.
+FOOTER_SPARE = {"previous_criterion", "next_sample", "previous_sample"}
 
 
 class ScoringScreen(StoreScreen):
@@ -84,6 +90,20 @@ class ScoringScreen(StoreScreen):
             self.action_switch_rater()
         else:
             self.start_rater(self.rater_id)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """As Textual's, but under 100 columns the moves between samples and back leave the
+        footer (only the footer reads ``show``; the keys, F1 and the palette keep them)."""
+        bindings = super().active_bindings
+        if self.app.size.width >= NARROW_BELOW:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if active.binding.action in FOOTER_SPARE
+            else active
+            for key, active in bindings.items()
+        }
 
     def key_display(self, binding: Binding) -> str | None:
         """The number keys as the rubric's levels (``1-4``), for the footer and help."""
@@ -189,7 +209,7 @@ class ScoringScreen(StoreScreen):
         text = f"{done} of {total} scored"
         if self.context.session.round > 1:  # a new round's count starts again at 0
             text = f"{self.context.round_label()} · {text}"
-        if self.slim:  # the rubric may be hidden: say what is chosen
+        if self.app.size.width < NARROW_BELOW:  # hidden, or scrolled off: say what is chosen
             score = self.current_score()
             text += f" · {self.criterion.name}: {score.level if score else '—'}"
         if done >= total:
