@@ -116,6 +116,10 @@ def test_a_whole_meeting_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> 
     # The demo opens on the fresh session, asking who is scoring.
     screen = term.wait_for("Who is scoring?")
     assert "Amara Okafor" in screen and "0/40 scored" in screen
+    # Behind the picker the scoring screen is blank (the previous teacher's levels stay hidden).
+    assert "criterion 1 of 5" not in screen
+    term.keys("Enter")
+    screen = term.wait_for("0 of 40 scored")
     # The app fills the window it was given: once drawn, its frame reaches the right edge.
     widest = 0
     for _ in range(200):
@@ -124,8 +128,6 @@ def test_a_whole_meeting_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> 
             break
         time.sleep(0.05)
     assert widest == term.size[0]
-    term.keys("Enter")
-    screen = term.wait_for("0 of 40 scored")
     time.sleep(0.3)
     assert "Claim" in screen and "criterion 1 of 5" in screen
     score_everything(term, LEVELS)

@@ -301,6 +301,15 @@ async def test_the_facilitator_code_opens_the_board_and_the_names_switch(served:
 async def test_a_rater_seat_follows_the_phase_when_joining_after_the_reveal(
     served: Served,
 ) -> None:
+    context = meeting.load_context(served.store, served.session_id)
+    meeting.record_score(  # a reveal needs at least one score
+        served.store,
+        served.session_id,
+        rater_id=rater_id(served, "Amara Okafor"),
+        sample_id=served.store.get_session(served.session_id).sample_ids[0],
+        criterion_key=context.rubric.criteria[0].key,
+        level=3,
+    )
     meeting.reveal(served.store, served.session_id)
     app = app_for(served)
     async with app.run_test(size=SIZE) as pilot:

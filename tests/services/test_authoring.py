@@ -564,6 +564,10 @@ def test_master_key_by_hand_by_csv_and_from_consensus(store: Store, tmp_path: Pa
 
     with pytest.raises(InvalidOperationError, match="no agreed levels"):
         promote_consensus(store, session_id)
+    ana = ids["raters"]["Ana"]
+    meeting.record_score(
+        store, session_id, rater_id=ana, sample_id=s1, criterion_key="data", level=2
+    )
     meeting.reveal(store, session_id)
     store.set_consensus(Consensus(session_id, s1, "data", 3))
     store.set_consensus(Consensus(session_id, s2, "hypothesis", 1))

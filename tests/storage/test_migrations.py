@@ -36,6 +36,7 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "room_seats": "session_id rater_id pin_salt pin_hash generation claimed_at",
     "room_secret": "id key",
     "rater_aliases": "uuid rater_id",
+    "round_items": "session_id round sample_id criterion_key",
     "anchors": "id rubric_id criterion_key level sample_id annotation session_id status created_at"
     " uuid",
     "contracts": "id student_code student_name teacher teacher_id rubric_id sample_id session_id"
@@ -71,6 +72,7 @@ ALL_MIGRATIONS = [
     "m008_room_seats",
     "m009_assessments",
     "m010_stable_ids",
+    "m011_round_items",
 ]
 
 

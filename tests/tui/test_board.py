@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from textual.widgets import Static
 
+from calibrate.domain.errors import InvalidOperationError
 from calibrate.domain.model import Phase
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.meeting.board import board
@@ -179,3 +181,27 @@ def test_board_service_counts(demo: Demo) -> None:
     current = board(demo.store, demo.session_id)
     assert current.everyone_finished and current.missing == 0
     assert current.rater_total(rater) == "✓ 40/40"
+
+
+async def test_reveal_with_no_scores_says_there_is_nothing_yet(demo: Demo) -> None:
+    """Issue 13: a reveal of nothing read as "everyone agreed"; now it is refused, in words."""
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(app, demo)
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)  # no question asked, nothing revealed
+        assert demo.store.get_session(demo.session_id).phase is Phase.SCORING
+        [toast] = list(app._notifications)
+        assert "nothing to reveal yet: nobody has scored round 1" in toast.message
+
+
+def test_the_service_refuses_a_reveal_of_nothing(demo: Demo) -> None:
+    with pytest.raises(InvalidOperationError, match="nothing to reveal yet"):
+        meeting.reveal(demo.store, demo.session_id)
+    assert demo.store.get_session(demo.session_id).phase is Phase.SCORING
+    assert board(demo.store, demo.session_id).nothing_to_reveal() is not None
+    score(demo.store, demo, 0, 0, [4])
+    assert board(demo.store, demo.session_id).nothing_to_reveal() is None
+    assert meeting.reveal(demo.store, demo.session_id).phase is Phase.REVEAL

@@ -64,6 +64,11 @@ async def test_the_table_shows_each_raters_level_and_note_by_name(demo: Demo) ->
             assert row[2] == ctx.rubric.criteria[0].level(score.level).label  # type: ignore[union-attr]
             assert row[3] == score.note
         status = text_of(screen.query_one("#consensus-status", Static))
+        # Not agreed yet: the key is kept back, so it does not anchor the discussion.
+        assert "Master key: hidden until the team agrees" in status
+        assert "Agreed: not yet" in status
+        await pilot.press("k")  # shown now, on the facilitator's word
+        status = text_of(screen.query_one("#consensus-status", Static))
         # The kit's master key puts essay 1 at 4 on claim.
         assert "Master key: 4 · " in status and "Agreed: not yet" in status
 
@@ -230,3 +235,40 @@ def test_next_item_skips_agreed_items_and_wraps_round() -> None:
     assert consensus.next_item(queue, (9, "x"), agreed=set()) == a  # not queued: from the top
     assert consensus.next_item([a], a, agreed=set()) is None
     assert consensus.next_item(queue, a, agreed=set(queue)) == b  # all agreed: the next one
+
+
+async def test_next_with_an_unsaved_level_or_while_typing_is_never_silent(demo: Demo) -> None:
+    """Issue 13: n with an unsaved choice moved on and dropped it; typed into the rationale box
+    while the footer still offered "n Next item". Now n asks, and the footer says which keys
+    act while typing."""
+    queue = queue_of(demo)
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await open_item(app, demo, *queue[0])
+        await pilot.pause()
+        await pilot.press("3", "n")  # a level chosen, no rationale, nothing saved
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "The level you chose (3 · " in app.screen.question
+        await pilot.press("n")  # stay
+        await pilot.pause()
+        assert app.screen is screen and screen.chosen == 3
+        assert (screen.sample_id, screen.criterion_key) == queue[0]
+
+        await pilot.press("r")  # typing: the letter keys are not offered as actions
+        await pilot.pause()
+        shown = {b.binding.action for b in screen.active_bindings.values()}
+        assert "next_item" not in shown and "choose(1)" not in shown  # not in the footer
+        assert {"save", "leave"} <= shown  # Ctrl+S saves, Escape leaves the box
+        await pilot.press(*"no")
+        assert screen.query_one("#consensus-rationale", Input).value == "no"
+        await pilot.press("escape", "n")  # out of the box: n asks about the words
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert app.screen.question.startswith("The rationale you wrote is not saved")
+        await pilot.press("y")
+        await pilot.pause()
+        assert (screen.sample_id, screen.criterion_key) == queue[1]
+        assert "next_item" in {b.binding.action for b in screen.active_bindings.values()}
+        assert demo.store.consensus_for(demo.recorded_id) == []

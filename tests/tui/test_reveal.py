@@ -30,7 +30,7 @@ from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.home import HomeScreen
 from calibrate.tui.screens.meeting.agreement_details import AgreementDetailsModal
 from calibrate.tui.screens.meeting.reveal import RevealScreen
-from calibrate.tui.screens.modals import ConfirmModal
+from calibrate.tui.screens.modals import ChoiceModal
 from calibrate.tui.widgets.meeting.agreement_panel import AgreementPanel, compact
 from calibrate.tui.widgets.meeting.discussion_queue import DiscussionQueue
 from calibrate.tui.widgets.meeting.heat_map import HeatMap
@@ -111,6 +111,8 @@ async def test_spread_bars_show_levels_counts_and_master_key_but_no_names(demo: 
         item = reveal.item(*here)
         criterion = reveal.context.rubric.criterion(item.criterion_key)
         assert criterion is not None
+        assert "◆ master key: kept back" in text_of(screen.query_one(SpreadBars))
+        await pilot.press("k")  # the facilitator shows the key now
         lines = text_of(screen.query_one(SpreadBars)).splitlines()
         for level in criterion.levels:
             row = next(line for line in lines if f" {level.label} " in line)
@@ -249,20 +251,20 @@ async def test_rescore_round_asks_then_starts_round_two(demo: Demo) -> None:
         await app.workers.wait_for_complete()
         await pilot.press("R")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmModal)
-        await pilot.press("n")
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("escape")
         await pilot.pause()
         assert demo.store.get_session(demo.recorded_id).round == 1
         await pilot.press("R")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("down", "down", "enter")  # every item
         await pilot.pause()
         session = demo.store.get_session(demo.recorded_id)
         assert session.round == 2
         assert session.phase is Phase.SCORING
         assert isinstance(app.screen, HomeScreen)
         messages = [n.message for n in app._notifications]
-        assert any(m.startswith("Round 2 is open: raters can score again") for m in messages)
+        assert any(m.startswith("Round 2 is open: raters score every item") for m in messages)
         assert not any("hidden" in m for m in messages)  # the blind round is not read
 
 

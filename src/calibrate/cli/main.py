@@ -11,6 +11,7 @@ import click
 
 from calibrate.cli._common import database_path, db_after_command, db_option, fail, open_store
 from calibrate.domain.errors import CalibrateError
+from calibrate.services.meeting.key_timing import KeyTiming
 
 #: Where each command lives, as ``module:tuple of commands``. A module is imported only when one
 #: of its commands runs (or a help page lists them), so `calibrate agree` does not pay for the
@@ -67,15 +68,28 @@ class LazyGroup(click.Group):
     show_default=True,
     help="Minutes the team takes to discuss one item.",
 )
+@click.option(
+    "--master-key",
+    "master_key",
+    type=click.Choice(["after", "before"]),
+    default="after",
+    show_default=True,
+    help="When the team sees the master key in the reveal and consensus: on an item once it "
+    "has agreed it (so the key does not anchor the talk), or from the reveal on.",
+)
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, minutes: int, pace: int) -> None:
+def cli(ctx: click.Context, db_path: Path | None, minutes: int, pace: int, master_key: str) -> None:
     """calibrate: calibration meetings for teacher teams.
 
     Without a command, opens the app on your database.
     """
     ctx.ensure_object(dict)
     ctx.obj["db_path"] = db_path
-    ctx.obj["plan"] = {"meeting_minutes": minutes, "minutes_per_item": pace}
+    ctx.obj["plan"] = {
+        "meeting_minutes": minutes,
+        "minutes_per_item": pace,
+        "master_key": KeyTiming(master_key),
+    }
     if ctx.invoked_subcommand is None:
         from calibrate.tui.app import CalibrateApp
 

@@ -364,3 +364,21 @@ def m010_stable_ids(db: sqlite_utils.Database) -> None:
         rater_id INTEGER NOT NULL REFERENCES raters(id)
     )"""
     )
+
+
+@MIGRATIONS()
+def m011_round_items(db: sqlite_utils.Database) -> None:
+    """The items (sample × criterion) a re-score round asks for: after the discussion only the
+    items talked about (or a chosen set) are scored again. A round with no rows here covers
+    every item, as every round did before."""
+    db.execute(
+        """CREATE TABLE round_items (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        round INTEGER NOT NULL,
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        criterion_key TEXT NOT NULL,
+        PRIMARY KEY (session_id, round, sample_id, criterion_key),
+        FOREIGN KEY (session_id, sample_id)
+            REFERENCES session_samples(session_id, sample_id) ON DELETE CASCADE
+    )"""
+    )

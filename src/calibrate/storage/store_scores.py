@@ -33,7 +33,8 @@ class ScoreStore(StoreBase):
         Raises NotFoundError if the session, sample or rater does not exist.
         Raises InvalidOperationError (and writes nothing) if the session is not in the scoring
         phase, the rater or sample is not part of the session, the criterion or level is not on
-        the session's rubric version, or the round is not one the session has reached.
+        the session's rubric version, the round is not one the session has reached, or the
+        round re-scores only some items and this is not one of them.
         """
         with self.transaction():
             session = self._require("sessions", session_id, "session")
@@ -67,6 +68,13 @@ class ScoreStore(StoreBase):
                     f"The session {title} is in round {current_round}; "
                     f"there is no round {round} to score yet."
                 )
+            asked = self.round_items(session_id, round)
+            if asked is not None and (sample_id, criterion_key) not in asked:
+                raise InvalidOperationError(
+                    f"{quoted(sample['title'])} is not re-scored on {quoted(criterion_key)} in "
+                    f"round {round} of the session {title}: only the items chosen for the round "
+                    "are scored again."
+                )
             key = (session_id, round, sample_id, criterion_key, rater_id)
             existing = self._row(
                 "SELECT * FROM scores WHERE session_id = ? AND round = ? AND sample_id = ?"
@@ -95,6 +103,14 @@ class ScoreStore(StoreBase):
             stored = self._row("SELECT * FROM scores WHERE id = ?", (score_id,))
             assert stored is not None
             return _score(stored)
+
+    def round_items(self, session_id: int, round: int) -> frozenset[tuple[int, str]] | None:
+        """The (sample id, criterion key) items a round asks for; None: every item."""
+        rows = self._rows(
+            "SELECT sample_id, criterion_key FROM round_items WHERE session_id = ? AND round = ?",
+            (session_id, round),
+        )
+        return frozenset((r["sample_id"], r["criterion_key"]) for r in rows) or None
 
     def scores(
         self, session_id: int, *, round: int | None = None, rater_id: int | None = None

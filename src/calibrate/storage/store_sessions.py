@@ -124,12 +124,14 @@ class SessionStore(StoreBase):
             self._write("UPDATE sessions SET phase = ? WHERE id = ?", (str(phase), session_id))
         return self.get_session(session_id)
 
-    def start_round(self, session_id: int) -> int:
+    def start_round(self, session_id: int, items: Sequence[tuple[int, str]] | None = None) -> int:
         """Start a re-score round: the round number goes up by one and the phase goes back to
-        scoring. Returns the new round number.
+        scoring. ``items`` (sample id, criterion key) are the only ones scored again; None
+        means every item. Returns the new round number.
 
         Allowed only once the scores have been revealed (phase reveal or consensus). Raises
-        NotFoundError if there is no such session, InvalidOperationError in any other phase.
+        NotFoundError if there is no such session, InvalidOperationError in any other phase,
+        for an empty ``items``, or an item whose sample or criterion is not in the session.
         """
         with self.transaction():
             row = self._require("sessions", session_id, "session")
@@ -140,11 +142,46 @@ class SessionStore(StoreBase):
                     f"{quoted(row['title'])} is in the {phase} phase."
                 )
             new_round = int(row["round"]) + 1
+            if items is not None:
+                self._check_round_items(session_id, row, items)
             self._write(
                 "UPDATE sessions SET round = ?, phase = ? WHERE id = ?",
                 (new_round, str(Phase.SCORING), session_id),
             )
+            for sample_id, criterion_key in dict.fromkeys(items or ()):
+                self._write(
+                    "INSERT INTO round_items (session_id, round, sample_id, criterion_key)"
+                    " VALUES (?, ?, ?, ?)",
+                    (session_id, new_round, sample_id, criterion_key),
+                )
         return new_round
+
+    def _check_round_items(
+        self, session_id: int, row: sqlite3.Row, items: Sequence[tuple[int, str]]
+    ) -> None:
+        if not items:
+            raise InvalidOperationError(
+                "Choose at least one item to re-score, or re-score every item."
+            )
+        samples = {
+            r["sample_id"]
+            for r in self._rows(
+                "SELECT sample_id FROM session_samples WHERE session_id = ?", (session_id,)
+            )
+        }
+        keys = {
+            r["key"]
+            for r in self._rows("SELECT key FROM criteria WHERE rubric_id = ?", (row["rubric_id"],))
+        }
+        for sample_id, criterion_key in items:
+            if sample_id not in samples:
+                raise InvalidOperationError(
+                    f"Sample {sample_id} is not part of the session {quoted(row['title'])}."
+                )
+            if criterion_key not in keys:
+                raise InvalidOperationError(
+                    f"{quoted(criterion_key)} is not a criterion of the session's rubric."
+                )
 
     def set_session_codes(self, session_id: int, join_code: str, facilitator_code: str) -> None:
         """Set (or rotate) the codes raters and the facilitator use to join a live meeting.

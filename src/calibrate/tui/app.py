@@ -6,15 +6,22 @@ is only ever used on the app's own thread; workers receive plain data.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from calibrate.domain.errors import CalibrateError
+from calibrate.services.meeting.key_timing import KeyTiming
+from calibrate.services.records.session_files import SessionFile
 from calibrate.storage.store import Store
+
+STALE_TOAST_SECONDS = 2.0  # a toast older than this when the screen changes is dropped
 
 
 class CalibrateApp(App[None]):
@@ -42,6 +49,8 @@ class CalibrateApp(App[None]):
         facilitator: bool = True,
         meeting_minutes: int = 45,
         minutes_per_item: int = 3,
+        master_key: KeyTiming = KeyTiming.AFTER,
+        files_folder: Path | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__()
@@ -53,6 +62,13 @@ class CalibrateApp(App[None]):
         self.facilitator = facilitator
         # The time the meeting has for discussion and the pace: the reveal marks what fits.
         self.meeting_minutes, self.minutes_per_item = meeting_minutes, minutes_per_item
+        # When the team sees the master key (after agreeing an item, by default), and the
+        # sessions where the facilitator chose to show it now (k on the reveal or consensus).
+        self.master_key = KeyTiming(master_key)
+        self.key_shown_in: set[int] = set()
+        # Where reports and exports from the command palette go (the current folder).
+        self.files_folder = files_folder
+        self.written: Path | None = None  # the last report or export written
         self.sub_title = str(store.path)
 
     def on_mount(self) -> None:
@@ -106,20 +122,60 @@ class CalibrateApp(App[None]):
 
         self.push_screen(ChoiceModal("Which test?", [*tests, (0, "A new test…")]), chosen)
 
+    def key_shown(self, session_id: int, *, agreed: bool) -> bool:
+        """Whether the team may see the master key on an item of this session now."""
+        from calibrate.services.meeting.key_timing import key_shown
+
+        return key_shown(self.master_key, agreed=agreed, shown_now=session_id in self.key_shown_in)
+
+    def key_toggled(self, session_id: int) -> str:
+        """Show the master key in this session now, or keep it back again; says which."""
+        if self.master_key is KeyTiming.BEFORE:
+            return "The master key is shown from the start in this meeting (--master-key before)."
+        if session_id in self.key_shown_in:
+            self.key_shown_in.discard(session_id)
+            return "The master key is kept back again until the team agrees each item."
+        self.key_shown_in.add(session_id)
+        return "The master key is shown to the team now (k keeps it back again)."
+
+    def drop_stale_toasts(self, *, older_than: float = STALE_TOAST_SECONDS) -> None:
+        """Dismiss toasts raised more than ``older_than`` seconds ago: they belonged to the
+        screen the user has left. Those raised just now (what the last step did, said right
+        before the screen changed) stay. Textual is pinned exactly, so its notification list
+        can be read here."""
+        now = time.time()
+        stale = [n for n in self._notifications if now - n.raised_at > older_than]
+        for notification in stale:
+            self._unnotify(notification, refresh=False)
+        if stale:
+            self._refresh_notifications()
+
     def action_help(self) -> None:
         from calibrate.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def get_key_display(self, binding: Binding) -> str:
+        """A screen may show a key its own way (scoring shows the rubric's levels, ``1-4``)."""
+        from calibrate.tui.base import StoreScreen
+
+        # The topmost calibrate screen: a dialog over it leaves its footer showing beneath.
+        screen = next((s for s in reversed(self.screen_stack) if isinstance(s, StoreScreen)), None)
+        if screen is not None and (shown := screen.key_display(binding)):
+            return shown
+        return super().get_key_display(binding)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every key binding of the current screen is also a command in the palette."""
+        """Every key binding of the current screen is also a command in the palette, and so
+        are the reports and exports of the session in view."""
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Tests and learning targets",
             "Enter a test's results by student and item; the class view and regrouping",
             self.action_tests,
         )
+        yield from session_file_commands(self, screen)
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
@@ -133,3 +189,57 @@ class CalibrateApp(App[None]):
                 f"{binding.description} (key: {binding.key_display or binding.key})",
                 lambda node=node, action=action: self.call_later(self.run_action, action, node),
             )
+
+    def write_session_file(self, session_id: int, what: SessionFile) -> None:
+        """Write a session's report or export in a worker; the path is shown when done."""
+        from calibrate.services.records.session_files import KINDS, check_can_write, default_path
+
+        try:
+            check_can_write(self.store, session_id, what)
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="warning", timeout=8)
+            return
+        folder = self.files_folder or Path.cwd()
+        path = default_path(session_id, what, folder=folder)
+        self.notify(f"Writing {KINDS[what].title.split(': ', 1)[1]} to {path} …")
+        self.session_file_worker(self.store.path, session_id, what, path)
+
+    @work(thread=True, group="session-file")
+    def session_file_worker(
+        self, db_path: Path, session_id: int, what: SessionFile, path: Path
+    ) -> None:
+        """Runs in a thread, on a connection of its own (never the app's store)."""
+        from calibrate.services.records.session_files import write_session_file
+
+        try:
+            written = write_session_file(db_path, session_id, what, path)
+        except CalibrateError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error", timeout=10)
+            return
+        except Exception as exc:  # a fault in a report must not end the meeting
+            self.log.error("session file failed", exc)
+            message = f"{path} could not be written (internal error: {exc!r})."
+            self.call_from_thread(self.notify, message, severity="error", timeout=10)
+            return
+        self.call_from_thread(self.session_file_written, written)
+
+    def session_file_written(self, path: Path) -> None:
+        self.written = path
+        self.notify(f"Wrote {path}", timeout=10)
+
+
+def session_file_commands(app: CalibrateApp, screen: Screen[object]) -> Iterable[SystemCommand]:
+    """ "Report: …" and "Export: …" commands for the session the screen shows (Home: the one
+    highlighted)."""
+    from calibrate.services.records.session_files import KINDS
+    from calibrate.tui.base import StoreScreen
+
+    session_id = screen.current_session() if isinstance(screen, StoreScreen) else None
+    if session_id is None:
+        return
+    for what, kind in KINDS.items():
+        yield SystemCommand(
+            kind.title,
+            f"{kind.help} (session {session_id}; written to the current folder)",
+            lambda what=what: app.write_session_file(session_id, what),
+        )

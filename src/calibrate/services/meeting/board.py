@@ -40,14 +40,21 @@ class Board:
     def done(self, rater_id: int, sample_id: int) -> int:
         return self.scored.get((rater_id, sample_id), 0)
 
+    def asked(self, sample_id: int) -> int:
+        """Criteria of this sample the round asks for (fewer in a re-score of some items)."""
+        return self.context.criteria_in_round(sample_id)
+
     def cell(self, rater_id: int, sample_id: int) -> str:
-        """``✓`` finished, ``3/5`` partly scored, ``·`` not started."""
-        done = self.done(rater_id, sample_id)
-        if self.n_criteria and done >= self.n_criteria:
+        """``✓`` finished, ``3/5`` partly scored, ``·`` not started, ``—`` not in this
+        re-score round."""
+        done, asked = self.done(rater_id, sample_id), self.asked(sample_id)
+        if not asked:
+            return "—"
+        if done >= asked:
             return "✓"
         if done == 0:
             return "·"
-        return f"{done}/{self.n_criteria}"
+        return f"{done}/{asked}"
 
     def rater_scored(self, rater_id: int) -> int:
         return sum(v for (r, _), v in self.scored.items() if r == rater_id)
@@ -93,6 +100,19 @@ class Board:
             f"{_plural(self.missing, 'score')} still missing in round {self.round}"
         )
 
+    @property
+    def nothing_scored(self) -> bool:
+        return not any(self.scored.values())
+
+    def nothing_to_reveal(self) -> str | None:
+        """Why there is nothing to reveal yet (None: there is)."""
+        if not self.nothing_scored:
+            return None
+        return (
+            f"There is nothing to reveal yet: nobody has scored round {self.round}. "
+            "Raters score first (s on Home, or their own tab in a served meeting)."
+        )
+
     def reveal_question(self) -> str:
         """What the facilitator is asked before revealing."""
         if self.everyone_finished:
@@ -134,6 +154,7 @@ def load_reveal(store: Store, session_id: int, *, round: int | None = None) -> R
         round=round_,
         consensus=store.consensus_for(session_id),
         reference=_reference_for(store, context),
+        asked=store.round_items(session_id, round_),
     )
 
 

@@ -54,6 +54,20 @@ class Reveal:
     context: MeetingContext
     round: int
     items: tuple[ItemSpread, ...]  # samples in session order, criteria in rubric order
+    # The items this round asked for (a re-score of some items); None: every item. The
+    # agreement tables cover only these, so items nobody was asked to re-score do not count.
+    asked: frozenset[tuple[int, str]] | None = None
+
+    def only(self, asked: frozenset[tuple[int, str]] | None) -> Reveal:
+        """The same scores, with the tables cut to ``asked`` (to compare round 1 with a
+        re-score of some items on the same items)."""
+        return replace(self, asked=asked)
+
+    def counted(self) -> list[ItemSpread]:
+        """The items the agreement tables are computed on."""
+        if self.asked is None:
+            return list(self.items)
+        return [i for i in self.items if (i.sample_id, i.criterion_key) in self.asked]
 
     def item(self, sample_id: int, criterion_key: str) -> ItemSpread:
         return next(
@@ -89,13 +103,14 @@ class Reveal:
         """Units are sample × criterion items (each unit's sample is named, so the report counts
         samples, not items); raters are the session's raters."""
         scores = {score for c in self.context.rubric.criteria for score in c.scores}
-        table = _table(self.context, self.items, sorted(scores))
-        samples = tuple(str(i.sample_id) for i in self.items)
+        items = self.counted()
+        table = _table(self.context, items, sorted(scores))
+        samples = tuple(str(i.sample_id) for i in items)
         return replace(table, unit_samples=samples)
 
     def criterion_table(self, criterion_key: str) -> RatingTable:
         """Units are the samples, on one criterion."""
-        items = [i for i in self.items if i.criterion_key == criterion_key]
+        items = [i for i in self.counted() if i.criterion_key == criterion_key]
         criterion = self.context.rubric.criterion(criterion_key)
         assert criterion is not None
         return _table(self.context, items, sorted(criterion.scores))
@@ -108,6 +123,7 @@ def build_reveal(
     round: int,
     consensus: Iterable[Consensus] = (),
     reference: Iterable[ReferenceScore] = (),
+    asked: frozenset[tuple[int, str]] | None = None,
 ) -> Reveal:
     by_item: dict[tuple[int, str], dict[int, int]] = {}
     for s in scores:
@@ -139,7 +155,7 @@ def build_reveal(
                     reference=keyed.get((sample.id, criterion.key)),
                 )
             )
-    return Reveal(context, round, tuple(items))
+    return Reveal(context, round, tuple(items), asked)
 
 
 def _pairwise_disagreement(levels: list[int]) -> float:

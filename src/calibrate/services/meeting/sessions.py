@@ -6,7 +6,7 @@ blind session is being scored, nobody can read another rater's values through th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -34,11 +34,54 @@ class MeetingContext:
     rubric: Rubric
     samples: tuple[Sample, ...]
     raters: tuple[Rater, ...]
+    # The (sample id, criterion key) items the current round asks for; None: every item (round
+    # 1, and any round started for everything).
+    round_items: frozenset[tuple[int, str]] | None = None
 
     @property
     def n_items(self) -> int:
-        """Scores one rater gives in a round: samples × criteria."""
+        """Scores one rater gives in the current round: samples × criteria, or the items
+        chosen for a re-score round."""
+        if self.round_items is not None:
+            return len(self.round_items)
         return len(self.samples) * len(self.rubric.criteria)
+
+    @property
+    def partial_round(self) -> bool:
+        """The current round re-scores only some items."""
+        return self.round_items is not None
+
+    def in_round(self, sample_id: int | None, criterion_key: str) -> bool:
+        """Whether the current round asks for this item."""
+        return self.round_items is None or (sample_id, criterion_key) in self.round_items
+
+    def criteria_in_round(self, sample_id: int | None) -> int:
+        """How many criteria of this sample the current round asks for."""
+        return sum(1 for c in self.rubric.criteria if self.in_round(sample_id, c.key))
+
+    def round_steps(self) -> tuple[tuple[int, int], ...]:
+        """The items of the current round as (sample index, criterion index), in the order a
+        rater scores them: samples in session order, criteria in rubric order."""
+        return tuple(
+            (i, j)
+            for i, sample in enumerate(self.samples)
+            for j, criterion in enumerate(self.rubric.criteria)
+            if self.in_round(sample.id, criterion.key)
+        )
+
+    def round_label(self) -> str:
+        """``Round 2 (12 of 40 items re-scored)``, or ``Round 1``."""
+        head = f"Round {self.session.round}"
+        if self.round_items is None:
+            return head
+        total = len(self.samples) * len(self.rubric.criteria)
+        return f"{head} ({self.n_items} of {total} items re-scored)"
+
+    @property
+    def level_keys(self) -> str:
+        """The number keys that choose a level of this rubric, e.g. ``1-4`` or ``0-3``; levels
+        a single key cannot type (10 and up) are left out."""
+        return level_keys(score for c in self.rubric.criteria for score in c.scores)
 
     def sample(self, sample_id: int) -> Sample:
         return self._samples_by_id[sample_id]
@@ -67,12 +110,24 @@ class RaterProgress:
         return self.total > 0 and self.scored >= self.total
 
 
+def level_keys(scores: Iterable[int]) -> str:
+    """``1-4`` for levels 1, 2, 3, 4; ``0,2,4`` when they are not consecutive; ``—`` for none
+    that one number key can choose."""
+    keys = sorted({s for s in scores if 0 <= s <= 9})
+    if not keys:
+        return "—"
+    if len(keys) > 1 and keys == list(range(keys[0], keys[-1] + 1)):
+        return f"{keys[0]}-{keys[-1]}"
+    return ",".join(str(k) for k in keys)
+
+
 def load_context(store: Store, session_id: int) -> MeetingContext:
     session = store.get_session(session_id)
     rubric = store.get_rubric(session.rubric_id)
     samples = tuple(store.get_sample(i) for i in session.sample_ids)
     raters = tuple(store.get_rater(i) for i in session.rater_ids)
-    return MeetingContext(session, rubric, samples, raters)
+    items = store.round_items(session_id, session.round)
+    return MeetingContext(session, rubric, samples, raters, items)
 
 
 def create_session(
@@ -151,14 +206,13 @@ def progress(store: Store, session_id: int) -> list[RaterProgress]:
     """Who has finished, in the current round. Counts only: safe to show while blind."""
     ctx = load_context(store, session_id)
     scores = store.scores(session_id, round=ctx.session.round)
-    n_criteria = len(ctx.rubric.criteria)
     out = []
     for rater in ctx.raters:
         mine = [s for s in scores if s.rater_id == rater.id]
         per_sample: dict[int, int] = {}
         for s in mine:
             per_sample[s.sample_id] = per_sample.get(s.sample_id, 0) + 1
-        done = frozenset(k for k, v in per_sample.items() if v >= n_criteria)
+        done = frozenset(k for k, v in per_sample.items() if v >= ctx.criteria_in_round(k))
         out.append(RaterProgress(rater, len(mine), ctx.n_items, done))
     return out
 
@@ -174,10 +228,16 @@ def revealed_scores(store: Store, session_id: int, *, round: int | None = None) 
 
 
 def reveal(store: Store, session_id: int) -> Session:
+    """Show the round's scores to the team. Refused before anyone has scored the round: a
+    reveal of nothing would read as "everyone agreed"."""
     session = store.get_session(session_id)
     if session.phase is not Phase.SCORING:
         raise InvalidOperationError(
             f"Only a session being scored can be revealed ({session.phase})."
+        )
+    if not store.scores(session_id, round=session.round):
+        raise InvalidOperationError(
+            f"There is nothing to reveal yet: nobody has scored round {session.round}."
         )
     store.set_phase(session_id, Phase.REVEAL)
     return store.get_session(session_id)
@@ -212,12 +272,16 @@ def set_consensus(
     return result
 
 
-def start_rescore_round(store: Store, session_id: int) -> int:
-    """After discussion, raters score again; returns the new round number."""
-    return store.start_round(session_id)
+def start_rescore_round(
+    store: Store, session_id: int, items: Sequence[tuple[int, str]] | None = None
+) -> int:
+    """After discussion, raters score again: only ``items`` (sample id, criterion key), or
+    every item when None. Returns the new round number."""
+    return store.start_round(session_id, items)
 
 
 def close_session(store: Store, session_id: int) -> None:
+    """Finish the meeting: nothing more is scored or agreed; the record stays to read."""
     store.set_phase(session_id, Phase.CLOSED)
 
 

@@ -19,16 +19,27 @@ class SessionSummary:
     n_raters: int
     n_criteria: int
     n_scores: int  # in the current round
+    n_round_items: int | None = None  # items a re-score round asks for (None: every item)
 
     @property
     def expected(self) -> int:
-        return self.n_samples * self.n_raters * self.n_criteria
+        """Scores the current round asks for, over every rater."""
+        items = self.n_samples * self.n_criteria
+        return (items if self.n_round_items is None else self.n_round_items) * self.n_raters
 
     @property
     def progress_text(self) -> str:
+        """Scores given in the current round out of those it asks for."""
         if self.session.phase is Phase.SETUP:
             return "not started"
         return f"{self.n_scores}/{self.expected} scores"
+
+    @property
+    def phase_text(self) -> str:
+        """``scoring, round 2`` after a re-score round started, so its 0 scores read as a new
+        round's; plain ``scoring`` in round 1."""
+        phase = self.session.phase.value
+        return phase if self.session.round == 1 else f"{phase}, round {self.session.round}"
 
 
 def session_summaries(store: Store) -> list[SessionSummary]:
@@ -47,6 +58,7 @@ def session_summaries(store: Store) -> list[SessionSummary]:
                 n_raters=len(session.rater_ids),
                 n_criteria=len(rubric.criteria),
                 n_scores=len(store.scores(_id(session), round=session.round)),
+                n_round_items=_count(store.round_items(_id(session), session.round)),
             )
         )
     out.sort(key=lambda s: (s.session.date, s.session.id or 0), reverse=True)
@@ -69,3 +81,7 @@ def bundled_scenarios() -> list[Path]:
 def _id(session: Session) -> int:
     assert session.id is not None
     return session.id
+
+
+def _count(items: frozenset[tuple[int, str]] | None) -> int | None:
+    return None if items is None else len(items)

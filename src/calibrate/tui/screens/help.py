@@ -42,7 +42,8 @@ class HelpScreen(ModalScreen[None]):
             if not b.description or action in seen:
                 continue
             seen.add(action)
-            key = b.key_display or self.app.get_key_display(b)
+            shown = getattr(self.origin, "key_display", None)  # the origin's own, e.g. 1-4
+            key = (shown(b) if callable(shown) else None) or self.app.get_key_display(b)
             # The screen's actions first, then the app's, then the focused list's own moves.
             if active.node is self.origin or b.action.startswith("screen."):
                 group = 0

@@ -26,6 +26,7 @@ class HomeScreen(StoreScreen):
         Binding("b", "board", "Board", show=False),
         Binding("v", "reveal", "Reveal", show=False),
         Binding("n", "new_session", "New session", show=False),
+        Binding("x", "finish", "Finish session", show=False),
         Binding("e", "edit_rubric", "Edit rubric", show=False),
         Binding("w", "work_samples", "Work samples", show=False),
         Binding("m", "master_key", "Master key", show=False),
@@ -82,7 +83,7 @@ class HomeScreen(StoreScreen):
         for s in catalog.session_summaries(self.store):
             sessions.add_row(
                 s.session.title,
-                s.session.phase.value,
+                s.phase_text,
                 s.session.date,
                 f"{s.rubric_name} v{s.rubric_version}",
                 str(s.n_raters),
@@ -119,6 +120,14 @@ class HomeScreen(StoreScreen):
         table = self.query_one("#sessions", DataTable)
         if not table.row_count:
             self.notify("There is no session yet: press n to set one up.", severity="warning")
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def current_session(self) -> int | None:
+        """The highlighted session (for the palette's reports and exports)."""
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key is not None else None
@@ -162,6 +171,28 @@ class HomeScreen(StoreScreen):
                 self.notify("Not revealed yet: open the board (b) to reveal when everyone is done.")
                 return
             self.app.push_screen(RevealScreen(session_id))
+
+    def action_finish(self) -> None:
+        """Finish (close) the selected session after asking what is left."""
+        from calibrate.services.meeting import rounds
+        from calibrate.services.meeting import sessions as meeting
+        from calibrate.tui.screens.modals import ConfirmModal
+
+        if (session_id := self.selected_session()) is None:
+            return
+        try:
+            question = rounds.ask_to_finish(self.store, session_id)
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                meeting.close_session(self.store, session_id)
+                self.notify("The session is finished. Its record stays: reports and exports.")
+                self.refresh_data()
+
+        self.app.push_screen(ConfirmModal(question, yes="Finish session", no="Not yet"), answered)
 
     def action_new_session(self) -> None:
         from calibrate.tui.screens.meeting.setup import SetupScreen

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 
@@ -87,6 +89,41 @@ class TextModal(ModalScreen[str | None]):
             self.dismiss(event.value.strip())
         else:
             self.notify("Write something first, or press Escape.", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickModal(ModalScreen[list[int] | None]):
+    """Tick several options (space or click), then Enter; returns the ticked options' ids."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "done", "Done", priority=True),
+    ]
+
+    def __init__(
+        self, prompt: str, options: list[tuple[int, str]], *, ticked: Collection[int] = ()
+    ) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.options = options
+        self.ticked = set(ticked)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.prompt, classes="question")
+            yield SelectionList[int](
+                *[(text, key, key in self.ticked) for key, text in self.options]
+            )
+            yield Static("Space ticks · Enter starts · Escape cancels", classes="hint")
+
+    def action_done(self) -> None:
+        chosen = self.query_one(SelectionList).selected
+        if not chosen:
+            self.notify("Tick at least one item (space), or press Escape.", severity="warning")
+            return
+        self.dismiss(sorted(chosen))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

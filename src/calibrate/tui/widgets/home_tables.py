@@ -13,6 +13,7 @@ class SessionTable(DataTable[str]):
         Binding("b", "screen.board", "Board"),
         Binding("v", "screen.reveal", "Reveal"),
         Binding("n", "screen.new_session", "New session"),
+        Binding("x", "screen.finish", "Finish session"),
     ]
 
 

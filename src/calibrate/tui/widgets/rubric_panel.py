@@ -63,6 +63,8 @@ class RubricPanel(VerticalScroll):
                 f"   {_escape(level.descriptor)}"
             )
             row.set_class(level.score == chosen, "chosen")
+            if level.score == chosen:  # in a short panel the chosen level may be below
+                self.call_after_refresh(row.scroll_visible, animate=False)
 
 
 def _escape(text: str) -> str:

@@ -22,7 +22,10 @@ from calibrate.tui.widgets.meeting.progress_grid import TOTAL, ProgressGrid
 
 POLL_SECONDS = 0.5
 
-LEGEND = "✓ finished   3/5 criteria scored so far   · not started   (no scores are shown here)"
+LEGEND = (
+    "✓ finished   3/5 criteria scored so far   · not started   — not in this round   "
+    "(no scores are shown here)"
+)
 
 
 class BoardScreen(StoreScreen):
@@ -83,7 +86,7 @@ class BoardScreen(StoreScreen):
         session = current.context.session
         self.sub_title = session.title
         self.query_one("#board-title", Static).update(
-            f"Round {current.round} · {len(current.context.samples)} samples × "
+            f"{current.context.round_label()} · {len(current.context.samples)} samples × "
             f"{current.n_criteria} criteria · {len(current.context.raters)} raters · "
             f"phase: {session.phase.value}"
         )
@@ -119,8 +122,11 @@ class BoardScreen(StoreScreen):
             )
             return
         rater = current.context.rater(int(row))
-        done = current.done(int(row), int(column))
-        detail.update(f"{head} — {rater.name} has scored {done} of {current.n_criteria} criteria")
+        done, asked = current.done(int(row), int(column)), current.asked(int(column))
+        if not asked:
+            detail.update(f"{head} — not re-scored in round {current.round}")
+            return
+        detail.update(f"{head} — {rater.name} has scored {done} of {asked} criteria")
 
     # ------------------------------------------------------------------ actions
     def action_reveal(self) -> None:
@@ -134,6 +140,9 @@ class BoardScreen(StoreScreen):
             return
         if phase is not Phase.SCORING:
             self.notify("This session has not started scoring yet.", severity="warning")
+            return
+        if (why := current.nothing_to_reveal()) is not None:
+            self.notify(why, severity="warning")
             return
 
         def answered(yes: bool | None) -> None:

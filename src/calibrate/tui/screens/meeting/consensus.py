@@ -17,26 +17,31 @@ from calibrate.domain.errors import CalibrateError
 from calibrate.services.meeting import consensus
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.meeting.consensus import ConsensusItem
+from calibrate.services.meeting.key_timing import key_text
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ConfirmModal, TextModal
 from calibrate.tui.widgets.meeting.rater_notes import RaterNotesTable
 from calibrate.tui.widgets.rubric_panel import RubricPanel
 from calibrate.tui.widgets.sample_view import SampleView
 
-DIGITS = "123456789"
+DIGITS = "1234567890"
+# Actions bound to a letter or a digit: while the rationale box has the keys, they type instead.
+TYPED_ACTIONS = {"choose", "write", "keep_anchor", "next_item", "toggle_sample", "show_key"}
 
 
 class ConsensusScreen(StoreScreen):
     TITLE = "Consensus"
     BINDINGS = [
-        Binding("1", "choose(1)", "Agreed level", key_display="1-9"),
-        *[Binding(d, f"choose({d})", f"Level {d}", show=False) for d in DIGITS[1:]],
+        Binding("1", "choose(1)", "Agreed level"),  # shown as the criterion's levels
+        *[Binding(d, f"choose({d})", "", show=False) for d in DIGITS[1:]],
         Binding("r", "write", "Rationale"),
         Binding("ctrl+s", "save", "Save"),
         Binding("s", "save", "Save", show=False),
         Binding("a", "keep_anchor", "Keep as anchor"),
         Binding("n", "next_item", "Next item"),
         Binding("t", "toggle_sample", "Sample text"),
+        # The status line says "k shows it now" while the key is kept back.
+        Binding("k", "show_key", "Show master key", show=False),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -69,7 +74,7 @@ class ConsensusScreen(StoreScreen):
             yield Button(r"Keep as anchor \[a]", id="consensus-anchor")
             yield Button(r"Next \[n]", id="consensus-next")
         yield Static("", id="consensus-error", classes="error")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 120 columns (F1 and Quit too)
 
     def on_mount(self) -> None:
         if self.load(self.sample_id, self.criterion_key):
@@ -97,6 +102,7 @@ class ConsensusScreen(StoreScreen):
         rationale.value = item.consensus.rationale if item.consensus else ""
         self.show_error("")
         self.refresh_choice()
+        self.refresh_bindings()  # the footer shows this criterion's level keys
         return True
 
     def refresh_choice(self) -> None:
@@ -117,8 +123,14 @@ class ConsensusScreen(StoreScreen):
         chosen = "—  (press a level's number)" if self.chosen is None else item.label(self.chosen)
         lines = [
             f"{where} · round {item.round}",
-            f"Master key: [b]{item.label(item.reference)}[/b]"
-            + ("" if item.reference is not None else " (no master-key score)")
+            "Master key: "
+            + key_text(
+                f"[b]{item.label(item.reference)}[/b]",
+                item.reference,
+                shown=self.calibrate_app.key_shown(
+                    self.session_id, agreed=item.consensus is not None
+                ),
+            )
             + f"   Agreed: {agreed}"
             + (f"   Choosing: [b]{chosen}[/b]" if unsaved else ""),
         ]
@@ -137,6 +149,34 @@ class ConsensusScreen(StoreScreen):
         return bool(text) and (
             saved is None or text != saved.rationale or self.chosen != saved.level
         )
+
+    @property
+    def unsaved_level(self) -> bool:
+        """A level is chosen that is not the one saved."""
+        saved = self.item.consensus
+        return self.chosen is not None and (saved is None or self.chosen != saved.level)
+
+    @property
+    def typing(self) -> bool:
+        """The rationale box has the keys: letters and digits type into it."""
+        return self.query_one("#consensus-rationale", Input).has_focus
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the rationale is being typed, the letter and digit keys type; the footer then
+        shows only the keys that still act (Enter and Ctrl+S save, Escape leaves the box)."""
+        return not (action in TYPED_ACTIONS and self.is_mounted and self.typing)
+
+    def key_display(self, binding: Binding) -> str | None:
+        """The number keys as the criterion's levels (``1-4``), for the footer and help."""
+        if binding.action == "choose(1)" and self._item is not None:
+            return meeting.level_keys(self._item.criterion.scores)
+        return None
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
 
     # ------------------------------------------------------------------ actions
     def action_choose(self, level: int) -> None:
@@ -258,6 +298,11 @@ class ConsensusScreen(StoreScreen):
 
         self.unless_unsaved(go, "Go to the next item without saving it?")
 
+    def action_show_key(self) -> None:
+        """Show the master key to the team now (or keep it back again)."""
+        self.notify(self.calibrate_app.key_toggled(self.session_id))
+        self.refresh_choice()
+
     def action_toggle_sample(self) -> None:
         sample = self.query_one(SampleView)
         sample.display = not sample.display
@@ -269,8 +314,12 @@ class ConsensusScreen(StoreScreen):
         self.unless_unsaved(self.app.pop_screen, "Leave without saving it?")
 
     def unless_unsaved(self, then: Callable[[], object], question: str) -> None:
-        """Run ``then`` now, or after the user agrees to drop an unsaved rationale."""
-        if not self.unsaved_text:
+        """Run ``then`` now, or after the user agrees to drop an unsaved rationale or level."""
+        if self.unsaved_text:
+            what = "The rationale you wrote is not saved."
+        elif self.unsaved_level:
+            what = f"The level you chose ({self.item.label(self.chosen)}) is not saved."
+        else:
             then()
             return
 
@@ -278,9 +327,4 @@ class ConsensusScreen(StoreScreen):
             if yes:
                 then()
 
-        self.app.push_screen(
-            ConfirmModal(
-                f"The rationale you wrote is not saved. {question}", yes="Drop it", no="Stay"
-            ),
-            answered,
-        )
+        self.app.push_screen(ConfirmModal(f"{what} {question}", yes="Drop it", no="Stay"), answered)

@@ -20,12 +20,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 
 from calibrate.domain.errors import CalibrateError
-from calibrate.services.meeting import sessions as meeting
+from calibrate.domain.model import Phase
 from calibrate.services.meeting.board import load_reveal, round_changes, same_raters
 from calibrate.services.meeting.reveal import Reveal
-from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.meeting.agreement_details import AgreementDetailsModal
-from calibrate.tui.screens.modals import ConfirmModal
+from calibrate.tui.screens.meeting.round_actions import RoundActions
 from calibrate.tui.widgets.meeting.agreement_panel import AgreementPanel
 from calibrate.tui.widgets.meeting.discussion_queue import DiscussionQueue
 from calibrate.tui.widgets.meeting.heat_map import HeatMap
@@ -56,7 +55,7 @@ class Comparison:
 Reports = tuple["ScopeFigures", "Comparison | None"]
 
 
-class RevealScreen(StoreScreen):
+class RevealScreen(RoundActions):
     """After the reveal (and in the consensus and closed phases)."""
 
     TITLE = "Reveal"
@@ -70,8 +69,11 @@ class RevealScreen(StoreScreen):
         Binding("d", "details", "Every figure"),
         Binding("p", "partial", "Leave out partial raters", show=False),
         Binding("t", "scope", "Criterion/all"),
-        Binding("R", "rescore", "Re-score round", key_display="R"),
+        Binding("R", "rescore", "Re-score", key_display="R"),
         Binding("a", "anchors", "Anchors"),
+        # The spread says "k shows it" where the key is kept back; F1 and the palette list it.
+        Binding("k", "show_key", "Show master key", show=False),
+        Binding("x", "finish", "Finish"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -105,7 +107,7 @@ class RevealScreen(StoreScreen):
                     minutes=self.calibrate_app.meeting_minutes,
                     pace=self.calibrate_app.minutes_per_item,
                 )
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 120 columns
 
     def on_mount(self) -> None:
         try:
@@ -144,11 +146,13 @@ class RevealScreen(StoreScreen):
         first and the statistics (scipy, bootstrap) never hold up the screen.
         """
         reveal = load_reveal(self.store, self.session_id)
-        first = load_reveal(self.store, self.session_id, round=1) if reveal.round > 1 else None
+        first = None
+        if reveal.round > 1:  # compared on the items this round re-scored
+            first = load_reveal(self.store, self.session_id, round=1).only(reveal.asked)
         self.reveal, self.first = reveal, first
         session = reveal.context.session
         self.sub_title = session.title
-        rounds = f"round {reveal.round}" + (" vs round 1" if first else "")
+        rounds = reveal.context.round_label().lower() + (" vs round 1" if first else "")
         cut = f" · cut: level {session.cut_score}" if session.cut_score is not None else ""
         self.query_one("#reveal-title", Static).update(
             f"{len(reveal.context.samples)} samples × {len(reveal.context.rubric.criteria)} "
@@ -182,6 +186,9 @@ class RevealScreen(StoreScreen):
             criterion,
             heading=f"{number} {sample.title} · {criterion.name}",
             cut=reveal.context.session.cut_score,
+            key_shown=self.calibrate_app.key_shown(
+                self.session_id, agreed=item.consensus is not None
+            ),
         )
 
     @on(HeatMap.ItemHighlighted)
@@ -215,6 +222,8 @@ class RevealScreen(StoreScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_pane":
             return self.size.width < NARROW_BELOW
+        if action in ("rescore", "finish") and self.reveal is not None:
+            return self.reveal.context.session.phase is not Phase.CLOSED
         return True
 
     def action_switch_pane(self) -> None:
@@ -406,35 +415,10 @@ class RevealScreen(StoreScreen):
             return
         self.app.push_screen(AnchorLibraryScreen())
 
-    def action_rescore(self) -> None:
-        assert self.reveal is not None
-        next_round = self.reveal.round + 1
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                started = meeting.start_rescore_round(self.store, self.session_id)
-            except CalibrateError as exc:
-                self.notify(exc.message, severity="error")
-                return
-            self._leaving = True
-            self.notify(
-                f"Round {started} is open: raters can score again. Reveal it from the board "
-                "when everyone is done.",
-                timeout=8,
-            )
-            self.app.pop_screen()
-
-        self.app.push_screen(
-            ConfirmModal(
-                f"Start re-score round {next_round}? Every rater scores all the samples again, "
-                "blind; the earlier rounds stay on record for comparison.",
-                yes="Start round",
-                no="Not now",
-            ),
-            answered,
-        )
+    def action_show_key(self) -> None:
+        """Show the master key to the team now (or keep it back again)."""
+        self.notify(self.calibrate_app.key_toggled(self.session_id))
+        self.show_item()
 
     def action_leave(self) -> None:
         self.app.pop_screen()

@@ -10,9 +10,11 @@ the status line says which level is chosen for the criterion.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
@@ -26,6 +28,10 @@ from calibrate.tui.widgets.sample_view import SampleView
 
 DIGITS = "1234567890"
 SLIM_BELOW = 70  # columns: under this, the sample and the rubric take turns
+NARROW_BELOW = 100  # columns: the footer keeps the keys a teacher needs most (see active_bindings)
+# Still bound, and in F1 and the palette, but left out of a narrow footer so that e, w, Escape
+# and F1 stay in it.
+FOOTER_SPARE = {"previous_criterion", "next_sample", "previous_sample"}
 
 
 class ScoringScreen(StoreScreen):
@@ -33,8 +39,10 @@ class ScoringScreen(StoreScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (SLIM_BELOW, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("v", "switch_pane", "Sample/rubric"),
-        Binding("1", "choose(1)", "Choose level", key_display="0-9"),
-        *[Binding(d, f"choose({d})", f"Level {d}", show=False) for d in DIGITS[1:]],
+        # One entry in the footer and help for every number key; it shows the rubric's own
+        # levels (see key_display), not 0-9.
+        Binding("1", "choose(1)", "Level"),
+        *[Binding(d, f"choose({d})", "", show=False) for d in DIGITS[1:]],
         Binding("enter,n", "next_criterion", "Next"),
         Binding("p", "previous_criterion", "Previous"),
         Binding("right_square_bracket", "next_sample", "Next sample", key_display="]"),
@@ -42,6 +50,9 @@ class ScoringScreen(StoreScreen):
         Binding("e", "note", "Because…"),
         Binding("w", "switch_rater", "Who's scoring"),
         Binding("escape", "leave", "Back"),
+        # Tab goes between the sample and the rubric, never into the note (e writes one), so
+        # the next number key still chooses a level.
+        Binding("tab,shift+tab", "cycle_focus", "Sample/rubric focus", show=False),
     ]
 
     def __init__(self, session_id: int, rater_id: int | None = None) -> None:
@@ -55,6 +66,8 @@ class ScoringScreen(StoreScreen):
         self.draft_notes: dict[tuple[int, str], str] = {}
 
     def compose(self) -> ComposeResult:
+        # Loaded before the first paint, so the footer shows the rubric's level keys at once.
+        self.context = meeting.load_context(self.store, self.session_id)
         yield Header()
         with Horizontal(id="scoring"):
             yield SampleView(id="sample")
@@ -65,10 +78,9 @@ class ScoringScreen(StoreScreen):
             yield Static("", id="progress-text")
             # A total from the start: an indeterminate bar pulses, which says "busy", not "0 done".
             yield ProgressBar(total=1, id="progress", show_eta=False)
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 120 columns (F1 and Quit too)
 
     def on_mount(self) -> None:
-        self.context = meeting.load_context(self.store, self.session_id)
         self.sub_title = self.context.session.title
         if self.context.session.phase is not Phase.SCORING:
             self.notify(f"This session is in {self.context.session.phase.value}, not scoring.")
@@ -79,9 +91,31 @@ class ScoringScreen(StoreScreen):
         else:
             self.start_rater(self.rater_id)
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """As Textual's, but under 100 columns the moves between samples and back leave the
+        footer (only the footer reads ``show``; the keys, F1 and the palette keep them)."""
+        bindings = super().active_bindings
+        if self.app.size.width >= NARROW_BELOW:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if active.binding.action in FOOTER_SPARE
+            else active
+            for key, active in bindings.items()
+        }
+
+    def key_display(self, binding: Binding) -> str | None:
+        """The number keys as the rubric's levels (``1-4``), for the footer and help."""
+        if binding.action == "choose(1)" and hasattr(self, "context"):
+            return self.context.level_keys
+        return None
+
     # ------------------------------------------------------------------ who is scoring
     def action_switch_rater(self) -> None:
         self.keep_note()
+        # Blind: the next teacher must not see the previous one's levels behind the picker.
+        self.add_class("-picking")
         progress = {p.rater.id: p for p in meeting.progress(self.store, self.session_id)}
         options = []
         for rater in self.context.raters:
@@ -90,6 +124,7 @@ class ScoringScreen(StoreScreen):
             options.append((rater.id, f"{rater.name}   {p.scored}/{p.total} scored"))
 
         def chosen(rater_id: int | None) -> None:
+            self.remove_class("-picking")
             if rater_id is None:
                 if self.rater_id is None:
                     self.app.pop_screen()
@@ -101,17 +136,39 @@ class ScoringScreen(StoreScreen):
     def start_rater(self, rater_id: int) -> None:
         self.rater_id = rater_id
         self.mine = meeting.own_scores(self.store, self.session_id, rater_id)
-        self.sub_title = f"{self.context.session.title} — {self.context.rater(rater_id).name}"
+        self.sub_title = (
+            f"{self.context.session.title} — {self.context.rater(rater_id).name} · "
+            f"round {self.context.session.round}"
+        )
         self.sample_index, self.criterion_index = self.first_unscored()
         self.show_item()
         self.focus_pane()
 
     def first_unscored(self) -> tuple[int, int]:
-        for i, sample in enumerate(self.context.samples):
-            for j, criterion in enumerate(self.context.rubric.criteria):
-                if (sample.id, criterion.key) not in self.mine:
-                    return i, j
-        return 0, 0
+        """The first item of the round this rater has not scored (the first item if none)."""
+        samples, criteria = self.context.samples, self.context.rubric.criteria
+        for i, j in self.steps:
+            if (samples[i].id, criteria[j].key) not in self.mine:
+                return i, j
+        return self.steps[0] if self.steps else (0, 0)
+
+    @property
+    def steps(self) -> tuple[tuple[int, int], ...]:
+        """The round's items as (sample index, criterion index): a re-score round of some
+        items walks only those."""
+        if not hasattr(self, "_steps"):
+            self._steps = self.context.round_steps()
+        return self._steps
+
+    def go(self, step: tuple[int, int]) -> None:
+        sample_changed = step[0] != self.sample_index
+        self.sample_index, self.criterion_index = step
+        self.show_item(sample_changed=sample_changed)
+
+    @property
+    def step_index(self) -> int:
+        here = (self.sample_index, self.criterion_index)
+        return self.steps.index(here) if here in self.steps else 0
 
     # ------------------------------------------------------------------ current item
     @property
@@ -150,7 +207,9 @@ class ScoringScreen(StoreScreen):
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=total, progress=done)
         text = f"{done} of {total} scored"
-        if self.slim:  # the rubric may be hidden: say what is chosen
+        if self.context.session.round > 1:  # a new round's count starts again at 0
+            text = f"{self.context.round_label()} · {text}"
+        if self.app.size.width < NARROW_BELOW:  # hidden, or scrolled off: say what is chosen
             score = self.current_score()
             text += f" · {self.criterion.name}: {score.level if score else '—'}"
         if done >= total:
@@ -204,6 +263,16 @@ class ScoringScreen(StoreScreen):
         else:
             self.draft_notes.pop((self.sample.id, self.criterion.key), None)
 
+    def action_cycle_focus(self) -> None:
+        """Tab: from the rubric to the sample and back (slim: the other side); from the note,
+        back to the rubric."""
+        if self.slim:
+            self.action_switch_pane()
+        elif isinstance(self.app.focused, RubricPanel):
+            self.query_one(SampleView).focus()
+        else:
+            self.query_one(RubricPanel).focus()
+
     def action_note(self) -> None:
         self.show_pane(rubric=True)
         self.query_one("#note", Input).focus()
@@ -255,39 +324,31 @@ class ScoringScreen(StoreScreen):
 
     def action_next_criterion(self) -> None:
         self.keep_note()
-        if self.criterion_index + 1 < len(self.context.rubric.criteria):
-            self.criterion_index += 1
-            self.show_item(sample_changed=False)
-        elif self.sample_index + 1 < len(self.context.samples):
-            self.sample_index += 1
-            self.criterion_index = 0
-            self.show_item()
+        n = self.step_index
+        if n + 1 < len(self.steps):
+            self.go(self.steps[n + 1])
         else:
-            self.notify("That was the last criterion of the last sample.")
+            last = "item of this round" if self.context.partial_round else "criterion"
+            self.notify(f"That was the last {last} of the last sample.")
 
     def action_previous_criterion(self) -> None:
         self.keep_note()
-        if self.criterion_index > 0:
-            self.criterion_index -= 1
-            self.show_item(sample_changed=False)
-        elif self.sample_index > 0:
-            self.sample_index -= 1
-            self.criterion_index = len(self.context.rubric.criteria) - 1
-            self.show_item()
+        n = self.step_index
+        if n > 0:
+            self.go(self.steps[n - 1])
 
     def action_next_sample(self) -> None:
         self.keep_note()
-        if self.sample_index + 1 < len(self.context.samples):
-            self.sample_index += 1
-            self.criterion_index = 0
-            self.show_item()
+        later = [s for s in self.steps if s[0] > self.sample_index]
+        if later:
+            self.go(later[0])
 
     def action_previous_sample(self) -> None:
         self.keep_note()
-        if self.sample_index > 0:
-            self.sample_index -= 1
-            self.criterion_index = 0
-            self.show_item()
+        earlier = [s for s in self.steps if s[0] < self.sample_index]
+        if earlier:
+            first = min(s for s in self.steps if s[0] == earlier[-1][0])
+            self.go(first)
 
     def action_leave(self) -> None:
         if self.query_one("#note", Input).has_focus:

@@ -18,7 +18,8 @@ FINISHED = "finished"
 class ProgressGrid(DataTable[Text]):
     """One row per rater, one column per sample (numbered), and a total per rater.
 
-    Cells: ``✓`` finished, ``3/5`` criteria scored so far, ``·`` not started. The last row
+    Cells: ``✓`` finished, ``3/5`` criteria scored so far, ``·`` not started, ``—`` not in
+    this re-score round. The last row
     counts, per sample, the raters who have finished it.
     """
 
@@ -58,7 +59,7 @@ class ProgressGrid(DataTable[Text]):
         if self._shown.get((row, column)) == value:
             return
         self._shown[(row, column)] = value
-        style = "bold" if value.startswith("✓") else ("dim" if value == "·" else "")
+        style = "bold" if value.startswith("✓") else ("dim" if value in ("·", "—") else "")
         text = Text(value, style=style, justify="right" if column == TOTAL else "center")
         self.update_cell(row, column, text)
 

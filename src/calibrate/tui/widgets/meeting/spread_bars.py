@@ -1,6 +1,7 @@
 """The spread of one item: a horizontal bar per rubric level, with its label and count.
 
-The master-key level and the agreed (consensus) level are marked in words. Rater names are not
+The master-key level (once the team may see it) and the agreed (consensus) level are marked in
+words. Rater names are not
 shown here: who chose what belongs to the consensus screen.
 """
 
@@ -22,8 +23,15 @@ class SpreadBars(Static):
     DEFAULT_CLASSES = "panel"
 
     def show(
-        self, item: ItemSpread, criterion: Criterion, *, heading: str, cut: int | None
+        self,
+        item: ItemSpread,
+        criterion: Criterion,
+        *,
+        heading: str,
+        cut: int | None,
+        key_shown: bool = True,
     ) -> None:
+        """``key_shown`` False keeps the master-key mark back (the team has not agreed yet)."""
         out = Text()
         out.append(heading, style="bold")
         out.append(f"\n{disagreement_text(item)}")
@@ -47,8 +55,10 @@ class SpreadBars(Static):
             out.append("█" * length, style="bold #5b8fd9")
             out.append(" " * (BAR_WIDTH - length))
             out.append(f" {bar.count:>2}")
-            if bar.master_key:
+            if bar.master_key and key_shown:
                 out.append("  ◆ master key", style="bold")
             if bar.agreed:
                 out.append("  ✓ agreed", style="bold")
+        if item.reference is not None and not key_shown:
+            out.append("\n\n◆ master key: kept back until the team agrees (k shows it)", "dim")
         self.update(out)
