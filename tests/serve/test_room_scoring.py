@@ -143,7 +143,7 @@ async def test_a_score_from_a_round_that_moved_on_is_refused(served: Served) -> 
         assert [s.level for s in round_one] == [3]
         status, _ = await browser.score(sample_id, keys[0], 1, round=2)
         assert status == 200
-        assert "round 2" in text_of(await (await browser.get("/score")).text())
+        assert "Round 2" in text_of(await (await browser.get("/score")).text())
 
 
 async def test_the_form_works_without_the_script(served: Served) -> None:
@@ -188,3 +188,29 @@ def test_a_samples_markdown_is_shown_and_any_html_or_script_link_in_it_is_not_ru
     assert "<h1>Title</h1>" in html and "<em>so</em>" in html
     assert "<script" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html
+
+
+async def test_a_partial_rescore_round_offers_only_its_items(served: Served) -> None:
+    """Issue 13's partial rounds in the browser: only the items asked for are on the page."""
+    sample_id, keys, title = first_sample(served)
+    context = meeting.load_context(served.store, served.session_id)
+    second = context.samples[1]
+    assert second.id is not None
+    amara = served.rater_ids()[0]
+    async with room_server(served) as (_, server), Browser(server) as browser:
+        await browser.seated(served.join_code, amara)
+        await browser.score(sample_id, keys[0], 3)
+        meeting.reveal(served.store, served.session_id)
+        meeting.start_rescore_round(
+            served.store, served.session_id, [(second.id, keys[1]), (second.id, keys[2])]
+        )
+        html = await (await browser.get("/score")).text()
+        text = text_of(html)
+        assert "Round 2 (2 of 40 items re-scored)" in text and "0 of 2 scored" in text
+        assert second.title in text and title not in text  # only the sample asked for
+        assert f'data-key="{keys[1]}"' in html and f'data-key="{keys[2]}"' in html
+        assert f'data-key="{keys[0]}"' not in html
+        status, answer = await browser.score(second.id, keys[0], 2, round=2)  # not asked for
+        assert status == 409
+        status, answer = await browser.score(second.id, keys[1], 2, round=2)
+        assert status == 200 and answer == {"saved": True, "level": 2, "scored": 1, "total": 2}

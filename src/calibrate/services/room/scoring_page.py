@@ -64,6 +64,7 @@ class ScoringPage:
     rater_id: int
     rater_name: str
     round: int
+    round_label: str  # "Round 2 (15 of 40 items re-scored)"
     position: int
     sample_id: int
     sample_title: str
@@ -111,12 +112,15 @@ def scoring_page(store: Store, seat: Seat, position: int) -> ScoringPage:
     if session.phase is not Phase.SCORING:
         raise InvalidOperationError(NOT_SCORING)
     mine = meeting.own_scores(store, seat.session_id, rater_id)
-    n_criteria = len(context.rubric.criteria)
-    position = min(max(position, 1), len(context.samples))
-    sample = context.samples[position - 1]
+    # A re-score round may ask for only some items: only those samples, and only those criteria.
+    asked = [s for s in context.samples if context.criteria_in_round(s.id)]
+    position = min(max(position, 1), len(asked))
+    sample = asked[position - 1]
     assert sample.id is not None
     criteria = []
     for criterion in context.rubric.criteria:
+        if not context.in_round(sample.id, criterion.key):
+            continue
         score = mine.get((sample.id, criterion.key))
         criteria.append(
             CriterionChoice(
@@ -135,10 +139,14 @@ def scoring_page(store: Store, seat: Seat, position: int) -> ScoringPage:
         SampleEntry(
             n,
             s.title,
-            sum(1 for c in context.rubric.criteria if (s.id, c.key) in mine),
-            n_criteria,
+            sum(
+                1
+                for c in context.rubric.criteria
+                if context.in_round(s.id, c.key) and (s.id, c.key) in mine
+            ),
+            context.criteria_in_round(s.id),
         )
-        for n, s in enumerate(context.samples, start=1)
+        for n, s in enumerate(asked, start=1)
     )
     return ScoringPage(
         session_id=seat.session_id,
@@ -146,6 +154,7 @@ def scoring_page(store: Store, seat: Seat, position: int) -> ScoringPage:
         rater_id=rater_id,
         rater_name=context.rater(rater_id).name,
         round=session.round,
+        round_label=context.round_label(),
         position=position,
         sample_id=sample.id,
         sample_title=sample.title,
@@ -200,7 +209,10 @@ def room_state(store: Store, seat: Seat) -> RoomState:
     scored = 0
     total = 0
     if seat.rater_id is not None:
-        rubric = store.get_rubric(session.rubric_id)
-        total = len(session.sample_ids) * len(rubric.criteria)
+        asked = store.round_items(seat.session_id, session.round)
+        if asked is None:
+            total = len(session.sample_ids) * len(store.get_rubric(session.rubric_id).criteria)
+        else:
+            total = len(asked)
         scored = len(meeting.own_scores(store, seat.session_id, seat.rater_id))
     return RoomState(session.phase, session.round, scored, total)
