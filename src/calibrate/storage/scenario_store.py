@@ -154,22 +154,6 @@ def _rubric(store: Store, scenario: Scenario, counts: Counter[str]) -> Rubric:
     return stored
 
 
-def _first_difference(stored: Rubric, kit: Rubric) -> str:
-    for name in ("subject", "grade_band", "kind"):
-        if getattr(stored, name) != getattr(kit, name):
-            return f"its {name.replace('_', ' ')} differs"
-    stored_keys = [c.key for c in stored.criteria]
-    kit_keys = [c.key for c in kit.criteria]
-    if stored_keys != kit_keys:
-        return (
-            f"the stored criteria are {', '.join(stored_keys)}; the kit's are {', '.join(kit_keys)}"
-        )
-    for old, new in zip(stored.criteria, kit.criteria, strict=True):
-        if old != new:
-            return f'the criterion "{new.key}" is worded or scaled differently'
-    return "they differ"
-
-
 def _rater(store: Store, scenario: Scenario, index: int, counts: Counter[str]) -> int:
     rater = scenario.raters[index]
     stored = store.rater_by_name(rater.name)

@@ -21,7 +21,7 @@ from calibrate.services.meeting.key_timing import KeyTiming
 from calibrate.services.records.session_files import SessionFile
 from calibrate.storage.store import Store
 
-STALE_TOAST_SECONDS = 2.0  # a toast older than this when the screen changes is dropped
+STALE_TOAST_SECONDS = 0.5  # a toast older than this when the screen changes is dropped
 
 
 class CalibrateApp(App[None]):
