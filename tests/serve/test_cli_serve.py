@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -218,3 +219,62 @@ def test_the_server_has_no_child_process_and_a_sigkill_leaves_nothing(served: Se
         stop_server(server, kill=True)
     with socket.create_server(("127.0.0.1", port)):  # the port is free again at once
         pass
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificate")
+def test_tls_serves_https_with_a_secure_seat_cookie(served: Served, tmp_path: Path) -> None:
+    import http.client
+    import ssl
+    import subprocess
+
+    from tests.serve.room_process import start_server, stop_server
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    server = start_server(
+        served.path,
+        port,
+        "--session",
+        str(served.session_id),
+        "--tls-cert",
+        str(cert),
+        "--tls-key",
+        str(key),
+    )
+    try:
+        context = ssl.create_default_context(cafile=str(cert))
+        page = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+        page.request("GET", "/")
+        assert page.getresponse().status == 200
+        join = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+        join.request(
+            "POST",
+            "/join",
+            body=f"code={served.join_code}",
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"https://127.0.0.1:{port}",
+            },
+        )
+        answer = join.getresponse()
+        assert answer.status == 303
+        cookie = answer.getheader("Set-Cookie") or ""
+        assert "Secure" in cookie and "HttpOnly" in cookie
+        plain = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        plain.request("GET", "/")
+        try:
+            refused = plain.getresponse().status
+        except (ConnectionError, http.client.HTTPException):
+            refused = 0
+        assert refused != 200  # nothing is served in the clear
+    finally:
+        stop_server(server)
