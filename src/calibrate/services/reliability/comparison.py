@@ -230,6 +230,19 @@ def build_session_reliability(
     return SessionReliability(context, tuple(results))
 
 
+def exact_share(comparisons: Sequence[Comparison]) -> Estimate:
+    """The share of compared scores that matched the reference exactly."""
+    hits = sum(c.exact for c in comparisons)
+    return proportion("exact", hits, len(comparisons), what="matched the reference exactly")
+
+
+def adjacent_share(comparisons: Sequence[Comparison]) -> Estimate:
+    """The share of compared scores within one level of the reference."""
+    hits = sum(c.adjacent for c in comparisons)
+    what = "were within one level of the reference"
+    return proportion("adjacent", hits, len(comparisons), what=what)
+
+
 def _rater_session(
     context: MeetingContext,
     rater: Rater,
@@ -241,15 +254,7 @@ def _rater_session(
 ) -> RaterSession:
     comparisons = tuple(c for s in scores if (c := _compare(context, s, keyed, agreed)))
     n = len(comparisons)
-    exact = proportion(
-        "exact", sum(c.exact for c in comparisons), n, what="matched the reference exactly"
-    )
-    adjacent = proportion(
-        "adjacent",
-        sum(c.adjacent for c in comparisons),
-        n,
-        what="were within one level of the reference",
-    )
+    exact, adjacent = exact_share(comparisons), adjacent_share(comparisons)
     if context.session.cut_score is None:
         decision = missing_estimate(
             "same_decision", "The session has no cut score, so there is no decision to compare."

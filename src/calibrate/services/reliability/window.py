@@ -17,9 +17,14 @@ from dataclasses import dataclass
 
 from calibrate.domain.model import Session
 from calibrate.services.reliability.certification import Certification
-from calibrate.services.reliability.comparison import Comparison, RaterSession
+from calibrate.services.reliability.comparison import (
+    Comparison,
+    RaterSession,
+    adjacent_share,
+    exact_share,
+)
 from calibrate.services.reliability.history import CriterionSeverity, pooled_criteria
-from calibrate.stats.rater_effects import Estimate, proportion, severity
+from calibrate.stats.rater_effects import Estimate, severity
 
 #: What a list shows instead of a verdict when nothing was compared in the window.
 NO_SCORES_IN_WINDOW = "no scores in this window"
@@ -44,14 +49,11 @@ class VerdictWindow:
 
     @property
     def exact(self) -> Estimate:
-        hits = sum(c.exact for c in self.comparisons)
-        return proportion("exact", hits, self.n_compared, what="matched the reference exactly")
+        return exact_share(self.comparisons)
 
     @property
     def adjacent(self) -> Estimate:
-        hits = sum(c.adjacent for c in self.comparisons)
-        what = "were within one level of the reference"
-        return proportion("adjacent", hits, self.n_compared, what=what)
+        return adjacent_share(self.comparisons)
 
     @property
     def lean(self) -> Estimate:

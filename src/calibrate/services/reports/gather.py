@@ -24,6 +24,8 @@ from calibrate.services.reliability.comparison import (
     ROUND,
     RaterSession,
     SessionReliability,
+    adjacent_share,
+    exact_share,
     session_reliability,
 )
 from calibrate.services.reliability.history import RaterHistory, rater_history
@@ -236,15 +238,8 @@ def _team(reliability: SessionReliability) -> TeamAccuracy:
         )
     return TeamAccuracy(
         n_raters=sum(1 for r in reliability.raters if r.comparisons),
-        exact=proportion(
-            "exact", sum(c.exact for c in comparisons), n, what="matched the reference exactly"
-        ),
-        adjacent=proportion(
-            "adjacent",
-            sum(c.adjacent for c in comparisons),
-            n,
-            what="were within one level of the reference",
-        ),
+        exact=exact_share(comparisons),
+        adjacent=adjacent_share(comparisons),
         n_far=sum(c.far for c in comparisons),
         same_decision=decision,
         n_scores=sum(len(r.scores) for r in reliability.raters),
