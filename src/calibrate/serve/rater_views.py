@@ -18,7 +18,13 @@ from calibrate.serve.room import Room, room_of
 from calibrate.services.html_pages import environment, render
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.room import access, scoring_page
-from calibrate.services.room.seats import complete_claim, hash_pin, prepare_claim, sign_seat
+from calibrate.services.room.seats import (
+    WrongPinError,
+    complete_claim,
+    hash_pin,
+    prepare_claim,
+    sign_seat,
+)
 
 
 def markdown(text: str) -> Markup:
@@ -130,19 +136,13 @@ async def claim(request: web.Request) -> web.StreamResponse:
         digest = await loop.run_in_executor(HASHING, hash_pin, pin, checked.salt)
         claimed = complete_claim(room.store, checked, digest)
     except InvalidOperationError as exc:
-        if checked_pin_was_wrong(exc):
+        if isinstance(exc, WrongPinError):
             room.tries.wrong(client)
         return _seat_page(room, error=exc.message, chosen=chosen, status=403)
     room.tries.right(client)
     response = web.HTTPSeeOther("/score")
     set_seat_cookie(response, sign_seat(room.store, claimed), secure=room.secure)
     raise response
-
-
-def checked_pin_was_wrong(exc: InvalidOperationError) -> bool:
-    from calibrate.services.room.seats import WRONG_PIN
-
-    return exc.message == WRONG_PIN
 
 
 def _int(value: object) -> int | None:

@@ -19,6 +19,12 @@ from calibrate.services.room.access import Seat
 from calibrate.storage.store_serve import ServedStore
 
 PIN_DIGITS = (4, 8)
+
+
+class WrongPinError(InvalidOperationError):
+    """The PIN given is not the seat's (the door counts it as a wrong try)."""
+
+
 WRONG_PIN = (
     "That PIN is not right for this seat. If it is your seat, ask the facilitator to free it."
 )
@@ -91,7 +97,7 @@ def complete_claim(store: ServedStore, claim: SeatClaim, digest: bytes) -> Seat:
         claim = SeatClaim(seat, claim.pin, bytes(row["pin_salt"]), bytes(row["pin_hash"]))
     assert claim.stored is not None
     if not hmac.compare_digest(digest, claim.stored):
-        raise InvalidOperationError(WRONG_PIN)
+        raise WrongPinError(WRONG_PIN)
     return seat
 
 
