@@ -1,0 +1,161 @@
+"""The database's schema migrations, in order: one named function each, run once, in a transaction.
+
+Never edit a migration once released: add a new one at the end (``m0NN_what_it_adds``).
+:mod:`calibrate.storage.database` applies them when a file is opened. Imports only the schema
+modules and sqlite-utils (through :mod:`calibrate.storage.lean_import`).
+"""
+
+from __future__ import annotations
+
+from calibrate.storage.assessment_schema import ASSESSMENT_TABLES
+from calibrate.storage.contract_schema import CONTRACT_TABLES
+from calibrate.storage.core_schema import CORE_TABLES
+from calibrate.storage.lean_import import Migrations, sqlite_utils
+from calibrate.storage.stable_ids import add_stable_ids
+
+MIGRATIONS = Migrations("calibrate")
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Every core table: rubrics (one row per version) and their criteria and levels, samples,
+    raters, sessions with their samples and raters, scores and their history, consensus,
+    reference (master-key) scores and anchors."""
+    for statement in CORE_TABLES:
+        db.execute(statement)
+
+
+@MIGRATIONS()
+def m002_session_codes(db: sqlite_utils.Database) -> None:
+    """Per-session join and facilitator codes, for serving a live meeting (random, rotatable;
+    NULL until set)."""
+    sessions = db.table("sessions")
+    sessions.add_column("join_code", str)
+    sessions.add_column("facilitator_code", str)
+    sessions.create_index(["join_code"], index_name="idx_sessions_join_code", unique=True)
+    sessions.create_index(
+        ["facilitator_code"], index_name="idx_sessions_facilitator_code", unique=True
+    )
+
+
+@MIGRATIONS()
+def m003_contracts(db: sqlite_utils.Database) -> None:
+    """Learning contracts: the contract, each of its versions (every amendment kept) with the
+    diagnostic levels, targets and their anchors, and activities; the progress log, checkpoint
+    reviews and the closing reassessment with its per-target results."""
+    for statement in CONTRACT_TABLES:
+        db.execute(statement)
+
+
+@MIGRATIONS()
+def m004_reveal_names(db: sqlite_utils.Database) -> None:
+    """Whether raters joining a live meeting see who gave which level after the reveal (off
+    until the facilitator allows it)."""
+    db.table("sessions").add_column("reveal_names", int, not_null_default=0)
+
+
+@MIGRATIONS()
+def m005_master_key_per_rubric(db: sqlite_utils.Database) -> None:
+    """A master key per rubric: one sample keyed for two rubrics that share a criterion key
+    keeps both keys (before, the second replaced the first, and the first rubric's sessions
+    silently lost it). ``family_id`` is the rubric family the key was set against; 0 for a key
+    set against no rubric. Every row is kept."""
+    db.execute(
+        """CREATE TABLE reference_scores_m005 (
+        id INTEGER PRIMARY KEY,
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        criterion_key TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        set_by TEXT NOT NULL DEFAULT '',
+        set_at TEXT NOT NULL,
+        rubric_id INTEGER REFERENCES rubrics(id),
+        family_id INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (sample_id, criterion_key, family_id)
+    )"""
+    )
+    db.execute(
+        "INSERT INTO reference_scores_m005 (id, sample_id, criterion_key, level, set_by, set_at,"
+        " rubric_id, family_id)"
+        " SELECT rs.id, rs.sample_id, rs.criterion_key, rs.level, rs.set_by, rs.set_at,"
+        " rs.rubric_id, COALESCE(r.family_id, 0)"
+        " FROM reference_scores rs LEFT JOIN rubrics r ON r.id = rs.rubric_id"
+    )
+    db.execute("DROP TABLE reference_scores")
+    db.execute("ALTER TABLE reference_scores_m005 RENAME TO reference_scores")
+
+
+@MIGRATIONS()
+def m006_contract_class(db: sqlite_utils.Database) -> None:
+    """The class (or group) a learning contract's student is in, so a teacher with several
+    classes can list them class by class. Empty for contracts written before."""
+    db.table("contracts").add_column("class_name", str, not_null_default="")
+
+
+@MIGRATIONS()
+def m008_room_seats(db: sqlite_utils.Database) -> None:
+    """Seats with identity in a served meeting: a rater's seat is claimed with a personal PIN
+    (only its salted scrypt hash is kept) and bound to a signed cookie; ``generation`` grows when
+    the facilitator releases the seat, so cookies signed before stop working. ``room_secret``
+    holds the key the cookies are signed with, so a restarted server keeps its seats."""
+    db.execute(
+        """CREATE TABLE room_seats (
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        rater_id INTEGER NOT NULL REFERENCES raters(id),
+        pin_salt BLOB,
+        pin_hash BLOB,
+        generation INTEGER NOT NULL DEFAULT 0,
+        claimed_at TEXT,
+        PRIMARY KEY (session_id, rater_id)
+    )"""
+    )
+    db.execute(
+        "CREATE TABLE room_secret (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)"
+    )
+
+
+@MIGRATIONS()
+def m009_assessments(db: sqlite_utils.Database) -> None:
+    """Tests mapped to learning targets: the blueprint (its learning targets, each perhaps on a
+    rubric criterion, and its items with their points) and each student's result per item. A
+    learning contract's target can then be a learning target: ``contract_targets.evidence``
+    keeps its starting evidence (the test items, in words; a JSON array, empty for targets
+    written before)."""
+    for statement in ASSESSMENT_TABLES:
+        db.execute(statement)
+    db.table("contract_targets").add_column("evidence", str, not_null_default="[]")
+
+
+@MIGRATIONS()
+def m010_stable_ids(db: sqlite_utils.Database) -> None:
+    """A ``uuid`` on every record with an id of its own (unique; new rows get a random one from
+    a trigger, existing rows one derived from the file's first records, so copies of one file
+    agree), so that databases can be merged (see :mod:`calibrate.storage.stable_ids`); the
+    school a session was held at, for a coach's merged database (empty: held here); and the
+    other databases' raters a merge was told are ours (``--map-raters``), by their uuid, so
+    merging the same file again needs no map."""
+    add_stable_ids(db.conn)
+    db.table("sessions").add_column("school", str, not_null_default="")
+    db.execute(
+        """CREATE TABLE rater_aliases (
+        uuid TEXT PRIMARY KEY,
+        rater_id INTEGER NOT NULL REFERENCES raters(id)
+    )"""
+    )
+
+
+@MIGRATIONS()
+def m011_round_items(db: sqlite_utils.Database) -> None:
+    """The items (sample × criterion) a re-score round asks for: after the discussion only the
+    items talked about (or a chosen set) are scored again. A round with no rows here covers
+    every item, as every round did before."""
+    db.execute(
+        """CREATE TABLE round_items (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        round INTEGER NOT NULL,
+        sample_id INTEGER NOT NULL REFERENCES samples(id),
+        criterion_key TEXT NOT NULL,
+        PRIMARY KEY (session_id, round, sample_id, criterion_key),
+        FOREIGN KEY (session_id, sample_id)
+            REFERENCES session_samples(session_id, sample_id) ON DELETE CASCADE
+    )"""
+    )
