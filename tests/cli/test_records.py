@@ -196,7 +196,7 @@ def test_import_into_a_session_not_being_scored_is_refused(loaded: Path, tmp_pat
     ("args", "words"),
     [
         (("--session", "99"), ("no session with id 99",)),
-        (("--session", "one"), ("--session", "'one' is not a valid integer")),
+        (("--session", "one"), ("--session", "'one' is not a whole number written with 0-9")),
         ((), ("Missing option '--session'",)),
     ],
 )

@@ -140,3 +140,36 @@ def write_private(path: Path, text: str, *, newline: str | None = None) -> None:
         write_private_text(path, text, newline=newline)
     except OSError as exc:
         fail(f"{path}: cannot be written ({exc.strerror or exc})")
+
+
+class WholeNumber(click.ParamType[int]):
+    """A whole number written with the digits 0-9 only (and perhaps a sign), within bounds.
+
+    click's ``int`` takes whatever Python's ``int()`` takes, which includes Arabic-Indic and
+    other Unicode digits (``--session ٣`` would open session 3) and underscores (``1_0``): a
+    number a teacher did not mean to type is refused instead.
+    """
+
+    name = "integer"
+
+    def __init__(self, min: int | None = None, max: int | None = None) -> None:
+        self.min = min
+        self.max = max
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            digits = text[1:] if text[:1] in "+-" else text
+            if not digits or not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+                self.fail(f"{value!r} is not a whole number written with 0-9.", param, ctx)
+            number = int(text)
+        if self.min is not None and number < self.min:
+            self.fail(f"{number} is below {self.min}.", param, ctx)
+        if self.max is not None and number > self.max:
+            self.fail(f"{number} is above {self.max}.", param, ctx)
+        return number
+
+
+WHOLE = WholeNumber()

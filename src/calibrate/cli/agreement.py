@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from calibrate.cli._common import fail
+from calibrate.cli._common import WHOLE, fail
 from calibrate.domain.errors import CalibrateError
 
 # The values of calibrate.domain.ratings.Measurement (a test checks), spelled out so that
@@ -36,7 +36,7 @@ LEVELS = ("nominal", "ordinal", "interval", "ratio")
     help="wide: unit,<rater>,…  long: unit,rater,score. Detected from the header if not given.",
 )
 @click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed for bootstrap intervals."
+    "--seed", type=WHOLE, default=0, show_default=True, help="Seed for bootstrap intervals."
 )
 @click.option("--details", is_flag=True, help="Print every coefficient and why they differ.")
 @click.option(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from calibrate.cli._common import (
+    WHOLE,
     RecordCommand,
     db_after_command,
     fail,
@@ -194,7 +195,7 @@ def heat_map(view: ClassView) -> str:
 @click.argument("test")
 @click.option(
     "--size",
-    type=int,
+    type=WHOLE,
     required=True,
     help="The largest group you want (groups come out as even as possible).",
 )

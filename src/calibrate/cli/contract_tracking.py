@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 import click
 
-from calibrate.cli._common import RecordCommand, db_after_command, fail, records
+from calibrate.cli._common import WHOLE, RecordCommand, db_after_command, fail, records
 from calibrate.domain.contracts import (
     ContractFieldError,
     ContractStatus,
@@ -72,7 +72,7 @@ DATE_HELP = "The date, YYYY-MM-DD (default: today)."
 
 
 @click.command(cls=RecordCommand)
-@click.argument("contract_id", metavar="ID", type=int)
+@click.argument("contract_id", metavar="ID", type=WHOLE)
 @db_after_command
 def activate(contract_id: int, command_db: Path | None) -> None:
     """The student and teacher have agreed draft contract ID: it becomes active, so progress
@@ -88,7 +88,7 @@ def activate(contract_id: int, command_db: Path | None) -> None:
 
 
 @click.command(cls=RecordCommand)
-@click.argument("contract_id", metavar="ID", type=int)
+@click.argument("contract_id", metavar="ID", type=WHOLE)
 @click.option("--evidence", default="", help="What the student did, in words.")
 @click.option("--file", "evidence_file", default="", help="A reference to the work (a file).")
 @click.option("--worked", default="", help="What worked.")
@@ -139,7 +139,7 @@ def progress(
 
 
 @click.command("review", cls=RecordCommand)
-@click.argument("contract_id", metavar="ID", type=int)
+@click.argument("contract_id", metavar="ID", type=WHOLE)
 @click.option(
     "--outcome",
     type=click.Choice([o.value.replace(" ", "-") for o in ReviewOutcome]),
@@ -176,12 +176,12 @@ def review_checkpoint(
 
 
 @click.command(cls=RecordCommand)
-@click.argument("contract_id", metavar="ID", type=int)
+@click.argument("contract_id", metavar="ID", type=WHOLE)
 @click.option("--reason", required=True, help="Why the contract changes (kept on record).")
 @click.option("--level", "levels", multiple=True, help="A target's new level: CRITERION=LEVEL.")
 @click.option("--due", "dues", multiple=True, help="A target's new due date: CRITERION=DATE.")
 @click.option("--indicator", "indicators", multiple=True, help="How we will know: CRITERION=TEXT.")
-@click.option("--review-every", type=int, help="Review progress every this many days.")
+@click.option("--review-every", type=WHOLE, help="Review progress every this many days.")
 @click.option("--add-support", "supports", multiple=True, help="One more support.")
 @click.option("--add-resource", "resources", multiple=True, help="One more resource.")
 @db_after_command
@@ -236,7 +236,7 @@ def amend(
 
 
 @click.command("close", cls=RecordCommand)
-@click.argument("contract_id", metavar="ID", type=int)
+@click.argument("contract_id", metavar="ID", type=WHOLE)
 @click.option(
     "--reached",
     multiple=True,

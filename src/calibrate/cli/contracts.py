@@ -19,7 +19,9 @@ from pathlib import Path
 import click
 
 from calibrate.cli._common import (
+    WHOLE,
     RecordCommand,
+    WholeNumber,
     db_after_command,
     fail,
     records,
@@ -132,7 +134,7 @@ def list_contracts(
 
 
 @contract.command(cls=RecordCommand)
-@click.argument("contract_id", metavar="ID", type=int)
+@click.argument("contract_id", metavar="ID", type=WHOLE)
 @click.option(
     "--format",
     "fmt",
@@ -177,7 +179,7 @@ def export(
 
 
 @contract.command(cls=RecordCommand)
-@click.option("--session", "session_id", type=int, required=True, help="The session's id.")
+@click.option("--session", "session_id", type=WHOLE, required=True, help="The session's id.")
 @click.option(
     "--sample", required=True, help="The scored sample: its id, its key in the kit, or title."
 )
@@ -189,9 +191,7 @@ def export(
     show_default=True,
     help="consensus: the agreed level, else the teacher's score; teacher: the teacher's own.",
 )
-@click.option(
-    "--targets", type=click.IntRange(1, 3), default=2, show_default=True, help="How many."
-)
+@click.option("--targets", type=WholeNumber(1, 3), default=2, show_default=True, help="How many.")
 @click.option("--student-name", default="", help="A display name, kept on this computer only.")
 @click.option("--class", "class_name", default="", help="The student's class (e.g. 8B).")
 @click.option("--start", help="The start date, YYYY-MM-DD (default: today).")

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from calibrate.cli._common import database_path, db_after_command, db_option, fail, open_store
+from calibrate.cli._common import (
+    WholeNumber,
+    database_path,
+    db_after_command,
+    db_option,
+    fail,
+    open_store,
+)
 from calibrate.domain.errors import CalibrateError
 from calibrate.services.meeting.key_timing import KeyTiming
 
@@ -56,14 +63,14 @@ class LazyGroup(click.Group):
 @db_option
 @click.option(
     "--minutes",
-    type=click.IntRange(min=1),
+    type=WholeNumber(min=1),
     default=45,
     show_default=True,
     help="Minutes the meeting has for discussion; the reveal marks which items fit.",
 )
 @click.option(
     "--pace",
-    type=click.IntRange(min=1),
+    type=WholeNumber(min=1),
     default=3,
     show_default=True,
     help="Minutes the team takes to discuss one item.",

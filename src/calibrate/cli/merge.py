@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from calibrate.cli._common import RecordCommand, db_after_command, fail, records, text_table
+from calibrate.cli._common import WHOLE, RecordCommand, db_after_command, fail, records, text_table
 from calibrate.domain.errors import CalibrateError
 
 
@@ -131,7 +131,7 @@ def sync(folder: Path, school: str | None, command_db: Path | None) -> None:
 @click.option(
     "--rubric",
     "rubric_id",
-    type=int,
+    type=WHOLE,
     help="With --rasch: a version id of the rubric (default: the one with the most meetings).",
 )
 @db_after_command

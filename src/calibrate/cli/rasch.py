@@ -13,11 +13,11 @@ from pathlib import Path
 
 import click
 
-from calibrate.cli._common import RecordCommand, db_after_command, fail, records
+from calibrate.cli._common import WHOLE, RecordCommand, db_after_command, fail, records
 
 
 @click.command(cls=RecordCommand)
-@click.option("--session", "session_id", type=int, required=True, help="The session's id.")
+@click.option("--session", "session_id", type=WHOLE, required=True, help="The session's id.")
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON.")
 @db_after_command
 def rasch(session_id: int, as_json: bool, command_db: Path | None) -> None:

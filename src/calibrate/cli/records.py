@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from calibrate.cli._common import (
+    WHOLE,
     RecordCommand,
     db_after_command,
     fail,
@@ -59,7 +60,7 @@ def load(scenario: Path, command_db: Path | None) -> None:
 @click.option(
     "--session",
     "session_id",
-    type=int,
+    type=WHOLE,
     required=True,
     help="The id of the session to import into (see: calibrate sessions).",
 )
@@ -81,7 +82,7 @@ def import_scores(csv_file: Path, session_id: int, command_db: Path | None) -> N
 
 @click.command(cls=RecordCommand)
 @click.argument("what", type=click.Choice(EXPORT_KINDS))
-@click.option("--session", "session_id", type=int, required=True, help="The session's id.")
+@click.option("--session", "session_id", type=WHOLE, required=True, help="The session's id.")
 @click.option(
     "--format",
     "fmt",

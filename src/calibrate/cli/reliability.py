@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from calibrate.cli._common import (
+    WHOLE,
     RecordCommand,
     db_after_command,
     fail,
@@ -286,7 +287,7 @@ def slug(name: str) -> str:
 
 
 @click.command(cls=RecordCommand)
-@click.option("--session", "session_id", type=int, help="The session's id (the team's report).")
+@click.option("--session", "session_id", type=WHOLE, help="The session's id (the team's report).")
 @click.option("--rater", "rater_name", help="A rater's name (a coach's report over time).")
 @click.option(
     "--format",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from calibrate.cli._common import RecordCommand, database_path, db_after_command, fail
+from calibrate.cli._common import WHOLE, RecordCommand, database_path, db_after_command, fail
 from calibrate.domain.errors import CalibrateError
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 session_option = click.option(
     "--session",
     "session_id",
-    type=int,
+    type=WHOLE,
     help="The session's id (see: calibrate sessions). Default: the one session being scored.",
 )
 
@@ -131,7 +131,7 @@ def allowed_hosts(host: str, public_url: str | None, extra: tuple[str, ...]) -> 
     help="Where to listen. The default lets only this computer in; to serve the room use "
     "--host 0.0.0.0 (every network) or this computer's address on the room's network.",
 )
-@click.option("--port", type=int, default=8000, show_default=True, help="The port to listen on.")
+@click.option("--port", type=WHOLE, default=8000, show_default=True, help="The port to listen on.")
 @click.option(
     "--public-url",
     help="The address raters type, if not http://HOST:PORT (e.g. behind a forwarded port).",
@@ -264,7 +264,7 @@ def codes(session_id: int | None, rotate: bool, as_json: bool, command_db: Path 
 @click.option(
     "--session",
     "session_id",
-    type=int,
+    type=WHOLE,
     help="Accept only this session's codes (calibrate serve passes it).",
 )
 @db_after_command
