@@ -169,6 +169,8 @@ class CalibrateApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every key binding of the current screen is also a command in the palette, and so
         are the reports and exports of the session in view."""
+        from calibrate.tui.base import long_name
+
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Tests and learning targets",
@@ -184,9 +186,10 @@ class CalibrateApp(App[None]):
             seen.add(binding.action)
             node = active.node
             action = binding.action
+            name = long_name(binding)
             yield SystemCommand(
-                binding.description,
-                f"{binding.description} (key: {binding.key_display or binding.key})",
+                name,
+                f"{name} (key: {binding.key_display or binding.key})",
                 lambda node=node, action=action: self.call_later(self.run_action, action, node),
             )
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
+from textual.widgets import Footer
 
 from calibrate.storage.store import Store
 
@@ -13,8 +15,42 @@ if TYPE_CHECKING:
     from calibrate.tui.app import CalibrateApp
 
 
+NARROW_BELOW = 100  # columns: under this (the 80 × 24 default terminal) the footer is compact
+
+
 class StoreScreen(Screen[None]):
     """A screen of the calibrate app. ``self.store`` is used on the app's thread only."""
+
+    # Actions still bound, and in F1 and the palette, but left out of the footer under
+    # NARROW_BELOW columns, so that the keys a user needs most fit in one line.
+    NARROW_FOOTER_HIDES: ClassVar[frozenset[str]] = frozenset()
+    FOOTER_HIDES_BELOW: ClassVar[int] = NARROW_BELOW  # a screen with many keys may say more
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """As Textual's, but in a narrow terminal NARROW_FOOTER_HIDES leave the footer (only
+        the footer reads ``show``; the keys, F1 and the palette keep them)."""
+        bindings = super().active_bindings
+        if not self.NARROW_FOOTER_HIDES or self.app.size.width >= self.FOOTER_HIDES_BELOW:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if active.binding.action in self.NARROW_FOOTER_HIDES
+            else active
+            for key, active in bindings.items()
+        }
+
+    def on_resize(self) -> None:
+        """A narrow terminal gets the compact footer (one space less around every key); a
+        screen with many keys (FOOTER_HIDES_BELOW) gets it sooner. Only a crossing of that
+        width touches the footer (redrawing it under a dialog would empty it)."""
+        compact = self.app.size.width < self.FOOTER_HIDES_BELOW
+        if compact == getattr(self, "_compact_footer", False):
+            return
+        self._compact_footer = compact
+        for footer in self.query(Footer):
+            footer.compact = compact
+        self.refresh_bindings()
 
     @property
     def calibrate_app(self) -> CalibrateApp:
@@ -37,3 +73,9 @@ class StoreScreen(Screen[None]):
     def key_display(self, binding: Binding) -> str | None:
         """How the footer and help show ``binding``'s key on this screen (None: as usual)."""
         return None
+
+
+def long_name(binding: Binding) -> str:
+    """A binding's name in the palette and F1: its tooltip, when the footer shows a short
+    description (``n New`` in the footer is "New session" there)."""
+    return binding.tooltip or binding.description

@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Markdown, Static
 
+from calibrate.tui.base import long_name
+
 MEETING = """\
 **How a calibration meeting runs**
 
@@ -51,7 +53,7 @@ class HelpScreen(ModalScreen[None]):
                 group = 1
             else:
                 group = 2
-            groups[group].append(f"| `{key}` | {b.description} |")
+            groups[group].append(f"| `{key}` | {long_name(b)} |")
         rows = ["| Key | Does |", "|---|---|", *groups[0], *groups[1]]
         if groups[2]:
             rows += ["| | **In the list or field in focus** |", *groups[2]]

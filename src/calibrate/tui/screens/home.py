@@ -33,13 +33,23 @@ class HomeScreen(StoreScreen):
         Binding("k", "kits", "Kits", show=False),
         Binding("r", "raters", "Reliability", show=False),
         Binding("t", "raters_admin", "Manage raters", show=False),
+        Binding("l", "app.tests", "Tests", tooltip="Tests and learning targets"),
         Binding("a", "anchors", "Anchors"),
         Binding("c", "contracts", "Contracts"),
-        Binding("i", "load_scenarios", "Examples"),
+        # Offered on an empty database and in the palette; the footer has no room for it.
+        Binding("i", "load_scenarios", "Examples", show=False),
         Binding("1", "show_tab('tab-sessions')", "Tabs", key_display="1-3"),
         Binding("2", "show_tab('tab-rubrics')", "Rubrics tab", show=False),
         Binding("3", "show_tab('tab-raters')", "Raters tab", show=False),
     ]
+
+    # Under 120 columns these leave the footer (F1 and the palette keep them, the tabs show
+    # their numbers, and ctrl+q quits everywhere), so that each list's keys, Tests, Anchors,
+    # Contracts and Help fit in 80 columns.
+    NARROW_FOOTER_HIDES = frozenset(
+        {"screen.board", "screen.finish", "show_tab('tab-sessions')", "quit"}
+    )
+    FOOTER_HIDES_BELOW = 120
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,10 +73,6 @@ class HomeScreen(StoreScreen):
 
     def on_mount(self) -> None:
         sessions = self.query_one("#sessions", DataTable)
-        sessions.add_columns("Session", "Phase", "Date", "Rubric", "Raters", "Progress")
-        self.query_one("#rubrics", DataTable).add_columns(
-            "Rubric", "Version", "Subject", "Grade band", "Kind", "Criteria"
-        )
         self.query_one("#raters", DataTable).add_columns("Name", "Initials", "Role", "Team")
         self.refresh_data()
         sessions.focus()  # arrow keys move through the sessions straight away
@@ -76,40 +82,21 @@ class HomeScreen(StoreScreen):
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
+    def on_resize(self) -> None:
+        """Two lines a session under 100 columns, one line over (see SessionTable.show)."""
+        self.refresh_data()
+
     def refresh_data(self) -> None:
-        sessions = self.query_one("#sessions", DataTable)
-        cursor = sessions.cursor_row
-        sessions.clear()
-        for s in catalog.session_summaries(self.store):
-            sessions.add_row(
-                s.session.title,
-                s.phase_text,
-                s.session.date,
-                f"{s.rubric_name} v{s.rubric_version}",
-                str(s.n_raters),
-                s.progress_text,
-                key=str(s.session.id),
-            )
-        if sessions.row_count:
-            sessions.move_cursor(row=min(cursor, sessions.row_count - 1))
+        sessions = self.query_one("#sessions", SessionTable)
+        sessions.show(catalog.session_summaries(self.store), width=self.app.size.width)
         empty = self.query_one("#home-empty", Static)
         empty.update(
             ""
             if sessions.row_count
             else "No sessions yet. Press n for a new session, or i to load the example kits."
         )
-        rubrics = self.query_one("#rubrics", DataTable)
-        rubrics.clear()
-        for r in self.store.list_rubrics():
-            rubrics.add_row(
-                r.name,
-                str(r.version),
-                r.subject,
-                r.grade_band,
-                r.kind.value,
-                str(len(r.criteria)),
-                key=str(r.id),
-            )
+        rubrics = self.query_one("#rubrics", RubricTable)
+        rubrics.show(self.store.list_rubrics(), width=self.app.size.width)
         raters = self.query_one("#raters", DataTable)
         raters.clear()
         for p in self.store.list_raters(active_only=True):

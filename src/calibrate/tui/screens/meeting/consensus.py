@@ -31,15 +31,18 @@ TYPED_ACTIONS = {"choose", "write", "keep_anchor", "next_item", "toggle_sample",
 
 class ConsensusScreen(StoreScreen):
     TITLE = "Consensus"
+    NARROW_FOOTER_HIDES = frozenset({"quit"})  # ctrl+q quits anywhere; F1 lists it
     BINDINGS = [
-        Binding("1", "choose(1)", "Agreed level"),  # shown as the criterion's levels
+        Binding(
+            "1", "choose(1)", "Level", tooltip="Agreed level"
+        ),  # shown as the criterion's levels
         *[Binding(d, f"choose({d})", "", show=False) for d in DIGITS[1:]],
-        Binding("r", "write", "Rationale"),
+        Binding("r", "write", "Why", tooltip="Rationale"),
         Binding("ctrl+s", "save", "Save"),
         Binding("s", "save", "Save", show=False),
-        Binding("a", "keep_anchor", "Keep as anchor"),
-        Binding("n", "next_item", "Next item"),
-        Binding("t", "toggle_sample", "Sample text"),
+        Binding("a", "keep_anchor", "Anchor", tooltip="Keep as anchor"),
+        Binding("n", "next_item", "Next", tooltip="Next item"),
+        Binding("t", "toggle_sample", "Sample", tooltip="Sample text"),
         # The status line says "k shows it now" while the key is kept back.
         Binding("k", "show_key", "Show master key", show=False),
         Binding("escape", "leave", "Back"),

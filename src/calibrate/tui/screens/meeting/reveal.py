@@ -62,11 +62,14 @@ class RevealScreen(RoundActions):
     # Below 112 columns the two panes do not fit side by side: one shows at a time, and f
     # switches between the grid (heat map, spread) and the figures (agreement, queue).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+    # Left out of a narrow footer (F1 and the palette keep them; Home finishes a session too).
+    NARROW_FOOTER_HIDES = frozenset({"scope", "anchors", "finish", "quit"})
+    FOOTER_HIDES_BELOW = NARROW_BELOW
     BINDINGS = [
-        Binding("f", "switch_pane", "Figures/grid"),
+        Binding("f", "switch_pane", "Figures", tooltip="Figures or grid"),
         Binding("c", "consensus", "Consensus"),
         Binding("n", "next_item", "Next"),
-        Binding("d", "details", "Every figure"),
+        Binding("d", "details", "Details", tooltip="Every figure"),
         Binding("p", "partial", "Leave out partial raters", show=False),
         Binding("t", "scope", "Criterion/all"),
         Binding("R", "rescore", "Re-score", key_display="R"),

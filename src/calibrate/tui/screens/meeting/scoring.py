@@ -10,33 +10,31 @@ the status line says which level is chosen for the criterion.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Criterion, Phase, Sample, Score
 from calibrate.services.meeting import sessions as meeting
-from calibrate.tui.base import StoreScreen
+from calibrate.tui.base import NARROW_BELOW, StoreScreen
 from calibrate.tui.screens.modals import ChoiceModal
 from calibrate.tui.widgets.rubric_panel import RubricPanel
 from calibrate.tui.widgets.sample_view import SampleView
 
 DIGITS = "1234567890"
 SLIM_BELOW = 70  # columns: under this, the sample and the rubric take turns
-NARROW_BELOW = 100  # columns: the footer keeps the keys a teacher needs most (see active_bindings)
 # Still bound, and in F1 and the palette, but left out of a narrow footer so that e, w, Escape
 # and F1 stay in it.
-FOOTER_SPARE = {"previous_criterion", "next_sample", "previous_sample"}
+FOOTER_SPARE = frozenset({"previous_criterion", "next_sample", "previous_sample"})
 
 
 class ScoringScreen(StoreScreen):
     TITLE = "Scoring"
     HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (SLIM_BELOW, "-narrow"), (100, "-wide")]
+    NARROW_FOOTER_HIDES = FOOTER_SPARE
     BINDINGS = [
         Binding("v", "switch_pane", "Sample/rubric"),
         # One entry in the footer and help for every number key; it shows the rubric's own
@@ -90,20 +88,6 @@ class ScoringScreen(StoreScreen):
             self.action_switch_rater()
         else:
             self.start_rater(self.rater_id)
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """As Textual's, but under 100 columns the moves between samples and back leave the
-        footer (only the footer reads ``show``; the keys, F1 and the palette keep them)."""
-        bindings = super().active_bindings
-        if self.app.size.width >= NARROW_BELOW:
-            return bindings
-        return {
-            key: active._replace(binding=replace(active.binding, show=False))
-            if active.binding.action in FOOTER_SPARE
-            else active
-            for key, active in bindings.items()
-        }
 
     def key_display(self, binding: Binding) -> str | None:
         """The number keys as the rubric's levels (``1-4``), for the footer and help."""
