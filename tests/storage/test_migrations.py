@@ -25,7 +25,7 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "samples": "id key title body kind student_code grade task attachments uuid",
     "raters": "id name initials role team active uuid",
     "sessions": "id title date rubric_id facilitator phase blind round cut_score created_at"
-    " join_code facilitator_code reveal_names uuid school",
+    " join_code facilitator_code reveal_names uuid school key_timing key_shown",
     "session_samples": "session_id sample_id position",
     "session_raters": "session_id rater_id position",
     "scores": "id session_id round sample_id criterion_key rater_id level note scored_at uuid",
@@ -73,6 +73,7 @@ ALL_MIGRATIONS = [
     "m009_assessments",
     "m010_stable_ids",
     "m011_round_items",
+    "m012_master_key_timing",
 ]
 
 
@@ -210,7 +211,8 @@ def test_an_m001_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
         for table, rows in ROWS_AT_M001.items():
             stored = store.db.execute(f"SELECT * FROM {table}").fetchall()
             if table == "sessions":
-                rows = [(*row, None, None, 0, "") for row in rows]  # unset, hidden, held here
+                # codes unset, names hidden, held here, master key not yet shown
+                rows = [(*row, None, None, 0, "", None, 0) for row in rows]
             if table == "reference_scores":
                 rows = [(*row, 1) for row in rows]  # keyed for rubric family 1
             if table in UUID_TABLES:

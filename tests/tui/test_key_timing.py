@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from calibrate.cli.main import cli
 from calibrate.services.meeting.board import load_reveal
-from calibrate.services.meeting.key_timing import KeyTiming, key_shown, key_text
+from calibrate.services.meeting.key_timing import KeyTiming, key_shown, key_text, session_key
 from calibrate.tui.app import CalibrateApp
 from calibrate.tui.screens.meeting.consensus import ConsensusScreen
 from calibrate.tui.screens.meeting.reveal import RevealScreen
@@ -69,7 +69,7 @@ async def test_k_shows_it_now_and_before_shows_it_from_the_start(demo: Demo) -> 
         await pilot.pause()
         await pilot.press("k")
         assert f"Master key: {first.reference} · " in status_of(screen)
-        assert sid in app.key_shown_in
+        assert demo.store.session_key_timing(sid) == ("after", True)  # kept with the session
         await pilot.press("k")  # kept back again
         assert "hidden until the team agrees" in status_of(screen)
     app = CalibrateApp(demo.store, master_key=KeyTiming.BEFORE)
@@ -82,6 +82,31 @@ async def test_k_shows_it_now_and_before_shows_it_from_the_start(demo: Demo) -> 
         await pilot.press("k")  # nothing to hide: it says so
         assert "shown from the start" in list(app._notifications)[-1].message
         assert f"Master key: {first.reference} · " in status_of(screen)
+    assert demo.store.session_key_timing(sid)[0] == "before"
+
+
+async def test_a_session_keeps_its_timing_and_k_when_the_app_opens_again(demo: Demo) -> None:
+    """The facilitator quits mid-discussion and opens the app again without --master-key: the
+    session shows the key as it did (issue 13: the choice lived in the app's memory only)."""
+    sid = demo.recorded_id
+    first = load_reveal(demo.store, sid).discussion_queue()[0]
+    assert demo.store.session_key_timing(sid) == (None, False)  # never shown yet
+    for timing, press_k in ((KeyTiming.AFTER, True), (None, False)):
+        app = CalibrateApp(demo.store, master_key=timing)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = ConsensusScreen(sid, first.sample_id, first.criterion_key)
+            await app.push_screen(screen)
+            await pilot.pause()
+            if press_k:
+                assert "hidden until the team agrees" in status_of(screen)
+                await pilot.press("k")
+            assert f"Master key: {first.reference} · " in status_of(screen)
+    assert demo.store.session_key_timing(sid) == ("after", True)
+    other = demo.session_id  # a session shown with --master-key before keeps it, too
+    assert session_key(demo.store, other, KeyTiming.BEFORE).shown(agreed=False)
+    assert session_key(demo.store, other, None).timing is KeyTiming.BEFORE
+    assert demo.store.session_key_timing(sid)[0] == "after"  # the other session is its own
 
 
 def test_when_the_key_shows() -> None:

@@ -79,13 +79,16 @@ class LazyGroup(click.Group):
     "--master-key",
     "master_key",
     type=click.Choice(["after", "before"]),
-    default="after",
-    show_default=True,
+    default=None,
     help="When the team sees the master key in the reveal and consensus: on an item once it "
-    "has agreed it (so the key does not anchor the talk), or from the reveal on.",
+    "has agreed it (so the key does not anchor the talk; the default), or from the reveal "
+    "on. Each session keeps the choice it was revealed with; this changes it for the "
+    "sessions revealed now.",
 )
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, minutes: int, pace: int, master_key: str) -> None:
+def cli(
+    ctx: click.Context, db_path: Path | None, minutes: int, pace: int, master_key: str | None
+) -> None:
     """calibrate: calibration meetings for teacher teams.
 
     Without a command, opens the app on your database.
@@ -95,7 +98,7 @@ def cli(ctx: click.Context, db_path: Path | None, minutes: int, pace: int, maste
     ctx.obj["plan"] = {
         "meeting_minutes": minutes,
         "minutes_per_item": pace,
-        "master_key": KeyTiming(master_key),
+        "master_key": None if master_key is None else KeyTiming(master_key),
     }
     if ctx.invoked_subcommand is None:
         from calibrate.tui.app import CalibrateApp

@@ -159,3 +159,14 @@ def m011_round_items(db: sqlite_utils.Database) -> None:
             REFERENCES session_samples(session_id, sample_id) ON DELETE CASCADE
     )"""
     )
+
+
+@MIGRATIONS()
+def m012_master_key_timing(db: sqlite_utils.Database) -> None:
+    """When each session's team saw the master key, kept with the session (it was the app's
+    memory only): ``key_timing`` is ``after`` (on an item once the team agreed it) or
+    ``before`` (from the reveal on), NULL until the session is first revealed, when the
+    meeting's choice is written; ``key_shown`` is 1 once the facilitator showed it now (k)."""
+    sessions = db.table("sessions")
+    sessions.add_column("key_timing", str)
+    sessions.add_column("key_shown", int, not_null_default=0)

@@ -15,6 +15,7 @@ from calibrate.storage.store_base import StoreBase, quoted, spoken_list
 
 # No 0/O, 1/I/L: codes are read aloud and typed from a projector.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+KEY_TIMINGS = frozenset({"after", "before"})  # services.meeting.key_timing.KeyTiming's values
 
 
 def new_session_code(length: int = 6) -> str:
@@ -231,6 +232,33 @@ class SessionStore(StoreBase):
         if row is None:
             return None
         return self.get_session(row["id"]), bool(row["is_facilitator"])
+
+    def session_key_timing(self, session_id: int) -> tuple[str | None, bool]:
+        """When this session's team sees the master key (``after``, ``before``, or None while
+        no reveal has fixed it) and whether the facilitator showed it now. Raises
+        NotFoundError if there is no such session."""
+        row = self._require("sessions", session_id, "session")
+        return row["key_timing"], bool(row["key_shown"])
+
+    def set_session_key_timing(
+        self, session_id: int, *, timing: str | None = None, shown: bool | None = None
+    ) -> None:
+        """Keep the session's master-key timing (``after`` or ``before``) and/or whether it is
+        shown now; None leaves that one as it is. Raises NotFoundError if there is no such
+        session; InvalidOperationError for another timing."""
+        if timing is not None and timing not in KEY_TIMINGS:
+            raise InvalidOperationError(
+                f"The master key is shown “after” or “before” the team agrees, not "
+                f"{quoted(timing)}."
+            )
+        with self.transaction():
+            self._require("sessions", session_id, "session")
+            if timing is not None:
+                self._write("UPDATE sessions SET key_timing = ? WHERE id = ?", (timing, session_id))
+            if shown is not None:
+                self._write(
+                    "UPDATE sessions SET key_shown = ? WHERE id = ?", (int(shown), session_id)
+                )
 
     # --- internals ----------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ class CalibrateApp(App[None]):
         facilitator: bool = True,
         meeting_minutes: int = 45,
         minutes_per_item: int = 3,
-        master_key: KeyTiming = KeyTiming.AFTER,
+        master_key: KeyTiming | None = None,
         files_folder: Path | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
@@ -62,10 +62,9 @@ class CalibrateApp(App[None]):
         self.facilitator = facilitator
         # The time the meeting has for discussion and the pace: the reveal marks what fits.
         self.meeting_minutes, self.minutes_per_item = meeting_minutes, minutes_per_item
-        # When the team sees the master key (after agreeing an item, by default), and the
-        # sessions where the facilitator chose to show it now (k on the reveal or consensus).
-        self.master_key = KeyTiming(master_key)
-        self.key_shown_in: set[int] = set()
+        # When the team sees the master key, if the facilitator chose (--master-key): each
+        # session keeps its own, "after" by default (services/meeting/key_timing.py).
+        self.master_key = None if master_key is None else KeyTiming(master_key)
         # Where reports and exports from the command palette go (the current folder).
         self.files_folder = files_folder
         self.written: Path | None = None  # the last report or export written
@@ -124,19 +123,15 @@ class CalibrateApp(App[None]):
 
     def key_shown(self, session_id: int, *, agreed: bool) -> bool:
         """Whether the team may see the master key on an item of this session now."""
-        from calibrate.services.meeting.key_timing import key_shown
+        from calibrate.services.meeting.key_timing import session_key
 
-        return key_shown(self.master_key, agreed=agreed, shown_now=session_id in self.key_shown_in)
+        return session_key(self.store, session_id, self.master_key).shown(agreed=agreed)
 
     def key_toggled(self, session_id: int) -> str:
         """Show the master key in this session now, or keep it back again; says which."""
-        if self.master_key is KeyTiming.BEFORE:
-            return "The master key is shown from the start in this meeting (--master-key before)."
-        if session_id in self.key_shown_in:
-            self.key_shown_in.discard(session_id)
-            return "The master key is kept back again until the team agrees each item."
-        self.key_shown_in.add(session_id)
-        return "The master key is shown to the team now (k keeps it back again)."
+        from calibrate.services.meeting.key_timing import toggle_key
+
+        return toggle_key(self.store, session_id, self.master_key)
 
     def drop_stale_toasts(self, *, older_than: float = STALE_TOAST_SECONDS) -> None:
         """Dismiss toasts raised more than ``older_than`` seconds ago: they belonged to the
