@@ -189,8 +189,16 @@ class CalibrateApp(App[None]):
             )
 
     def write_session_file(self, session_id: int, what: SessionFile) -> None:
-        """Write a session's report or export in a worker; the path is shown when done."""
-        from calibrate.services.records.session_files import KINDS, check_can_write, default_path
+        """Ask where a session's report or export goes (the current folder's
+        ``session-3-report.html`` offered), then write it in a worker; the path is shown when
+        done. An existing file is replaced only when the user says so."""
+        from calibrate.services.records.session_files import (
+            KINDS,
+            check_can_write,
+            chosen_path,
+            default_path,
+        )
+        from calibrate.tui.screens.modals import ConfirmModal, TextModal
 
         try:
             check_can_write(self.store, session_id, what)
@@ -198,9 +206,31 @@ class CalibrateApp(App[None]):
             self.notify(exc.message, severity="warning", timeout=8)
             return
         folder = self.files_folder or Path.cwd()
-        path = default_path(session_id, what, folder=folder)
-        self.notify(f"Writing {KINDS[what].title.split(': ', 1)[1]} to {path} …")
-        self.session_file_worker(self.store.path, session_id, what, path)
+        default = default_path(session_id, what, folder=folder)
+        what_text = KINDS[what].title.split(": ", 1)[1]
+
+        def write(path: Path) -> None:
+            self.notify(f"Writing {what_text} to {path} …")
+            self.session_file_worker(self.store.path, session_id, what, path)
+
+        def typed(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                path = chosen_path(text, folder=folder, default_name=default.name)
+            except CalibrateError as exc:
+                self.notify(exc.message, severity="error", timeout=8)
+                return
+            if path.exists():
+                question = f"{path} is already there. Replace it?"
+                self.push_screen(
+                    ConfirmModal(question, yes="Replace"),
+                    lambda replace: write(path) if replace else None,
+                )
+            else:
+                write(path)
+
+        self.push_screen(TextModal(f"Write {what_text} to:", value=str(default)), typed)
 
     @work(thread=True, group="session-file")
     def session_file_worker(

@@ -80,6 +80,23 @@ def default_path(session_id: int, what: SessionFile, *, folder: Path) -> Path:
     return folder / f"session-{session_id}-{KINDS[what].suffix}"
 
 
+def chosen_path(text: str, *, folder: Path, default_name: str) -> Path:
+    """Where the user said the file goes: ``~`` expanded, a relative path taken from
+    ``folder``, a folder given the default name. Raises CalibrateError naming the folder if
+    it does not exist (nothing is created behind the user's back)."""
+    typed = text.strip()
+    if not typed:
+        raise InvalidOperationError("Type where the file goes, or press Escape.")
+    path = Path(typed).expanduser()
+    if not path.is_absolute():
+        path = folder / path
+    if path.is_dir():
+        path = path / default_name
+    if not path.parent.is_dir():
+        raise InvalidOperationError(f"There is no folder {path.parent}; make it first.")
+    return path
+
+
 def check_can_write(store: Store, session_id: int, what: SessionFile) -> None:
     """Refuse early, on the caller's thread, what cannot be written: scores while a blind
     session is still being scored (the file would show them), a report with no scores."""
