@@ -655,3 +655,28 @@ def test_a_session_kit_round_trips(store: Store, tmp_path: Path) -> None:
         session = fresh.list_sessions()[0]
         assert session.phase is Phase.REVEAL and session.id is not None
         assert dump_scenario(kit_from_session(fresh, session.id)) == dump_scenario(kit)
+
+
+def test_the_master_key_grid_lists_the_rubrics_own_samples_and_new_work(tmp_path: Path) -> None:
+    """Issue 14: the grid listed every sample of every subject. A grade-5 subtraction sample
+    has no place in the grade-8 argument rubric's key; a sample not used yet (new work) has."""
+    from calibrate.domain.model import Sample, SampleKind
+    from calibrate.storage.scenario_files import read_scenario
+    from calibrate.storage.scenario_store import load_scenario
+
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    with Store.open(tmp_path / "two.db") as two:
+        load_scenario(two, read_scenario(root / "grade8-argument.toml"))
+        load_scenario(two, read_scenario(root / "grade5-subtraction.toml"))
+        fresh = two.add_sample(Sample(title="A new essay", body="Tablets or books?"))
+        by_name = {r.name: r for r in two.list_rubrics()}
+        argument = next(r for n, r in by_name.items() if n.startswith("Grade 8"))
+        subtraction = next(r for n, r in by_name.items() if "ubtract" in n)
+        assert argument.id is not None and subtraction.id is not None
+        essays = {s.id for s in master_key_grid(two, argument.id).samples}
+        sums = {s.id for s in master_key_grid(two, subtraction.id).samples}
+        assert fresh.id in essays and fresh.id in sums  # new work goes with either
+        assert essays & sums == {fresh.id}  # nothing else is shared
+        every = {s.id for s in two.list_samples()}
+        assert essays | sums == every and len(essays) > 1 and len(sums) > 1
+        assert all(s.kind is SampleKind.ESSAY for s in master_key_grid(two, argument.id).samples)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from calibrate.domain.errors import InvalidOperationError, ScoreImportError
 from calibrate.domain.model import ReferenceScore, Rubric, Sample
+from calibrate.services.meeting.setup import sample_choices
 from calibrate.storage.store import Store
 
 CSV_COLUMNS = ("sample", "criterion", "level", "set_by")
@@ -23,7 +24,7 @@ CSV_COLUMNS = ("sample", "criterion", "level", "set_by")
 
 @dataclass(frozen=True)
 class MasterKeyGrid:
-    """Every sample against the criteria of one rubric version, with the master key so far."""
+    """The samples of one rubric version against its criteria, with the master key so far."""
 
     rubric: Rubric
     samples: tuple[Sample, ...]
@@ -38,11 +39,17 @@ class MasterKeyGrid:
 
 
 def master_key_grid(store: Store, rubric_id: int) -> MasterKeyGrid:
-    """The grid for rubric version ``rubric_id``: reference scores on its criteria (whichever
-    version they were set against). Raises NotFoundError if there is no such rubric."""
+    """The grid for rubric version ``rubric_id``: the samples that go with it (used with it, or
+    with no rubric yet: see :func:`~calibrate.services.meeting.setup.sample_choices`) and its
+    reference scores on its criteria (whichever version they were set against). Raises
+    NotFoundError if there is no such rubric."""
     rubric = store.get_rubric(rubric_id)
     cells = {(r.sample_id, r.criterion_key): r for r in store.reference_scores(rubric_id=rubric_id)}
-    return MasterKeyGrid(rubric, tuple(store.list_samples()), cells)
+    # The rubric's own samples and new work, not every sample of every subject (issue 14).
+    own = {c.sample_id for c in sample_choices(store, rubric_id)}
+    keyed = {sample_id for sample_id, _ in cells}
+    samples = tuple(s for s in store.list_samples() if s.id in own or s.id in keyed)
+    return MasterKeyGrid(rubric, samples, cells)
 
 
 def set_reference(

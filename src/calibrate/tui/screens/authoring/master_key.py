@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from calibrate.domain.errors import CalibrateError
 from calibrate.services.authoring import master_key as master
 from calibrate.services.authoring.master_key import MasterKeyGrid
+from calibrate.services.meeting.setup import sample_label
 from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.modals import ChoiceModal
 from calibrate.tui.widgets.path_picker import PathPickerModal
@@ -81,7 +82,7 @@ class MasterKeyScreen(StoreScreen):
         for c in self.grid.rubric.criteria:
             table.add_column(c.name, key=c.key)
         for s in self.grid.samples:
-            cells = [s.title]
+            cells = [sample_label(s)]  # the student code tells two copies apart
             for c in self.grid.rubric.criteria:
                 ref = self.grid.cell(s.id or 0, c.key)
                 cells.append(str(ref.level) if ref else "·")
