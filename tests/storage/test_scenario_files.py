@@ -392,3 +392,27 @@ def test_parse_of_dump_gives_back_the_same_scenario(kit: Scenario) -> None:
     text = dump_scenario(kit)
     assert parse_scenario(text) == kit
     assert dump_scenario(parse_scenario(text)) == text
+
+
+def test_a_round_item_names_a_known_sample_and_criterion_of_a_started_round() -> None:
+    """A partial round's items (issue 13) are checked like scores: each error on its line."""
+    base = KIT.rstrip("\n") + "\n"
+    start = base.count("\n") + 1  # the line of [[session.round_items]]
+    good = base + '\n[[session.round_items]]\nround = 2\nsample = "essay-1"\ncriterion = "claim"\n'
+    kit = parse_scenario(good, source="k.toml")
+    assert kit.session is not None and len(kit.session.round_items) == 1
+    bad = base + (
+        '\n[[session.round_items]]\nround = 3\nsample = "essay-9"\ncriterion = "voice"\n'
+        '\n[[session.round_items]]\nround = 1\nsample = "essay-1"\ncriterion = "claim"\n'
+    )
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(bad, source="k.toml")
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith(f"k.toml, line {start + 7}, ") and "round_items[2].round" in lines[0]
+    assert "must be 2 or more" in lines[0]
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(bad.replace("round = 1\n", "round = 2\n"), source="k.toml")
+    lines = str(caught.value).splitlines()
+    assert f"line {start + 2}" in lines[0] and "round 3 has not started" in lines[0]
+    assert f"line {start + 3}" in lines[1] and 'no sample "essay-9"' in lines[1]
+    assert f"line {start + 4}" in lines[2] and 'no criterion "voice"' in lines[2]

@@ -49,6 +49,11 @@ def records(store: Store, session_id: int) -> dict[str, object]:
             session.cut_score,
         ),
         "samples": [store.get_sample(i).title for i in session.sample_ids],
+        "round_items": {
+            r: sorted((title[i], key) for i, key in items)
+            for r in range(2, session.round + 1)
+            if (items := store.round_items(session_id, r)) is not None
+        },
         "raters": [name[i] for i in session.rater_ids],
         "rubric": (rubric.name, rubric.version, rubric.criteria),
         "scores": sorted(
@@ -121,6 +126,56 @@ def test_consensus_rounds_anchors_and_key_survive_export_and_load(
         ("Should our school start later? (1)", "claim", 3, "It returns to the claim."),
         ("Should our school start later? (2)", "evidence", 2, ""),
     ]
+
+
+def test_a_partial_rounds_items_survive_export_and_load(
+    store: Store, meeting: Meeting, tmp_path: Path
+) -> None:
+    """Issue 13: a kit left out which items a re-score round asked for, so loaded back the
+    round asked for every item again (and its progress counted 8 items, not 1)."""
+    sid, s0, s1 = meeting.session_id, meeting.sample_id(0), meeting.sample_id(1)
+    amara, ben = meeting.rater_id(0), meeting.rater_id(1)
+    store.record_score(sid, s0, "claim", amara, 3)
+    store.record_score(sid, s0, "claim", ben, 1)
+    store.record_score(sid, s1, "claim", ben, 2)
+    store.set_phase(sid, Phase.REVEAL)
+    store.start_round(sid, [(s0, "claim")])
+    store.record_score(sid, s0, "claim", ben, 3, note="After the talk.", round=2)
+    before = records(store, sid)
+    assert before["round_items"] == {2: [("Should our school start later? (1)", "claim")]}
+
+    first, after, second = reload(store, sid, tmp_path / "fresh.db")
+
+    assert "[[session.round_items]]" in first
+    assert after == before and second == first
+    as_json = json.dumps(tomllib.loads(first), ensure_ascii=False, indent=2)
+    assert parse_scenario_json(as_json, source="kit.json") == parse_scenario(first)
+    with Store.open(tmp_path / "fresh.db") as fresh:  # loading it again adds nothing
+        report = load_scenario(fresh, parse_scenario(first))
+        assert report.created == 0
+
+
+def test_a_kit_raises_the_round_of_a_session_stored_earlier(
+    store: Store, meeting: Meeting, tmp_path: Path
+) -> None:
+    """Issue 14: loading a kit of a later state into the database holding the session's
+    earlier state kept the old round, so the new round's scores were refused."""
+    sid, s0 = meeting.session_id, meeting.sample_id(0)
+    amara = meeting.rater_id(0)
+    store.record_score(sid, s0, "claim", amara, 2)
+    early = dump_scenario(export_session(store, sid))
+    store.set_phase(sid, Phase.REVEAL)
+    store.start_round(sid, [(s0, "claim")])
+    store.record_score(sid, s0, "claim", amara, 3, round=2)
+    later = dump_scenario(export_session(store, sid))
+    with Store.open(tmp_path / "school.db") as school:
+        first = load_scenario(school, parse_scenario(early))
+        assert first.session_id is not None
+        assert school.get_session(first.session_id).round == 1
+        second = load_scenario(school, parse_scenario(later))
+        assert second.session_id == first.session_id and second.round_items_added == 1
+        assert school.get_session(first.session_id).round == 2
+        assert records(school, first.session_id) == records(store, sid)
 
 
 def test_loading_the_export_again_changes_nothing(store: Store, meeting: Meeting) -> None:
@@ -282,7 +337,9 @@ def build(store: Store, plan: Plan) -> int:
     for rnd in (1, 2):
         if rnd == 2 and any(t[0] == 2 for t in plan.scores):
             store.set_phase(sid, Phase.REVEAL)
-            store.start_round(sid)
+            # Round 2 asks only for the items it scores (a partial round, issue 13).
+            asked = sorted({(ids(s), f"c{c}") for r, s, c, *_ in plan.scores if r == 2})
+            store.start_round(sid, asked)
         for r, s, c, who, pos, note in plan.scores:
             if r == rnd:
                 rater_id = raters[who].id

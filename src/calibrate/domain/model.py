@@ -228,6 +228,15 @@ class ScenarioConsensus:
 
 
 @dataclass(frozen=True)
+class ScenarioRoundItem:
+    """An item a re-score round asked for; a round with none listed asked for every item."""
+
+    round: int
+    sample: str  # Sample.key
+    criterion: str  # Criterion.key
+
+
+@dataclass(frozen=True)
 class ScenarioSession:
     title: str
     date: str
@@ -238,6 +247,7 @@ class ScenarioSession:
     scores: tuple[ScenarioScore, ...] = field(default=())
     consensus: tuple[ScenarioConsensus, ...] = field(default=())
     round: int | None = None  # the current round (None: the highest round of the scores)
+    round_items: tuple[ScenarioRoundItem, ...] = field(default=())  # partial rounds' items
 
     @property
     def current_round(self) -> int:

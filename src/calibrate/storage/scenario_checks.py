@@ -153,6 +153,34 @@ def _session_problems(kit: ScenarioFile) -> Iterator[Problem]:
             f"the session is in round {session.round}, but it has scores of round {rounds}",
         )
     yield from _consensus_problems(kit, samples, scales)
+    yield from _round_item_problems(kit, samples, scales)
+
+
+def _round_item_problems(
+    kit: ScenarioFile, samples: Mapping[str, object], scales: Mapping[str, tuple[int, ...]]
+) -> Iterator[Problem]:
+    assert kit.session is not None
+    session = kit.session
+    current = max([session.round or 1, *(e.round for e in session.scores)])
+    listed: set[tuple[int, str, str]] = set()
+    for i, entry in enumerate(session.round_items):
+        path: TomlPath = ("session", "round_items", i)
+        yield from _reference((*path, "sample"), entry.sample, samples, "sample")
+        if entry.criterion not in scales:
+            yield Problem(
+                (*path, "criterion"),
+                f"the rubric has no criterion {show_value(entry.criterion)} "
+                f"(it has {', '.join(scales)})",
+            )
+        if entry.round > current:
+            yield Problem(
+                (*path, "round"),
+                f"the session is in round {current}; round {entry.round} has not started",
+            )
+        item = (entry.round, entry.sample, entry.criterion)
+        if item in listed:
+            yield Problem(path, "this item is listed twice for the same round")
+        listed.add(item)
 
 
 def _consensus_problems(

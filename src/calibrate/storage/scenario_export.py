@@ -11,6 +11,7 @@ from calibrate.domain.model import (
     Scenario,
     ScenarioAnchor,
     ScenarioConsensus,
+    ScenarioRoundItem,
     ScenarioScore,
     ScenarioSession,
     Session,
@@ -111,6 +112,14 @@ def export_session(store: Store, session_id: int) -> Scenario:
                 if c.criterion_key in criteria
             ),
             round=session.round,
+            round_items=tuple(
+                ScenarioRoundItem(round_, keys[sample_id], criterion_key)
+                for round_ in range(2, session.round + 1)
+                for sample_id, criterion_key in sorted(
+                    store.round_items(session_id, round_) or (),
+                    key=lambda item: (sample_order[item[0]], criterion_order[item[1]]),
+                )
+            ),
         ),
         master_key=tuple(
             ScenarioScore(keys[r.sample_id], r.criterion_key, r.level, set_by=r.set_by)

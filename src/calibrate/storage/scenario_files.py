@@ -34,6 +34,7 @@ from calibrate.domain.model import (
     Scenario,
     ScenarioAnchor,
     ScenarioConsensus,
+    ScenarioRoundItem,
     ScenarioScore,
     ScenarioSession,
 )
@@ -197,6 +198,9 @@ def _to_domain(kit: ScenarioFile) -> Scenario:
                 for c in kit.session.consensus
             ),
             round=kit.session.round,
+            round_items=tuple(
+                ScenarioRoundItem(r.round, r.sample, r.criterion) for r in kit.session.round_items
+            ),
         )
     master_key = tuple(
         ScenarioScore(sample=e.sample, criterion=criterion, level=level, set_by=e.set_by)
@@ -350,6 +354,9 @@ def _session(out: list[str], session: ScenarioSession) -> None:
                 "rationale": c.rationale,
             },
         )
+    for item in session.round_items:
+        fields = {"round": item.round, "sample": item.sample, "criterion": item.criterion}
+        _table(out, "[[session.round_items]]", fields)
 
 
 def _runs(

@@ -172,6 +172,12 @@ class ConsensusEntry(_Table):
     rationale: Text = ""
 
 
+class RoundItemEntry(_Table):
+    round: Annotated[int, Field(ge=2)]
+    sample: Text
+    criterion: Text
+
+
 class SessionEntry(_Table):
     title: Name
     date: IsoDate
@@ -182,6 +188,7 @@ class SessionEntry(_Table):
     round: Positive | None = None
     scores: list[ScoreEntry] = []
     consensus: list[ConsensusEntry] = []
+    round_items: list[RoundItemEntry] = []  # the items a re-score round asked for, if not all
 
 
 class AnchorEntry(_Table):

@@ -70,6 +70,7 @@ class LoadReport:
     anchors_reused: int = 0
     consensus_set: int = 0
     consensus_unchanged: int = 0
+    round_items_added: int = 0  # items a re-score round asked for
 
     @property
     def created(self) -> int:
@@ -83,6 +84,7 @@ class LoadReport:
             + self.reference_scores_set
             + self.anchors_created
             + self.consensus_set
+            + self.round_items_added
         )
 
 
@@ -271,6 +273,13 @@ def _session(
                 )
             )
     assert found.id is not None
+    asked: dict[int, list[tuple[int, str]]] = {}
+    for i, item in enumerate(kit.round_items, start=1):
+        if item.sample not in samples:
+            raise _missing(scenario, "a sample", item.sample, f"session round item {i}")
+        asked.setdefault(item.round, []).append((samples[item.sample], item.criterion))
+    # Before the scores: a partial round's scores are only taken for the items it asked for.
+    counts["round_items_added"] += store.restore_rounds(found.id, kit.current_round, asked)
     _scores(store, scenario, found, samples, raters, counts)
     _consensus(store, scenario, found, samples, counts)
     return found.id

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from calibrate.domain.errors import InvalidOperationError
@@ -156,6 +156,33 @@ class SessionStore(StoreBase):
                     (session_id, new_round, sample_id, criterion_key),
                 )
         return new_round
+
+    def restore_rounds(
+        self, session_id: int, current: int, asked: Mapping[int, Sequence[tuple[int, str]]]
+    ) -> int:
+        """Bring a session loaded back from a kit to the kit's round: ``current`` if it is later
+        than the stored one, and the items each partial round in ``asked`` asked for (items
+        already kept are left). Returns how many items were added. Raises NotFoundError if
+        there is no such session; InvalidOperationError for a round not started yet or an
+        item not in the session."""
+        added = 0
+        with self.transaction():
+            row = self._require("sessions", session_id, "session")
+            if current > row["round"]:
+                self._write("UPDATE sessions SET round = ? WHERE id = ?", (current, session_id))
+            for round_, items in asked.items():
+                if not 2 <= round_ <= max(current, row["round"]):
+                    raise InvalidOperationError(
+                        f"The session {quoted(row['title'])} has no round {round_}."
+                    )
+                self._check_round_items(session_id, row, items)
+                for sample_id, criterion_key in items:
+                    added += self._write(
+                        "INSERT OR IGNORE INTO round_items"
+                        " (session_id, round, sample_id, criterion_key) VALUES (?, ?, ?, ?)",
+                        (session_id, round_, sample_id, criterion_key),
+                    )
+        return added
 
     def _check_round_items(
         self, session_id: int, row: sqlite3.Row, items: Sequence[tuple[int, str]]
