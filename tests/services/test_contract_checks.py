@@ -112,6 +112,16 @@ def target(**changes: object) -> Target:
             {"targets": (target(criterion_key="voice"),)},
         ),
         ("start_date", "“2 Nov” is not a date", {"start_date": "2 Nov"}),
+        (  # issue 14: the app's editor took what the CLI refused
+            "targets[1].indicator",
+            "Targets 1, indicator: the text must not contain control characters (e.g. NUL)",
+            {"targets": (target(indicator="Cite\x00 two pieces of evidence."),)},
+        ),
+        (
+            "supports[2]",
+            "the text is too long (at most 1,000,000 characters)",
+            {"supports": ("A graphic organiser.", "x" * 1_000_001)},
+        ),
         (
             "activities[2].stage",
             "a warm-up step cannot come after a guided practice step",

@@ -253,8 +253,15 @@ async def test_nothing_is_saved_until_every_field_is_right(demo: Demo) -> None:
             "commitments.review_every_days": "Reviews: every: “two weeks” is not a whole "
             "number of days."
         }
-        editor.query_one("#ct-code", Input).value = ""
+        # A NUL byte (pasted from another program) is refused at its field, as the CLI does.
         editor.query_one("#ct-review-days", Input).value = "21"
+        first.query_one(".ct-indicator", Input).value = "Cite\x00 two pieces of evidence."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert demo.store.list_contracts() == []
+        assert "control characters" in problems(editor)["targets[1].indicator"]
+        first.query_one(".ct-indicator", Input).value = "Cite two pieces of evidence."
+        editor.query_one("#ct-code", Input).value = ""
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert list(problems(editor)) == ["student_code"]

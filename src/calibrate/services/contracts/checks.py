@@ -10,7 +10,7 @@ reported. Texts are tidied first (spaces trimmed, empty list items dropped).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from typing import NoReturn
 
 from calibrate.domain.contracts import (
@@ -25,6 +25,7 @@ from calibrate.domain.contracts import (
     parse_date,
 )
 from calibrate.domain.model import Anchor, AnchorStatus, Rubric
+from calibrate.domain.text_rules import text_problem
 
 MAX_FEEDBACK_DAYS = 60
 MAX_REVIEW_DAYS = 90
@@ -84,6 +85,9 @@ def check_contract(
     the anchors of its rubric version, by id, and ``borrowed`` (by target criterion key) the
     anchors a test's learning target may carry from the rubric criterion it belongs to (those
     are in ``anchors`` too)."""
+    for part in fields(contract):
+        if part.name != "current":  # check_version names the version's fields
+            check_kept(getattr(contract, part.name), part.name)
     if not contract.student_code:
         _fail("student_code", "Student code: give the student's pseudonymous code.")
     if contract.student_name and contract.student_code.casefold() == (
@@ -110,6 +114,7 @@ def check_version(
 ) -> None:
     """Raise ContractFieldError for the first problem of a (tidied) version of a contract on
     ``rubric`` (``anchors`` and ``borrowed`` as for :func:`check_contract`)."""
+    check_kept(version)
     start = parse_date(version.start_date)
     if start is None:
         _fail("start_date", f"Start date: {_date_problem(version.start_date)}")
@@ -255,6 +260,23 @@ def _check_commitments(c: Commitments) -> None:
             "commitments.review_every_days",
             f"Reviews: every 1 to {MAX_REVIEW_DAYS} days (not {c.review_every_days}).",
         )
+
+
+def check_kept(value: object, where: str = "") -> None:
+    """ContractFieldError for the first text anywhere in ``value`` (a contract, a version, a
+    target …) that calibrate cannot keep: control characters such as NUL, or over a million
+    characters. The same rule as every other front end and the CLI (issue 14: the app's
+    contract editor accepted a NUL byte the CLI refused)."""
+    if isinstance(value, str):
+        if (problem := text_problem(value)) is not None:
+            label = where.replace("_", " ").replace(".", ", ").replace("[", " ").replace("]", "")
+            _fail(where, f"{label[:1].upper()}{label[1:]}: the text {problem}.")
+    elif isinstance(value, tuple):
+        for n, item in enumerate(value, 1):
+            check_kept(item, f"{where}[{n}]")
+    elif is_dataclass(value) and not isinstance(value, type):
+        for part in fields(value):
+            check_kept(getattr(value, part.name), f"{where}.{part.name}" if where else part.name)
 
 
 def check_date(field: str, label: str, text: str) -> None:
