@@ -321,3 +321,27 @@ def test_summary_counts_read_as_words() -> None:
         "1 activity",
     ]
     assert counted(1, "rubric versions") == "1 rubric version"
+
+
+def test_a_partial_rounds_items_come_in_with_its_session(tmp_path: Path) -> None:
+    """Issue 18: round_items (which items a re-score round asked for) were not merged, so in
+    the coach's database a one-item round 2 asked for every item; merging twice adds none."""
+    folder = tmp_path / "schools"
+    folder.mkdir()
+    school = make_school(folder, "northside", meetings=1, seed=3)
+    with Store.open(school) as store:
+        session = next(s for s in store.list_sessions() if s.title == "northside meeting 1")
+        assert session.id is not None
+        store.set_phase(session.id, Phase.REVEAL)
+        asked = (session.sample_ids[0], "claim")
+        store.start_round(session.id, [asked])
+    with Store.open(tmp_path / "coach.db") as coach:
+        first = merge_source(coach, school)
+        assert first.added["re-score round items"] == 1
+        merged = next(s for s in coach.list_sessions() if s.title == "northside meeting 1")
+        assert merged.id is not None and merged.round == 2
+        (sample_id, key), *_ = coach.round_items(merged.id, 2) or {(0, "")}
+        assert coach.get_sample(sample_id).key == "Tiny kit/essay-1" and key == "claim"
+        assert len(coach.round_items(merged.id, 2) or ()) == 1
+        again = merge_source(coach, school)
+        assert "re-score round items" not in again.added

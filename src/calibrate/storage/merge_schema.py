@@ -53,6 +53,8 @@ TABLES = (
     ),
     Table("session_samples", (_SESSION, _SAMPLE), linked=True, kind="session samples"),
     Table("session_raters", (_SESSION, _RATER), linked=True, kind="session raters"),
+    # Before the scores: the items a re-score round asked for (none: every item).
+    Table("round_items", (_SESSION, _SAMPLE), linked=True, kind="re-score round items"),
     Table(
         "scores",
         (_SESSION, _SAMPLE, _RATER),
