@@ -8,6 +8,7 @@ from textual.app import App
 from textual.widgets import DataTable, Label
 from textual.widgets._footer import FooterKey
 
+from calibrate.tui.base import StoreScreen
 from calibrate.tui.screens.assessment.editor import BlueprintEditorScreen
 from calibrate.tui.screens.help import HelpScreen
 from calibrate.tui.screens.home import HomeScreen
@@ -127,3 +128,36 @@ async def test_reveal_and_consensus_footers_and_notes_fit_at_80(demo: Demo) -> N
         notes = app.screen.query_one(RaterNotesTable)
         await pilot.pause()
         table_fits(notes, 80)
+
+
+def authoring_screens(demo: Demo) -> list[StoreScreen]:
+    from calibrate.tui.screens.authoring.kits import KitScreen
+    from calibrate.tui.screens.authoring.master_key import MasterKeyScreen
+    from calibrate.tui.screens.authoring.rater_admin import RaterAdminScreen
+    from calibrate.tui.screens.authoring.rubric_editor import RubricEditorScreen
+    from calibrate.tui.screens.authoring.samples import SamplesScreen
+    from calibrate.tui.screens.contracts.overview import ContractsScreen
+
+    rubric_id = demo.store.get_session(demo.recorded_id).rubric_id
+    return [
+        ContractsScreen(),
+        SamplesScreen(),
+        RubricEditorScreen(rubric_id),
+        MasterKeyScreen(),
+        RaterAdminScreen(),
+        KitScreen(),
+    ]
+
+
+async def test_every_authoring_footer_fits_at_80_with_back_and_help(demo: Demo) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        for screen in authoring_screens(demo):
+            await app.push_screen(screen)
+            await pilot.pause()
+            keys = footer(app)  # each key ends before the palette's corner
+            assert {"esc", "f1"} <= set(keys), (type(screen).__name__, keys)
+            assert "^q" not in keys  # ctrl+q still quits; F1 lists it
+            await app.pop_screen()
+            await pilot.pause()

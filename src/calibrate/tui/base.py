@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 
 NARROW_BELOW = 100  # columns: under this (the 80 × 24 default terminal) the footer is compact
+# Out of every narrow footer: ctrl+q quits from any screen, and F1 lists it.
+NARROW_EVERYWHERE = frozenset({"quit"})
 
 
 class StoreScreen(Screen[None]):
@@ -31,11 +33,12 @@ class StoreScreen(Screen[None]):
         """As Textual's, but in a narrow terminal NARROW_FOOTER_HIDES leave the footer (only
         the footer reads ``show``; the keys, F1 and the palette keep them)."""
         bindings = super().active_bindings
-        if not self.NARROW_FOOTER_HIDES or self.app.size.width >= self.FOOTER_HIDES_BELOW:
+        if self.app.size.width >= self.FOOTER_HIDES_BELOW:
             return bindings
+        hides = self.NARROW_FOOTER_HIDES | NARROW_EVERYWHERE
         return {
             key: active._replace(binding=replace(active.binding, show=False))
-            if active.binding.action in self.NARROW_FOOTER_HIDES
+            if active.binding.action in hides
             else active
             for key, active in bindings.items()
         }

@@ -46,9 +46,7 @@ class HomeScreen(StoreScreen):
     # Under 120 columns these leave the footer (F1 and the palette keep them, the tabs show
     # their numbers, and ctrl+q quits everywhere), so that each list's keys, Tests, Anchors,
     # Contracts and Help fit in 80 columns.
-    NARROW_FOOTER_HIDES = frozenset(
-        {"screen.board", "screen.finish", "show_tab('tab-sessions')", "quit"}
-    )
+    NARROW_FOOTER_HIDES = frozenset({"screen.board", "screen.finish", "show_tab('tab-sessions')"})
     FOOTER_HIDES_BELOW = 120
 
     def compose(self) -> ComposeResult:

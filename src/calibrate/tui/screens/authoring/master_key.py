@@ -33,7 +33,7 @@ class MasterKeyScreen(StoreScreen):
         *[Binding(d, f"set_level({d})", f"Level {d}", show=False) for d in DIGITS[1:]],
         Binding("delete", "clear", "Clear"),
         Binding("i", "import_csv", "Import CSV"),
-        Binding("p", "promote", "Promote consensus"),
+        Binding("p", "promote", "Promote", tooltip="Promote consensus"),
         Binding("escape", "leave", "Back"),
     ]
 

@@ -79,8 +79,8 @@ class RaterAdminScreen(StoreScreen):
     TITLE = "Raters"
     BINDINGS = [
         Binding("a", "add", "Add"),
-        Binding("r", "edit", "Rename / edit"),
-        Binding("x", "retire", "Retire / bring back"),
+        Binding("r", "edit", "Edit", tooltip="Rename / edit"),
+        Binding("x", "retire", "Retire", tooltip="Retire / bring back"),
         Binding("m", "merge", "Merge into…"),
         Binding("escape", "leave", "Back"),
     ]

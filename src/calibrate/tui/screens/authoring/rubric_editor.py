@@ -44,6 +44,19 @@ class RubricEditorScreen(StoreScreen):
         Binding("f9", "history", "Versions"),
         Binding("escape", "leave", "Back"),
     ]
+    # At 80 columns the footer keeps Save, New criterion, New level, Versions, Back and Help;
+    # F1 and the palette keep the rest.
+    NARROW_FOOTER_HIDES = frozenset(
+        {
+            "remove_criterion",
+            "move_criterion(-1)",
+            "move_criterion(1)",
+            "remove_level",
+            "move_level(-1)",
+            "move_level(1)",
+            "copy_from",
+        }
+    )
 
     def __init__(self, rubric_id: int | None = None) -> None:
         super().__init__()

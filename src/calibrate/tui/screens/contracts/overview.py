@@ -28,9 +28,9 @@ class ContractsScreen(StoreScreen):
         Binding("enter", "open", "Open", show=False),
         Binding("n", "new", "New contract"),
         Binding("e", "amend", "Amend"),
-        Binding("t", "filter('#ct-filter-teacher')", "Teacher filter"),
-        Binding("c", "filter('#ct-filter-class')", "Class filter"),
-        Binding("f", "filter('#ct-filter-status')", "Status filter"),
+        Binding("t", "filter('#ct-filter-teacher')", "Teacher", tooltip="Teacher filter"),
+        Binding("c", "filter('#ct-filter-class')", "Class", tooltip="Class filter"),
+        Binding("f", "filter('#ct-filter-status')", "Status", tooltip="Status filter"),
         Binding("escape", "leave", "Back"),
     ]
 

@@ -31,7 +31,6 @@ TYPED_ACTIONS = {"choose", "write", "keep_anchor", "next_item", "toggle_sample",
 
 class ConsensusScreen(StoreScreen):
     TITLE = "Consensus"
-    NARROW_FOOTER_HIDES = frozenset({"quit"})  # ctrl+q quits anywhere; F1 lists it
     BINDINGS = [
         Binding(
             "1", "choose(1)", "Level", tooltip="Agreed level"

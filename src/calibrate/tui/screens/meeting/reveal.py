@@ -63,7 +63,7 @@ class RevealScreen(RoundActions):
     # switches between the grid (heat map, spread) and the figures (agreement, queue).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     # Left out of a narrow footer (F1 and the palette keep them; Home finishes a session too).
-    NARROW_FOOTER_HIDES = frozenset({"scope", "anchors", "finish", "quit"})
+    NARROW_FOOTER_HIDES = frozenset({"scope", "anchors", "finish"})
     FOOTER_HIDES_BELOW = NARROW_BELOW
     BINDINGS = [
         Binding("f", "switch_pane", "Figures", tooltip="Figures or grid"),
