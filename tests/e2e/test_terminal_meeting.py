@@ -170,7 +170,7 @@ def test_a_whole_meeting_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> 
     reveal = term.wait_for("Reveal — Demo meeting")
     narrow = term.size[0] < 112
     if narrow:  # the grid first, the whole width; f shows the figures instead
-        reveal = term.wait_for("f Figures/grid")
+        reveal = term.wait_for("f Figures")
         assert "Conventions" in reveal
         assert "Discussion queue" not in reveal
         term.keys("f")
