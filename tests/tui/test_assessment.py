@@ -258,3 +258,20 @@ async def test_a_new_test_is_written_in_the_app(store: Store) -> None:
         Outcome.NOT_YET,
         Outcome.SIMPLE_MISTAKE,
     ]
+
+
+def test_a_tests_learning_targets_are_not_offered_for_a_calibration_session(
+    store: Store,
+) -> None:
+    """Issue 17: the grade-5 test's "…: learning targets" rubric (right/wrong items) was
+    offered in New session beside the rubrics a team scores with levels."""
+    from calibrate.services.meeting import setup
+
+    before = setup.rubric_choices(store)
+    default = setup.default_rubric(store)
+    test_id = load(store, results=False)
+    targets = store.get_assessment(test_id).rubric_id
+    assert targets is not None and store.get_rubric(targets).name.endswith("learning targets")
+    assert setup.rubric_choices(store) == before
+    assert targets not in {key for _, key in setup.rubric_choices(store)}
+    assert setup.default_rubric(store) == default

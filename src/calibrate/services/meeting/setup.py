@@ -30,14 +30,28 @@ class SessionForm:
     facilitator: str = ""
 
 
+def _test_targets(store: Store) -> set[int]:
+    """The rubrics that are a test's learning targets (right/wrong items, not levels a team
+    scores): not offered for a calibration session."""
+    return {b.rubric_id for b in store.list_assessments() if b.rubric_id is not None}
+
+
 def rubric_choices(store: Store) -> list[tuple[str, int]]:
-    """Every rubric version as ``("name vN", id)``, by name then version."""
-    return [(f"{r.name} v{r.version}", _id(r)) for r in store.list_rubrics(all_versions=True)]
+    """Every rubric version a team can calibrate on as ``("name vN", id)``, by name then
+    version (a test's learning targets are left out)."""
+    targets = _test_targets(store)
+    return [
+        (f"{r.name} v{r.version}", _id(r))
+        for r in store.list_rubrics(all_versions=True)
+        if r.id not in targets
+    ]
 
 
 def default_rubric(store: Store) -> int | None:
-    """The newest version of the first rubric by name (None when there is no rubric)."""
-    newest = store.list_rubrics()
+    """The newest version of the first rubric by name that a team can calibrate on (None when
+    there is none)."""
+    targets = _test_targets(store)
+    newest = [r for r in store.list_rubrics() if r.id not in targets]
     return _id(newest[0]) if newest else None
 
 
