@@ -26,7 +26,7 @@ from calibrate.services.meeting.key_timing import KeyTiming
 COMMAND_MODULES: dict[str, str] = {
     "agree": "calibrate.cli.agreement:AGREEMENT_COMMANDS",
     **dict.fromkeys(
-        ("load", "import-scores", "export", "sessions", "rubrics", "backup"),
+        ("load", "import-scores", "export", "sessions", "rubrics", "backup", "merge-raters"),
         "calibrate.cli.records:RECORD_COMMANDS",
     ),
     **dict.fromkeys(("serve", "codes", "join", "seats"), "calibrate.cli.serve:SERVE_COMMANDS"),

@@ -272,4 +272,35 @@ def backup(path: Path, force: bool, command_db: Path | None) -> None:
         click.echo(f"Backed up {store.path} to {path}.")
 
 
-RECORD_COMMANDS = (load, import_scores, export, sessions, rubrics, backup)
+@click.command("merge-raters", cls=RecordCommand)
+@click.argument("keep")
+@click.argument("other")
+@click.option("--json", "as_json", is_flag=True, help="Print what was moved as JSON.")
+@db_after_command
+def merge_raters(keep: str, other: str, as_json: bool, command_db: Path | None) -> None:
+    """Fold OTHER into KEEP: two entries for one person ("Ann Lee" and "ann lee").
+
+    KEEP and OTHER are a rater's id or name. Every score, note, session seat, anchor and
+    contract of OTHER moves to KEEP and OTHER goes, all or nothing; if both scored the same
+    item, nothing is merged and the items are named (the app's Manage raters, m, does the same).
+    """
+    from calibrate.services.authoring import raters as svc
+
+    with records(command_db) as store:
+        kept, dropped = svc.find_rater(store, keep), svc.find_rater(store, other)
+        assert kept.id is not None and dropped.id is not None
+        if kept.id == dropped.id:
+            fail(f"“{kept.name}” is named twice; give two different raters.")
+        report = svc.merge_raters(store, kept.id, dropped.id)
+        if as_json:
+            fields = ("sessions", "scores", "history", "other_rows")
+            moved = {name: getattr(report, name) for name in fields}
+            out = {"kept": {"id": kept.id, "name": kept.name}, "merged": dropped.name, **moved}
+            click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        else:
+            click.echo(
+                f"{svc.merged_message(report, kept)} (“{dropped.name}” was id {dropped.id}.)"
+            )
+
+
+RECORD_COMMANDS = (load, import_scores, export, sessions, rubrics, backup, merge_raters)

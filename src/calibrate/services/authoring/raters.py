@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from calibrate.domain.errors import InvalidOperationError
-from calibrate.domain.model import Rater
+from calibrate.domain.errors import InvalidOperationError, NotFoundError
+from calibrate.domain.model import Rater, name_key
 from calibrate.domain.text_rules import name_problem
 from calibrate.storage.store import Store
 from calibrate.storage.store_authoring import MergeReport
@@ -120,6 +120,21 @@ def merge_raters(store: Store, keep_id: int, drop_id: int) -> MergeReport:
     Raises InvalidOperationError naming the items both scored, if any; NotFoundError if either
     rater does not exist."""
     return store.merge_raters(keep_id, drop_id)
+
+
+def find_rater(store: Store, ref: str) -> Rater:
+    """The rater ``ref`` names: an id (digits), or a name matched as everywhere (letter case
+    and spacing aside). Raises NotFoundError naming ``ref`` and, for a name, who there is."""
+    text = ref.strip()
+    raters = store.list_raters()
+    if text.isascii() and text.isdigit():
+        found = next((r for r in raters if r.id == int(text)), None)
+    else:
+        found = next((r for r in raters if name_key(r.name) == name_key(text)), None)
+    if found is None:
+        names = ", ".join(f"“{r.name}” ({r.id})" for r in raters) or "none yet"
+        raise NotFoundError(f"There is no rater “{text}”; the raters are {names}.")
+    return found
 
 
 def merged_message(report: MergeReport, kept: Rater) -> str:
