@@ -64,3 +64,15 @@ def test_mistakes_are_one_line_and_change_nothing(tmp_path: Path) -> None:
         assert words in result.output, result.output
     with Store.open(db) as store:
         assert store.rater_by_name("E. Lindqvist") is not None
+
+
+def test_two_spellings_of_one_name_are_told_apart_by_how_they_are_written(tmp_path: Path) -> None:
+    """The case the command is for: an older database holds "Ann Lee" and "ann lee"."""
+    db, _erik, _dup = database(tmp_path)
+    with Store.open(db) as store:  # as an older calibrate wrote it (no check then)
+        store.db.execute("INSERT INTO raters (name) VALUES ('Ann Lee'), ('ann lee')")
+    result = CliRunner().invoke(cli, ["--db", str(db), "merge-raters", "Ann Lee", "ann lee"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Merged “ann lee” into “Ann Lee”")
+    with Store.open(db) as store:
+        assert store.rater_by_name("ann lee") is None and store.rater_by_name("Ann Lee")

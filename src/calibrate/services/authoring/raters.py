@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from calibrate.domain.errors import InvalidOperationError, NotFoundError
-from calibrate.domain.model import Rater, name_key
+from calibrate.domain.model import Rater
 from calibrate.domain.text_rules import name_problem
 from calibrate.storage.store import Store
 from calibrate.storage.store_authoring import MergeReport
@@ -123,16 +123,15 @@ def merge_raters(store: Store, keep_id: int, drop_id: int) -> MergeReport:
 
 
 def find_rater(store: Store, ref: str) -> Rater:
-    """The rater ``ref`` names: an id (digits), or a name matched as everywhere (letter case
-    and spacing aside). Raises NotFoundError naming ``ref`` and, for a name, who there is."""
+    """The rater ``ref`` names: an id (digits), or a name: as written, else as everywhere
+    (letter case and spacing aside). Raises NotFoundError naming ``ref`` and who there is."""
     text = ref.strip()
-    raters = store.list_raters()
     if text.isascii() and text.isdigit():
-        found = next((r for r in raters if r.id == int(text)), None)
-    else:
-        found = next((r for r in raters if name_key(r.name) == name_key(text)), None)
+        found = next((r for r in store.list_raters() if r.id == int(text)), None)
+    else:  # the name as written first: "Ann Lee" and "ann lee" are the two entries to merge
+        found = store.rater_by_name(text) or store.rater_like(text)
     if found is None:
-        names = ", ".join(f"“{r.name}” ({r.id})" for r in raters) or "none yet"
+        names = ", ".join(f"“{r.name}” ({r.id})" for r in store.list_raters()) or "none yet"
         raise NotFoundError(f"There is no rater “{text}”; the raters are {names}.")
     return found
 
