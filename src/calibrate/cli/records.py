@@ -6,6 +6,7 @@ Each command is one call into ``calibrate.services.records`` (errors and ``--db`
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -293,8 +294,8 @@ def merge_raters(keep: str, other: str, as_json: bool, command_db: Path | None) 
             fail(f"“{kept.name}” is named twice; give two different raters.")
         report = svc.merge_raters(store, kept.id, dropped.id)
         if as_json:
-            fields = ("sessions", "scores", "history", "other_rows")
-            moved = {name: getattr(report, name) for name in fields}
+            moved = dataclasses.asdict(report)
+            del moved["kept_id"], moved["dropped_name"]  # said as "kept" and "merged"
             out = {"kept": {"id": kept.id, "name": kept.name}, "merged": dropped.name, **moved}
             click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         else:

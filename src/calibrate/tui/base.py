@@ -27,6 +27,7 @@ class StoreScreen(Screen[None]):
     # NARROW_BELOW columns, so that the keys a user needs most fit in one line.
     NARROW_FOOTER_HIDES: ClassVar[frozenset[str]] = frozenset()
     FOOTER_HIDES_BELOW: ClassVar[int] = NARROW_BELOW  # a screen with many keys may say more
+    _compact_footer = False  # as Textual's Footer starts
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -48,7 +49,7 @@ class StoreScreen(Screen[None]):
         screen with many keys (FOOTER_HIDES_BELOW) gets it sooner. Only a crossing of that
         width touches the footer (redrawing it under a dialog would empty it)."""
         compact = self.app.size.width < self.FOOTER_HIDES_BELOW
-        if compact == getattr(self, "_compact_footer", False):
+        if compact == self._compact_footer:
             return
         self._compact_footer = compact
         for footer in self.query(Footer):
