@@ -4,16 +4,13 @@ discuss first.
 Left: the samples × criteria heat map and, for the item under the cursor, the spread of levels
 as bars. Right: the agreement panel (the headline of every criterion pooled or of one criterion,
 computed in a worker thread: the reports have bootstrap intervals) and the discussion queue;
-d opens every other figure and why they differ. Everything else is cheap and runs on the app
-thread.
+d opens every other figure and why they differ (reveal_figures.py computes and shows them). Everything else is cheap and runs on the
+app thread.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,20 +18,16 @@ from textual.widgets import Footer, Header, Static
 
 from calibrate.domain.errors import CalibrateError
 from calibrate.domain.model import Phase
-from calibrate.services.meeting.board import load_reveal, round_changes, same_raters
+from calibrate.services.meeting.board import load_reveal
 from calibrate.services.meeting.reveal import Reveal
 from calibrate.tui.screens.meeting.agreement_details import AgreementDetailsModal
+from calibrate.tui.screens.meeting.reveal_figures import ALL, RevealFigures
 from calibrate.tui.screens.meeting.round_actions import RoundActions
 from calibrate.tui.widgets.meeting.agreement_panel import AgreementPanel
 from calibrate.tui.widgets.meeting.discussion_queue import DiscussionQueue
 from calibrate.tui.widgets.meeting.heat_map import HeatMap
 from calibrate.tui.widgets.meeting.spread_bars import SpreadBars
 
-if TYPE_CHECKING:  # loads scipy: the worker imports it at run time
-    from calibrate.services.agreement.scopes import ScopeFigures, ScopeTable
-    from calibrate.stats.report import AgreementReport
-
-ALL = ""  # the agreement scope covering every criterion (scopes.ALL)
 NARROW_BELOW = 112  # columns: the grid pane is 76 wide, the figures need at least 36
 
 LEGEND = (
@@ -43,19 +36,7 @@ LEGEND = (
 )
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """Round 1 against the current round, on the raters who scored in both."""
-
-    before: AgreementReport
-    after: AgreementReport
-    everyone: bool  # every rater of the current round also scored round 1
-
-
-Reports = tuple["ScopeFigures", "Comparison | None"]
-
-
-class RevealScreen(RoundActions):
+class RevealScreen(RoundActions, RevealFigures):
     """After the reveal (and in the consensus and closed phases)."""
 
     TITLE = "Reveal"
@@ -87,10 +68,7 @@ class RevealScreen(RoundActions):
         self.first: Reveal | None = None  # round 1, when this is a later round
         self.scope = ALL  # ALL or a criterion key
         self.leave_out_partial = False
-        self._reports: dict[str, Reports] = {}
-        self._pending: set[str] = set()  # scopes the running worker has still to post
         self._signature: object = None
-        self._token = 0
         self._suspended = False
         self._leaving = False  # a re-score round started: the scores are blind again
 
@@ -167,8 +145,7 @@ class RevealScreen(RoundActions):
         signature = (_signature(reveal), _signature(first) if first else None)
         if signature != self._signature:
             self._signature = signature
-            self._reports.clear()
-            self._pending.clear()
+            self.forget_figures()
             self.query_one(AgreementPanel).show_computing(self.scope_title())
             self.call_after_refresh(self.update_agreement)
 
@@ -235,135 +212,12 @@ class RevealScreen(RoundActions):
         self.set_class(figures, "-figures")
         self.query_one("#agreement" if figures else "#heat-map").focus()
 
-    # ------------------------------------------------------------------ agreement
-    @property
-    def figures(self) -> ScopeFigures | None:
-        """The figures shown in the panel (None while they are being computed)."""
-        cached = self._reports.get(self.scope)
-        return cached[0] if cached else None
-
-    @property
-    def report(self) -> AgreementReport | None:
-        """The report behind the panel's headline (None while it is being computed)."""
-        figures = self.figures
-        return figures.report if figures else None
-
-    def scope_title(self) -> str:
-        assert self.reveal is not None
-        round_ = f"round {self.reveal.round}"
-        if self.scope == ALL:
-            return f"all criteria, {round_}"
-        criterion = self.reveal.context.rubric.criterion(self.scope)
-        return f"{criterion.name if criterion else self.scope}, {round_}"
-
-    def update_agreement(self) -> None:
-        """Show the scope's figures, computing every scope's in a worker the first time (the
-        scope in view first, so its headline shows while the others are computed)."""
-        if not self.is_attached:  # left before the first paint
-            return
-        cached = self._reports.get(self.scope)
-        if cached is not None:
-            self.show_reports(*cached)
-            return
-        panel = self.query_one(AgreementPanel)
-        if self.scope in self._pending:  # on its way from the running worker
-            panel.show_computing(self.scope_title())
-            return
-        from calibrate.services.agreement.scopes import reveal_scopes
-
-        assert self.reveal is not None
-        panel.show_computing(self.scope_title())
-        self._token += 1
-        partial = self.leave_out_partial
-        current = reveal_scopes(self.reveal, leave_out_partial=partial)
-        first = reveal_scopes(self.first, leave_out_partial=partial) if self.first else None
-        pairs = list(zip(current, first or [None] * len(current), strict=True))
-        pairs.sort(key=lambda pair: pair[0].key != self.scope)  # the scope in view first
-        self._reports = {}
-        self._pending = {scope.key for scope, _ in pairs}
-        self.compute_reports(self._token, pairs)
-
-    @work(thread=True, exclusive=True, group="agreement")
-    def compute_reports(
-        self, token: int, pairs: list[tuple[ScopeTable, ScopeTable | None]]
-    ) -> None:
-        """Runs in a thread: plain tables in, each scope's figures posted to the app thread as
-        soon as they are ready. ``pairs`` holds each scope with round 1's, in a later round."""
-        from calibrate.services.agreement.scopes import scope_figures
-        from calibrate.stats.report import agreement_report
-
-        for scope, first in pairs:
-            try:
-                figures = scope_figures(scope)
-                comparison = None
-                if first is not None:
-                    before, after = same_raters(first.full, scope.full)
-                    everyone = after.n_raters == scope.full.n_raters
-                    comparison = Comparison(
-                        agreement_report(before),
-                        figures.report if everyone else agreement_report(after),
-                        everyone,
-                    )
-            except CalibrateError as exc:
-                self.app.call_from_thread(self.reports_failed, token, exc.message)
-                return
-            except Exception as exc:  # a fault in the statistics must not end the meeting
-                self.log.error("agreement report failed", exc)
-                self.app.call_from_thread(self.reports_failed, token, f"internal error ({exc!r})")
-                return
-            self.app.call_from_thread(self.scope_ready, token, scope.key, (figures, comparison))
-
-    def scope_ready(self, token: int, key: str, reports: Reports) -> None:
-        if token != self._token:
-            return
-        self._reports[key] = reports
-        self._pending.discard(key)
-        if not self.is_attached:
-            return
-        if key == self.scope or (self.scope == ALL and ALL in self._reports):
-            cached = self._reports.get(self.scope)
-            if cached is not None:
-                self.show_reports(*cached)
-
-    def reports_failed(self, token: int, message: str) -> None:
-        self._pending.clear()
-        if token == self._token and self.is_attached:
-            self.query_one(AgreementPanel).show_failed(self.scope_title(), message)
-
-    def show_reports(self, figures: ScopeFigures, comparison: Comparison | None) -> None:
-        assert self.reveal is not None
-        changes = (
-            round_changes(
-                comparison.before,
-                comparison.after,
-                self.reveal.round,
-                everyone=comparison.everyone,
-            )
-            if comparison
-            else []
-        )
-        criteria = []
-        if self.scope == ALL:
-            criteria = [
-                reports[0]
-                for c in self.reveal.context.rubric.criteria
-                if (reports := self._reports.get(c.key)) is not None
-            ]
-        self.query_one(AgreementPanel).show_figures(
-            figures,
-            scope=self.scope_title(),
-            criteria=criteria,
-            changes=changes,
-            pending=len(self._pending) if self.scope == ALL else 0,
-        )
-
     # ------------------------------------------------------------------ actions
     def action_partial(self) -> None:
         """Leave raters who scored only some items out of the figures too, or bring them back
         (raters with no scores are always left out)."""
         self.leave_out_partial = not self.leave_out_partial
-        self._reports = {}
-        self._pending = set()
+        self.forget_figures()
         self.update_agreement()
         self.notify(
             "Raters who scored only some items are left out of the figures."
