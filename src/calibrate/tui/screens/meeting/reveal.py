@@ -4,8 +4,8 @@ discuss first.
 Left: the samples × criteria heat map and, for the item under the cursor, the spread of levels
 as bars. Right: the agreement panel (the headline of every criterion pooled or of one criterion,
 computed in a worker thread: the reports have bootstrap intervals) and the discussion queue;
-d opens every other figure and why they differ (reveal_figures.py computes and shows them). Everything else is cheap and runs on the
-app thread.
+d opens every other figure and why they differ (reveal_figures.py computes and shows them).
+Everything else is cheap and runs on the app thread.
 """
 
 from __future__ import annotations
