@@ -1,20 +1,23 @@
 """The agreement figures of a session's reveal, one scope at a time: every criterion pooled, then
 each rubric criterion (scale) on its own.
 
-The tables are built on the app thread (they need the reveal); :func:`scope_figures` is pure and
-runs in a worker: plain tables in, reports and headlines out.
+The tables are built on the app thread (they need the reveal) and load no scipy;
+:func:`scope_figures` is pure and runs in a worker: plain tables in, reports and headlines out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from calibrate.domain.ratings import RatingTable
-from calibrate.services.agreement.headline import Headline, headline
 from calibrate.services.agreement.left_out import LeftOut, leave_out_raters
 from calibrate.services.meeting.reveal import Reveal
-from calibrate.stats.report import AgreementReport, agreement_report
+
+if TYPE_CHECKING:  # they load scipy (~0.35 s): imported where the figures are computed
+    from calibrate.services.agreement.headline import Headline
+    from calibrate.stats.report import AgreementReport
 
 ALL = ""  # the scope key covering every criterion
 POOLED = "All criteria pooled"
@@ -59,7 +62,11 @@ def reveal_scopes(reveal: Reveal, *, leave_out_partial: bool = False) -> tuple[S
 
 
 def scope_figures(scope: ScopeTable, *, rng: int = 0) -> ScopeFigures:
-    """Every coefficient on the scope's table, and its headline. Pure: safe in a worker."""
+    """Every coefficient on the scope's table, and its headline. Pure: safe in a worker (which
+    pays for loading scipy, not the app thread building the tables)."""
+    from calibrate.services.agreement.headline import headline
+    from calibrate.stats.report import agreement_report
+
     report = agreement_report(scope.table, rng=rng)
     return ScopeFigures(
         scope,

@@ -55,7 +55,8 @@ class HeatMap(DataTable[Text]):
         self._widths: dict[str, int] = {}
 
     def show(self, reveal: Reveal) -> None:
-        """Fill the map (first time) or rewrite the cells that changed."""
+        """Fill the map (first time: each row added whole, which is much cheaper than a cell
+        at a time) or rewrite the cells that changed."""
         context = reveal.context
         samples = tuple(s.id for s in context.samples if s.id is not None)
         criteria = tuple(c.key for c in context.rubric.criteria)
@@ -63,15 +64,21 @@ class HeatMap(DataTable[Text]):
         if self._layout != (samples, criteria):
             self._build(reveal, n_raters)
             self._layout = (samples, criteria)
+            return
         by_key = {c.key: c for c in context.rubric.criteria}
         for item in reveal.items:
-            self._set(item, by_key[item.criterion_key], n_raters)
+            key, text, width = self._cell(item, by_key[item.criterion_key], n_raters)
+            if self._shown.get(key) == text + band(item):
+                continue
+            self._shown[key] = text + band(item)
+            self.update_cell(key[0], key[1], _styled(text, item, width))
 
     def _build(self, reveal: Reveal, n_raters: int) -> None:
         self.clear(columns=True)
         self._shown.clear()
         self._widths.clear()
-        for criterion in reveal.context.rubric.criteria:
+        criteria = reveal.context.rubric.criteria
+        for criterion in criteria:
             width = _column_width(criterion, n_raters)
             self._widths[criterion.key] = width
             name = criterion.name
@@ -82,23 +89,29 @@ class HeatMap(DataTable[Text]):
                 style="bold",
             )
             self.add_column(label, key=criterion.key, width=width)
-        blanks = [Text("")] * len(reveal.context.rubric.criteria)
+        cells: dict[tuple[str, str], Text] = {}
+        by_key = {c.key: c for c in criteria}
+        for item in reveal.items:
+            key, text, width = self._cell(item, by_key[item.criterion_key], n_raters)
+            self._shown[key] = text + band(item)
+            cells[key] = _styled(text, item, width)
         for number, sample in enumerate(reveal.context.samples, start=1):
             title = f"{number} {sample.title}"
             if len(title) > TITLE_WIDTH:
                 title = title[: TITLE_WIDTH - 1] + "…"
-            self.add_row(*blanks, key=str(sample.id), label=Text(title))
+            row = str(sample.id)
+            self.add_row(
+                *(cells.get((row, c.key), Text("")) for c in criteria),
+                key=row,
+                label=Text(title),
+            )
 
-    def _set(self, item: ItemSpread, criterion: Criterion, n_raters: int) -> None:
-        text = cell_text(item, criterion, n_raters)
+    def _cell(
+        self, item: ItemSpread, criterion: Criterion, n_raters: int
+    ) -> tuple[tuple[str, str], str, int]:
+        """The cell's (row, column) keys, its counts text and its column's width."""
         key = (str(item.sample_id), item.criterion_key)
-        if self._shown.get(key) == text + band(item):
-            return
-        self._shown[key] = text + band(item)
-        width = self._widths[item.criterion_key]
-        self.update_cell(
-            key[0], key[1], Text(f" {text}".ljust(width), style=BAND_STYLES[band(item)])
-        )
+        return key, cell_text(item, criterion, n_raters), self._widths[item.criterion_key]
 
     # ------------------------------------------------------------------ the cursor
     def current(self) -> tuple[int, str] | None:
@@ -126,6 +139,10 @@ class HeatMap(DataTable[Text]):
         event.stop()
         if (here := self.current()) is not None:
             self.post_message(self.ItemChosen(*here))
+
+
+def _styled(text: str, item: ItemSpread, width: int) -> Text:
+    return Text(f" {text}".ljust(width), style=BAND_STYLES[band(item)])
 
 
 def _column_width(criterion: Criterion, n_raters: int) -> int:
