@@ -54,10 +54,10 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "contract_reviews": "id contract_id version date outcome note created_at uuid",
     "contract_reassessments": "id contract_id date reflection teacher_note created_at uuid",
     "contract_results": "reassessment_id position criterion_key target_level achieved_level",
-    "assessments": "id key title subject grade description rubric_id created_at",
+    "assessments": "id key title subject grade description rubric_id created_at uuid",
     "learning_targets": "id assessment_id position key statement criterion_rubric_id"
-    " criterion_key success_level",
-    "assessment_items": "id assessment_id position key target_id points prompt",
+    " criterion_key success_level uuid",
+    "assessment_items": "id assessment_id position key target_id points prompt uuid",
     "assessment_results": "item_id student_code outcome recorded_at",
 }
 
@@ -74,6 +74,7 @@ ALL_MIGRATIONS = [
     "m010_stable_ids",
     "m011_round_items",
     "m012_master_key_timing",
+    "m013_assessment_ids",
 ]
 
 

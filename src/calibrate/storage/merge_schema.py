@@ -17,8 +17,12 @@ class Table:
     natural: tuple[str, ...] = ()
     #: Columns that must agree when a record is found here; a difference is a conflict.
     compare: tuple[str, ...] = ()
-    #: A link row without an id or uuid: copied unless a row with the same key is there.
+    #: A link row without an id or uuid: copied unless a row with the same key is there (its
+    #: ``natural`` columns, when given: then the ``compare`` columns are checked as above).
     linked: bool = False
+    #: A column unique here that does not name the record: a record of theirs whose value is
+    #: taken here by another record comes in under another value ("key (school)").
+    unique: str = ""
     #: Columns not copied (left to their default).
     cleared: tuple[str, ...] = ()
     #: What a teacher calls such a record, for the summary.
@@ -31,6 +35,7 @@ _RATER = ("rater_id", "raters")
 _RUBRIC = ("rubric_id", "rubrics")
 _VERSION = ("version_id", "contract_versions")
 _CONTRACT = ("contract_id", "contracts")
+_TEST = ("assessment_id", "assessments")
 
 #: Every table a merge copies, parents before children.
 TABLES = (
@@ -123,5 +128,33 @@ TABLES = (
         (("reassessment_id", "contract_reassessments"),),
         linked=True,
         kind="reassessment results",
+    ),
+    # Tests (m013). A test is one class's: it is the same test only by its uuid (a copy of
+    # the same file). The same blueprint loaded in two schools makes two tests, since their
+    # student codes name different children; theirs comes in under another key, and both aim
+    # at the one learning-targets rubric (rubrics are matched by what they say).
+    # Its title is not compared: one that came in under another key was retitled.
+    Table("assessments", (_RUBRIC,), compare=("rubric_id",), unique="key", kind="tests"),
+    Table(
+        "learning_targets",
+        (_TEST, ("criterion_rubric_id", "rubrics")),
+        natural=("assessment_id", "key"),
+        compare=("statement", "criterion_rubric_id", "criterion_key", "success_level"),
+        kind="learning targets",
+    ),
+    Table(
+        "assessment_items",
+        (_TEST, ("target_id", "learning_targets")),
+        natural=("assessment_id", "key"),
+        compare=("target_id", "points", "prompt"),
+        kind="test items",
+    ),
+    Table(
+        "assessment_results",
+        (("item_id", "assessment_items"),),
+        natural=("item_id", "student_code"),
+        compare=("outcome",),
+        linked=True,
+        kind="test results",
     ),
 )

@@ -132,11 +132,7 @@ class _Merge:
                     if k in our_columns and k not in spec.cleared
                 }
                 if spec.linked:
-                    self._remap(spec, values)
-                    if self._insert(spec.name, values, ignore=True):
-                        self.added[spec.kind] += 1
-                    else:
-                        self.skipped[spec.kind] += 1
+                    self._linked(spec, values)
                     continue
                 their_id = int(values.pop("id"))
                 self.ids[spec.name][their_id] = self._merge_row(spec, their_id, values)
@@ -155,6 +151,31 @@ class _Merge:
             conflicts=tuple(self.conflicts),
         )
 
+    def _linked(self, spec: Table, values: dict[str, object]) -> None:
+        self._remap(spec, values)
+        if self._insert(spec.name, values, ignore=True):
+            self.added[spec.kind] += 1
+            return
+        self.skipped[spec.kind] += 1
+        if not spec.compare:
+            return
+        where = " AND ".join(f"{c} = ?" for c in spec.natural)
+        columns = ", ".join(spec.compare)
+        ours = self.ours.execute(
+            f"SELECT {columns} FROM {spec.name} WHERE {where}",
+            tuple(values[c] for c in spec.natural),
+        ).fetchone()
+        if ours is not None and tuple(ours) != tuple(values[c] for c in spec.compare):
+            self._conflict(spec, values)
+
+    def _conflict(self, spec: Table, values: Mapping[str, object]) -> None:
+        what = spec.kind.removesuffix("s")
+        article = "An" if what[0] in "aeiou" else "A"
+        self.conflicts.append(
+            f"{article} {what} ({_describe(spec, values)}) says something else in "
+            f"{self.policy.label} than here; ours was kept."
+        )
+
     def _merge_row(self, spec: Table, their_id: int, values: dict[str, object]) -> int:
         found = self._our_id(spec.name, {"uuid": values["uuid"]})
         if spec.name == "rubrics":
@@ -171,7 +192,11 @@ class _Merge:
         if found is None and spec.natural:
             found = self._our_id(spec.name, {c: values[c] for c in spec.natural})
             if found is not None and spec.name == "samples" and self._differs(spec, found, values):
-                return self._renamed_sample(values)
+                return self._renamed(spec, values)
+        if found is None and spec.unique:
+            taken = self._our_id(spec.name, {spec.unique: values[spec.unique]})
+            if taken is not None:
+                return self._renamed(spec, values, column=spec.unique, why="another class's")
         if found is None:
             if spec.name == "sessions" and not values.get("school"):
                 values["school"] = self.policy.school or self.policy.label
@@ -179,12 +204,7 @@ class _Merge:
             return self._insert(spec.name, values)
         self.skipped[spec.kind] += 1
         if self._differs(spec, found, values):
-            what = spec.kind.removesuffix("s")
-            article = "An" if what[0] in "aeiou" else "A"
-            self.conflicts.append(
-                f"{article} {what} ({_describe(spec, values)}) says something else in "
-                f"{self.policy.label} than here; ours was kept."
-            )
+            self._conflict(spec, values)
         return found
 
     def _differs(self, spec: Table, our_id: int, values: Mapping[str, object]) -> bool:
@@ -266,15 +286,22 @@ class _Merge:
         self.added["raters"] += 1
         return self._insert("raters", values)
 
-    def _renamed_sample(self, values: dict[str, object]) -> int:
-        key = str(values["key"])
-        values["key"] = self._free("samples", "key", f"{key} ({self.policy.label})")
+    def _renamed(
+        self, spec: Table, values: dict[str, object], *, column: str = "key", why: str = ""
+    ) -> int:
+        """A sample or a test whose key is taken here by a different one: both are kept."""
+        key = str(values[column])
+        values[column] = self._free(spec.name, column, f"{key} ({self.policy.label})")
+        if spec.name == "assessments":  # the tests list shows titles: tell the two apart
+            values["title"] = f"{values['title']} ({self.policy.label})"
+        what = spec.kind.removesuffix("s")
+        differs = f"is {why} {what} than ours" if why else "differs from ours"
         self.conflicts.append(
-            f"The sample “{key}” of {self.policy.label} differs from ours of that key: "
-            f"both are kept, theirs as “{values['key']}”."
+            f"The {what} “{key}” of {self.policy.label} {differs} of that {column}: "
+            f"both are kept, theirs as “{values[column]}”."
         )
-        self.added["samples"] += 1
-        return self._insert("samples", values)
+        self.added[spec.kind] += 1
+        return self._insert(spec.name, values)
 
     def _free(self, table: str, column: str, wanted: str) -> str:
         candidate, n = wanted, 1
@@ -292,9 +319,9 @@ def _int(value: object) -> int:
 def _describe(spec: Table, values: Mapping[str, object]) -> str:
     if "title" in values and "date" in values:
         return f"“{values['title']}” of {values['date']}"
-    shown = [c for c in spec.natural if c.endswith("key") or c in ("name", "round")]
-    return (
-        ", ".join(f"{c.replace('_', ' ')} {values[c]}" for c in shown) or f"uuid {values['uuid']}"
+    shown = [c for c in spec.natural if c.endswith(("key", "code")) or c in ("name", "round")]
+    return ", ".join(f"{c.replace('_', ' ')} {values[c]}" for c in shown) or (
+        f"uuid {values.get('uuid')}"
     )
 
 

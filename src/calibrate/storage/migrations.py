@@ -11,7 +11,7 @@ from calibrate.storage.assessment_schema import ASSESSMENT_TABLES
 from calibrate.storage.contract_schema import CONTRACT_TABLES
 from calibrate.storage.core_schema import CORE_TABLES
 from calibrate.storage.lean_import import Migrations, sqlite_utils
-from calibrate.storage.stable_ids import add_stable_ids
+from calibrate.storage.stable_ids import M010_TABLES, M013_TABLES, add_stable_ids
 
 MIGRATIONS = Migrations("calibrate")
 
@@ -133,7 +133,7 @@ def m010_stable_ids(db: sqlite_utils.Database) -> None:
     school a session was held at, for a coach's merged database (empty: held here); and the
     other databases' raters a merge was told are ours (``--map-raters``), by their uuid, so
     merging the same file again needs no map."""
-    add_stable_ids(db.conn)
+    add_stable_ids(db.conn, M010_TABLES)
     db.table("sessions").add_column("school", str, not_null_default="")
     db.execute(
         """CREATE TABLE rater_aliases (
@@ -170,3 +170,11 @@ def m012_master_key_timing(db: sqlite_utils.Database) -> None:
     sessions = db.table("sessions")
     sessions.add_column("key_timing", str)
     sessions.add_column("key_shown", int, not_null_default=0)
+
+
+@MIGRATIONS()
+def m013_assessment_ids(db: sqlite_utils.Database) -> None:
+    """A ``uuid`` on the tests, their learning targets and their items, as m010 gave the other
+    records (existing rows derive theirs from the file, so copies of one file agree), so that a
+    coach's merge brings in the tests and their results too."""
+    add_stable_ids(db.conn, M013_TABLES)

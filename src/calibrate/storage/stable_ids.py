@@ -3,7 +3,8 @@ school, a coach's, a kit loaded in several places) can be merged without their i
 clashing.
 
 Migration ``m010_stable_ids`` adds a ``uuid`` TEXT column with a unique index to every table
-whose rows have an ``id`` of their own (:data:`UUID_TABLES`), and an ``AFTER INSERT`` trigger on
+whose rows have an ``id`` of their own (:data:`M010_TABLES`; ``m013_assessment_ids`` the same
+to the tests' tables, :data:`M013_TABLES`), and an ``AFTER INSERT`` trigger on
 each that gives a new row a random (version 4) UUID when the insert did not set one, so every
 insert path is covered, the store's methods, a migration and a merge alike. The link and child
 tables without an ``id`` (``session_samples``, ``contract_levels``, …) need none: a row there is
@@ -25,8 +26,8 @@ import hashlib
 import sqlite3
 import uuid
 
-#: Every table with an ``id`` of its own, parents before children (the order a merge copies in).
-UUID_TABLES = (
+#: The tables migration ``m010_stable_ids`` gave a uuid (never change: a released migration).
+M010_TABLES = (
     "rubrics",
     "criteria",
     "levels",
@@ -45,6 +46,12 @@ UUID_TABLES = (
     "contract_reviews",
     "contract_reassessments",
 )
+
+#: The tests' tables, given a uuid by migration ``m013_assessment_ids``.
+M013_TABLES = ("assessments", "learning_targets", "assessment_items")
+
+#: Every table with an ``id`` of its own, parents before children within each migration's set.
+UUID_TABLES = M010_TABLES + M013_TABLES
 
 #: The namespace of every UUID calibrate derives (uuid5) rather than draws.
 NAMESPACE = uuid.UUID("5b0d7c1e-4c1a-4f55-9a53-2f1f3c6a9e10")
@@ -83,12 +90,11 @@ def fingerprint(conn: sqlite3.Connection) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def add_stable_ids(conn: sqlite3.Connection) -> None:
+def add_stable_ids(conn: sqlite3.Connection, tables: tuple[str, ...]) -> None:
     """Add the column (where missing), fill it for existing rows, and create the unique index
-    and the trigger of every table in :data:`UUID_TABLES`. Runs inside the caller's
-    transaction."""
+    and the trigger of every table in ``tables``. Runs inside the caller's transaction."""
     salt = fingerprint(conn)
-    for table in UUID_TABLES:
+    for table in tables:
         columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         if "uuid" not in columns:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN uuid TEXT")
