@@ -275,3 +275,51 @@ def test_a_tests_learning_targets_are_not_offered_for_a_calibration_session(
     assert setup.rubric_choices(store) == before
     assert targets not in {key for _, key in setup.rubric_choices(store)}
     assert setup.default_rubric(store) == default
+
+
+async def test_a_stored_test_is_edited_from_its_results_keeping_them(store: Store) -> None:
+    """Issue 17: e on the results grid opens the test in the editor; saving goes back to the
+    grid with the new words and every result; an item with results cannot be taken out, and
+    Escape asks before dropping what was typed."""
+    from textual.widgets import TextArea
+
+    from calibrate.tui.screens.assessment.editor import BlueprintEditorScreen
+    from calibrate.tui.screens.modals import ConfirmModal
+
+    test_id = load(store, results=True)
+    before = store.assessment_results(test_id)
+    app = CalibrateApp(store, open_assessment=test_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, BlueprintEditorScreen)
+        items = editor.query_one("#bp-items", TextArea)
+        assert items.text.splitlines()[0].startswith("1-")  # runs shown as ranges
+        title = editor.query_one("#bp-title", Input)
+        title.value = "Checkpoint, December"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsEntryScreen)
+        assert text(app, "#as-title").startswith("Checkpoint, December: 20 items")
+        assert store.get_assessment(test_id).title == "Checkpoint, December"
+
+        await pilot.press("e")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, BlueprintEditorScreen)
+        boxed = editor.query_one("#bp-items", TextArea)
+        boxed.text = "\n".join(boxed.text.splitlines()[:-1])  # the last item(s) left out
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "has results" in text(app, "#bp-error")
+        assert app.screen is editor
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsEntryScreen)
+    assert store.assessment_results(test_id) == before
+    assert len(store.get_assessment(test_id).items) == 20

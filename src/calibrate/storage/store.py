@@ -20,7 +20,7 @@ from typing import Self
 
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.storage import database
-from calibrate.storage.store_assessments import AssessmentStore
+from calibrate.storage.store_assessment_edits import AssessmentEditStore
 from calibrate.storage.store_authoring import AuthoringStore
 from calibrate.storage.store_catalog import CatalogStore
 from calibrate.storage.store_contracts import ContractStore
@@ -35,7 +35,7 @@ __all__ = ["SessionCodes", "Store", "new_session_code"]
 
 
 class Store(
-    AssessmentStore,  # before RubricStore, which it builds on
+    AssessmentEditStore,  # before RubricStore, which it builds on
     RubricStore,
     CatalogStore,
     SessionStore,

@@ -39,7 +39,7 @@ class AssessmentStore(RubricStore):
         taken, or the blueprint is malformed (repeated keys, an item on an unknown target, a
         target without items, points below 1).
         """
-        _validate(blueprint)
+        validate_blueprint(blueprint)
         with self.transaction():
             taken = self._scalar("SELECT id FROM assessments WHERE key = ?", (blueprint.key,))
             if taken is not None:
@@ -106,9 +106,14 @@ class AssessmentStore(RubricStore):
             return None if row is None else self._blueprint(row)
 
     def assessment_for_rubric(self, rubric_id: int) -> Blueprint | None:
-        """The test whose learning targets are the rubric ``rubric_id``, if it is one."""
+        """The test whose learning targets are the rubric ``rubric_id`` (or an earlier version of
+        them, which contracts written before the test was edited aim at), if it is one."""
         with self._snapshot():
-            row = self._row("SELECT * FROM assessments WHERE rubric_id = ?", (rubric_id,))
+            row = self._row(
+                "SELECT a.* FROM assessments a JOIN rubrics r ON r.id = a.rubric_id"
+                " WHERE r.family_id = (SELECT family_id FROM rubrics WHERE id = ?)",
+                (rubric_id,),
+            )
             return None if row is None else self._blueprint(row)
 
     def list_assessments(self) -> list[Blueprint]:
@@ -243,7 +248,8 @@ class AssessmentStore(RubricStore):
         )
 
 
-def _validate(blueprint: Blueprint) -> None:
+def validate_blueprint(blueprint: Blueprint) -> None:
+    """Raise InvalidOperationError if the blueprint is malformed (see ``add_assessment``)."""
     if not blueprint.key.strip() or not blueprint.title.strip():
         raise InvalidOperationError("A test needs a key and a title.")
     for what, keys in (

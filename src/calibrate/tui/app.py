@@ -109,13 +109,17 @@ class CalibrateApp(App[None]):
         from calibrate.tui.screens.modals import ChoiceModal
 
         tests = [(b.id, b.title) for b in self.store.list_assessments() if b.id is not None]
+
+        def stored(test_id: int) -> None:  # a new test opens on its results grid
+            self.switch_screen(ResultsEntryScreen(test_id))
+
         if not tests:
-            self.push_screen(BlueprintEditorScreen())
+            self.push_screen(BlueprintEditorScreen(then=stored))
             return
 
         def chosen(test_id: int | None) -> None:
             if test_id == 0:
-                self.push_screen(BlueprintEditorScreen())
+                self.push_screen(BlueprintEditorScreen(then=stored))
             elif test_id is not None:
                 self.push_screen(ResultsEntryScreen(test_id))
 

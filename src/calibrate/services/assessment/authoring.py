@@ -16,6 +16,7 @@ link is written in a blueprint file (TOML or CSV), not here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from calibrate.domain.assessment import STATEMENT_START, Blueprint, Item, LearningTarget
@@ -122,3 +123,53 @@ def blueprint_from_text(title: str, targets_text: str, items_text: str) -> Bluep
         raise BlueprintTextError("title", "Title: give the test a title.")
     targets = parse_targets(targets_text)
     return Blueprint(key_from_title(title), title, targets, parse_items(items_text, targets))
+
+
+def blueprint_texts(blueprint: Blueprint) -> tuple[str, str]:
+    """A stored test as the two texts the editor shows: its targets, and its items with runs
+    of numbered items on one target at the same points written as a range (``1-4 subtract``)."""
+    targets = "\n".join(f"{t.key}: {t.statement}" for t in blueprint.targets)
+    lines: list[str] = []
+    run: list[Item] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        first, last = run[0], run[-1]
+        item = first.key if first is last else f"{first.key}-{last.key}"
+        points = "" if first.points == 1 else f" {first.points}"
+        lines.append(f"{item} {first.target_key}{points}")
+        run.clear()
+
+    for item in blueprint.items:
+        previous = run[-1] if run else None
+        follows = (
+            previous is not None
+            and item.key.isdigit()
+            and previous.key.isdigit()
+            and int(item.key) == int(previous.key) + 1
+            and str(int(item.key)) == item.key
+            and (previous.target_key, previous.points) == (item.target_key, item.points)
+        )
+        if not follows:
+            flush()
+        run.append(item)
+    flush()
+    return targets, "\n".join(lines)
+
+
+def edited_blueprint(
+    stored: Blueprint, title: str, targets_text: str, items_text: str
+) -> Blueprint:
+    """The stored test as edited in the three boxes (nothing stored): what the boxes do not
+    show is kept, a target's rubric-criterion link by its key, an item's prompt by its key, and
+    the subject, grade and description. Raises BlueprintTextError naming the box and line."""
+    typed = blueprint_from_text(title, targets_text, items_text)
+    links = {t.key: t.criterion for t in stored.targets}
+    prompts = {i.key: i.prompt for i in stored.items}
+    return dataclasses.replace(
+        stored,
+        title=typed.title,
+        targets=tuple(dataclasses.replace(t, criterion=links.get(t.key)) for t in typed.targets),
+        items=tuple(dataclasses.replace(i, prompt=prompts.get(i.key, "")) for i in typed.items),
+    )

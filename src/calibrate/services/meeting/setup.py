@@ -33,7 +33,18 @@ class SessionForm:
 def _test_targets(store: Store) -> set[int]:
     """The rubrics that are a test's learning targets (right/wrong items, not levels a team
     scores): not offered for a calibration session."""
-    return {b.rubric_id for b in store.list_assessments() if b.rubric_id is not None}
+    families = {
+        store.get_rubric(b.rubric_id).family_id
+        for b in store.list_assessments()
+        if b.rubric_id is not None
+    }
+    return {
+        r.id
+        for family in families
+        if family is not None
+        for r in store.rubric_versions(family)
+        if r.id is not None
+    }  # every version: an edited test's earlier targets are no team's rubric either
 
 
 def rubric_choices(store: Store) -> list[tuple[str, int]]:

@@ -50,6 +50,7 @@ class ResultsEntryScreen(StoreScreen):
         Binding("delete,backspace", "mark('missing')", "Clear", show=False),
         Binding("a", "add_student", "Add student"),
         Binding("v", "class_view", "Class view"),
+        Binding("e", "edit_test", "Edit test"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -175,6 +176,16 @@ class ResultsEntryScreen(StoreScreen):
         from calibrate.tui.screens.assessment.class_view import ClassViewScreen
 
         self.app.push_screen(ClassViewScreen(self.assessment_id))
+
+    def action_edit_test(self) -> None:
+        """Edit the test's title, targets and items; the grid is drawn again once saved."""
+        from calibrate.tui.screens.assessment.editor import BlueprintEditorScreen
+
+        def saved(test_id: int) -> None:
+            self.app.pop_screen()  # the editor
+            self.app.switch_screen(ResultsEntryScreen(test_id))
+
+        self.app.push_screen(BlueprintEditorScreen(self.assessment_id, then=saved))
 
     def action_leave(self) -> None:
         self.app.pop_screen()
