@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -158,7 +159,17 @@ class RatingTable:
         return out
 
     def counts(self) -> npt.NDArray[np.int64]:
-        """``r[i, k]``: how many raters put unit ``i`` in category ``k`` (units × categories)."""
+        """``r[i, k]``: how many raters put unit ``i`` in category ``k`` (units × categories).
+        Counted once per table (every coefficient asks) and read-only."""
+        return self._counts
+
+    @cached_property
+    def _counts(self) -> npt.NDArray[np.int64]:
+        out = self._count()
+        out.flags.writeable = False
+        return out
+
+    def _count(self) -> npt.NDArray[np.int64]:
         q = self.n_categories
         if q <= 16:  # one pass per category beats a scatter for rubric-sized scales
             out = np.empty((self.n_units, q), dtype=np.int64)
@@ -172,14 +183,17 @@ class RatingTable:
 
     def complete_units(self) -> RatingTable:
         """The units every rater rated (listwise deletion)."""
-        keep = [bool(k) for k in np.asarray(self.present.all(axis=1)).tolist()]
+        keep = np.asarray(self.present.all(axis=1))
+        if keep.all():
+            return self  # frozen: nothing to copy
+        kept = np.flatnonzero(keep).tolist()
         return RatingTable(
             self.codes[keep],
             self.categories,
             self.level,
-            tuple(u for u, k in zip(self.unit_ids, keep, strict=True) if k),
+            tuple(self.unit_ids[i] for i in kept),
             self.rater_ids,
-            tuple(u for u, k in zip(self.unit_samples, keep, strict=False) if k),
+            tuple(self.unit_samples[i] for i in kept) if self.unit_samples else (),
         )
 
     def select_raters(self, columns: Sequence[int]) -> RatingTable:
