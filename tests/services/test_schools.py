@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,19 @@ def test_a_meeting_still_being_scored_blind_stays_hidden(tmp_path: Path, distric
         after = cross_school_agreement(store)
     assert [r.school for r in after.schools] == ["east", "north", "south"]
     assert after.schools[0].scores == 0 and after.schools[1:] == before.schools
+
+
+def test_each_school_is_said_in_words(district: Path) -> None:
+    from calibrate.services.district.schools import school_sentence
+
+    with Store.open(district) as store:
+        north, south = cross_school_agreement(store).schools
+    assert school_sentence(north) == (
+        "north: 50% of its 2 first scores on 2 shared items were at the agreed level, 100% "
+        "within one level, and scores 0.50 of a level higher (more lenient) on average."
+    )
+    assert school_sentence(south).endswith(
+        "100% within one level, and neither more lenient nor harsher than the agreed levels."
+    )
+    alone = dataclasses.replace(north, exact=None, within_one=None, lean=None, note="scored x")
+    assert school_sentence(alone) == "north scored x."

@@ -191,7 +191,7 @@ def schools(as_json: bool, rasch: bool, rubric_id: int | None, command_db: Path 
 
 
 def _schools_rasch(command_db: Path | None, rubric_id: int | None, *, as_json: bool) -> None:
-    from calibrate.services.district.rasch import busiest_family, district_rasch
+    from calibrate.services.district.rasch import busiest_family, district_lines, district_rasch
 
     with records(command_db) as store:
         family = busiest_family(store) if rubric_id is None else None
@@ -214,24 +214,8 @@ def _schools_rasch(command_db: Path | None, rubric_id: int | None, *, as_json: b
         return
     if fit.reason:
         fail(f"{fit.ratings.title}: {fit.reason}")
-    n = result.meetings
-    click.echo(
-        f"{fit.ratings.title}: {n} meeting{'' if n == 1 else 's'} on one scale (Rasch model)"
-    )
-    for school in result.schools:
-        diff = school.level_difference
-        said = (
-            "not measured"
-            if diff is None
-            else f"{round(diff, 2) + 0.0:+.2f} levels against the district"  # no "-0.00"
-        )
-        click.echo(f"\n{school.school}: {school.raters} raters, {said}")
-        for label, where in result.rater_school.items():
-            reading = fit.reading(label) if where == school.school else None
-            if reading is not None:
-                click.echo(f"  {reading.severity}")
-    for why in result.left_out:
-        click.echo(f"\nLeft out: {why}")
+    for line in district_lines(result):
+        click.echo(line)
 
 
 MERGE_COMMANDS = (merge, sync, schools)

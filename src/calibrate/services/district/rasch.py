@@ -129,7 +129,13 @@ def district_ratings(
 def district_rasch(store: Store, family_id: int) -> DistrictRasch:
     """Fit every school's meetings of one rubric family together (reads the store, then fits
     plain data)."""
-    ratings, rater_school, left_out, used = district_ratings(store, family_id)
+    return fit_district(*district_ratings(store, family_id))
+
+
+def fit_district(
+    ratings: SessionRatings, rater_school: dict[str, str], left_out: list[str], used: int
+) -> DistrictRasch:
+    """The fit of :func:`district_ratings`' plain data: pure, so it runs in a worker."""
     fit = fit_session(ratings)
     by_school: dict[str, list[float | None]] = defaultdict(list)
     for label, school in rater_school.items():
@@ -141,3 +147,30 @@ def district_rasch(store: Store, family_id: int) -> DistrictRasch:
         mean = sum(measured) / len(measured) if measured else None
         summary.append(SchoolSeverity(school, len(by_school[school]), mean))
     return DistrictRasch(fit, tuple(summary), used, tuple(left_out), rater_school)
+
+
+def district_lines(result: DistrictRasch) -> list[str]:
+    """The fit in words, school by school, each rater's severity under their school, and the
+    meetings left out (blank lines between schools). A fit that could not be made is one line
+    saying why."""
+    fit = result.fit
+    if fit.reason:
+        return [f"{fit.ratings.title}: {fit.reason}"]
+    n = result.meetings
+    lines = [f"{fit.ratings.title}: {n} meeting{'' if n == 1 else 's'} on one scale (Rasch model)"]
+    for school in result.schools:
+        diff = school.level_difference
+        said = (
+            "not measured"
+            if diff is None
+            else f"{round(diff, 2) + 0.0:+.2f} levels against the district"  # no "-0.00"
+        )
+        raters = f"{school.raters} rater{'' if school.raters == 1 else 's'}"
+        lines.extend(["", f"{school.school}: {raters}, {said}"])
+        for label, where in result.rater_school.items():
+            reading = fit.reading(label) if where == school.school else None
+            if reading is not None:
+                lines.append(f"  {reading.severity}")
+    for why in result.left_out:
+        lines.extend(["", f"Left out: {why}"])
+    return lines

@@ -124,3 +124,21 @@ def _school(
         samples=tuple(sorted({_short(s.sample_key) for s in on_shared})),
         note="" if n else "scored none of the shared samples in a first round",
     )
+
+
+def school_sentence(row: SchoolAgreement) -> str:
+    """One school's figures in words, for a coach: how often its first scores on the shared
+    work matched the agreed level, how often within one, and which way it leans."""
+    if row.exact is None or row.within_one is None or row.lean is None:
+        return f"{row.school} {row.note or 'has no first-round scores on the shared work'}."
+    lean = round(row.lean, 2) + 0.0  # no "-0.00"
+    if abs(lean) < 0.05:
+        leaning = "and neither more lenient nor harsher than the agreed levels"
+    else:
+        way = "higher (more lenient)" if lean > 0 else "lower (harsher)"
+        leaning = f"and scores {abs(lean):.2f} of a level {way} on average"
+    return (
+        f"{row.school}: {row.exact:.0%} of its {row.scores} first scores on {row.cells} shared "
+        f"item{'' if row.cells == 1 else 's'} were at the agreed level, {row.within_one:.0%} "
+        f"within one level, {leaning}."
+    )

@@ -33,6 +33,7 @@ class HomeScreen(StoreScreen):
         Binding("k", "kits", "Kits", show=False),
         Binding("r", "raters", "Reliability", show=False),
         Binding("t", "raters_admin", "Manage raters", show=False),
+        Binding("d", "schools", "Schools", show=False),
         Binding("l", "app.tests", "Tests", tooltip="Tests and learning targets"),
         Binding("a", "anchors", "Anchors"),
         Binding("c", "contracts", "Contracts"),
@@ -46,7 +47,9 @@ class HomeScreen(StoreScreen):
     # Under 120 columns these leave the footer (F1 and the palette keep them, the tabs show
     # their numbers, and ctrl+q quits everywhere), so that each list's keys, Tests, Anchors,
     # Contracts and Help fit in 80 columns.
-    NARROW_FOOTER_HIDES = frozenset({"screen.board", "screen.finish", "show_tab('tab-sessions')"})
+    NARROW_FOOTER_HIDES = frozenset(
+        {"screen.board", "screen.finish", "screen.schools", "show_tab('tab-sessions')"}
+    )
     FOOTER_HIDES_BELOW = 120
 
     def compose(self) -> ComposeResult:
@@ -266,6 +269,11 @@ class HomeScreen(StoreScreen):
         from calibrate.tui.screens.reliability.raters import RatersScreen
 
         self.app.push_screen(RatersScreen())
+
+    def action_schools(self) -> None:
+        from calibrate.tui.screens.district.schools import SchoolsScreen
+
+        self.app.push_screen(SchoolsScreen())
 
     def action_contracts(self) -> None:
         from calibrate.tui.screens.contracts.overview import ContractsScreen

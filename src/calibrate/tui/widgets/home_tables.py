@@ -96,4 +96,5 @@ class RaterTable(DataTable[str]):
     BINDINGS = [
         Binding("r", "screen.raters", "Reliability"),
         Binding("t", "screen.raters_admin", "Raters", tooltip="Manage raters"),
+        Binding("d", "screen.schools", "Schools", tooltip="Schools (a coach's merged database)"),
     ]

@@ -1,0 +1,1 @@
+"""A coach's screens over a database that holds many schools' meetings."""
