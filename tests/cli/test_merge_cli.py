@@ -83,7 +83,9 @@ def test_sync_writes_a_file_a_coach_merges_without_the_room_codes(
     synced = drive / "North-Side.db"
     assert f"to {synced}" in out
     conn = sqlite3.connect(synced)
-    codes = conn.execute("SELECT count(*) FROM sessions WHERE join_code IS NOT NULL").fetchone()
+    codes = conn.execute(
+        "SELECT count(*) FROM sessions WHERE join_code IS NOT NULL OR facilitator_hash IS NOT NULL"
+    ).fetchone()
     conn.close()
     assert codes == (0,)
     code, out, _ = run("sync", "--to", str(drive), "--school", "North Side", "--db", str(own))
@@ -93,7 +95,9 @@ def test_sync_writes_a_file_a_coach_merges_without_the_room_codes(
     assert code == 0 and "(North-Side)" not in out
     with Store.open(coach) as store, Store.open(own) as theirs:
         assert score_facts(store) == score_facts(theirs)
-        assert all(store.session_codes(s.id or 0) == (None, None) for s in store.list_sessions())
+        assert all(
+            store.session_codes(s.id or 0) == (None, None, None) for s in store.list_sessions()
+        )
         held_at = {school for (school,) in store.db.execute("SELECT school FROM sessions")}
         assert held_at == {"North Side", "kit:Tiny kit"}
 

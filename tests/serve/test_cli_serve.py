@@ -25,17 +25,31 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(cli, list(args))
 
 
-def test_codes_prints_the_sessions_codes(served: Served) -> None:
+def test_codes_prints_the_join_code_and_never_the_stored_facilitator_code(
+    served: Served,
+) -> None:
+    """Issue 14: the facilitator's code is kept hashed; it is shown when it is made."""
     result = run("codes", "--db", str(served.path), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
         "session": served.session_id,
         "join_code": served.join_code,
-        "facilitator_code": served.lead_code,
+        "facilitator_code": None,
     }
     text = run("codes", "--db", str(served.path), "--session", str(served.session_id))
     assert text.exit_code == 0
     assert f"join code:         {served.join_code}" in text.stdout
+    assert "kept hashed so it cannot be shown again" in text.stdout
+    assert served.lead_code not in text.stdout
+    # --facilitator makes a new one and shows it; the join code and joined tabs stay
+    made = run("codes", "--db", str(served.path), "--facilitator")
+    assert made.exit_code == 0, made.output
+    lead = made.stdout.split("facilitator code:")[1].split()[0]
+    assert lead != served.lead_code and "not shown again" in made.stdout
+    assert serve.join(served.store, lead).facilitator
+    with pytest.raises(Exception, match="not right"):
+        serve.join(served.store, served.lead_code)
+    assert not serve.join(served.store, served.join_code).facilitator
 
 
 def test_codes_rotate_makes_new_codes_and_the_old_ones_stop(served: Served) -> None:

@@ -33,7 +33,8 @@ def score_first_sample(served: Served, seat: serve.Seat, levels: dict[str, int])
 
 
 def test_codes_are_made_once_and_rotating_retires_the_old_ones(served: Served) -> None:
-    assert serve.ensure_codes(served.store, served.session_id) == served.codes
+    again = serve.ensure_codes(served.store, served.session_id)  # made once: the same codes
+    assert again == served.codes._replace(facilitator_code=None)  # kept hashed: not shown again
     join, lead = served.join_code, served.lead_code
     assert len(join) == 6 and len(lead) == 8
     assert set(join + lead) <= set(CODE_ALPHABET)

@@ -214,7 +214,7 @@ def serve(
         click.echo(f"Raters: open that address and type the join code   {codes.join_code}")
         click.echo(
             "The facilitator's code is not shown here (this screen may be projected): "
-            "run `calibrate codes` to see it."
+            "`calibrate codes --facilitator` gives you one."
         )
         if is_loopback(host):
             click.echo("Only this computer can join. To serve the room: --host 0.0.0.0")
@@ -234,30 +234,51 @@ def serve(
 @click.command(cls=RecordCommand)
 @session_option
 @click.option("--rotate", is_flag=True, help="Make new codes (the old ones stop working).")
+@click.option(
+    "--facilitator",
+    "new_facilitator",
+    is_flag=True,
+    help="Make a new facilitator code and show it (the one before stops working; raters keep "
+    "their seats).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the codes as JSON.")
 @db_after_command
-def codes(session_id: int | None, rotate: bool, as_json: bool, command_db: Path | None) -> None:
-    """Show a session's join and facilitator codes (made the first time), or rotate them."""
+def codes(
+    session_id: int | None,
+    rotate: bool,
+    new_facilitator: bool,
+    as_json: bool,
+    command_db: Path | None,
+) -> None:
+    """Show a session's join code (made the first time, with the facilitator's), or make new
+    codes. The facilitator's code is kept hashed: it is shown only when it is made."""
     from calibrate.services.room.access import choose_session, ensure_codes
 
     with served_store(command_db) as store:
         session = choose_session(store, session_id)
         assert session.id is not None
-        found = ensure_codes(store, session.id, rotate=rotate)
+        found = ensure_codes(store, session.id, rotate=rotate, new_facilitator=new_facilitator)
     if as_json:
         click.echo(
             json.dumps(
                 {
                     "session": session.id,
                     "join_code": found.join_code,
-                    "facilitator_code": found.facilitator_code,
+                    "facilitator_code": found.facilitator_code,  # null unless just made
                 }
             )
         )
         return
     click.echo(f"Session {session.id}: {session.title}")
     click.echo(f"join code:         {found.join_code}")
-    click.echo(f"facilitator code:  {found.facilitator_code}")
+    if found.facilitator_code is not None:
+        click.echo(f"facilitator code:  {found.facilitator_code}")
+        click.echo("Keep it to yourself: it is stored hashed and not shown again.")
+    else:
+        click.echo(
+            "facilitator code:  set, and kept hashed so it cannot be shown again; "
+            "`calibrate codes --facilitator` makes a new one."
+        )
 
 
 @click.command(cls=RecordCommand)

@@ -8,6 +8,7 @@ modules and sqlite-utils (through :mod:`calibrate.storage.lean_import`).
 from __future__ import annotations
 
 from calibrate.storage.assessment_schema import ASSESSMENT_TABLES
+from calibrate.storage.code_hashes import hash_code
 from calibrate.storage.contract_schema import CONTRACT_TABLES
 from calibrate.storage.core_schema import CORE_TABLES
 from calibrate.storage.lean_import import Migrations, sqlite_utils
@@ -178,3 +179,20 @@ def m013_assessment_ids(db: sqlite_utils.Database) -> None:
     records (existing rows derive theirs from the file, so copies of one file agree), so that a
     coach's merge brings in the tests and their results too."""
     add_stable_ids(db.conn, M013_TABLES)
+
+
+@MIGRATIONS()
+def m014_hashed_codes(db: sqlite_utils.Database) -> None:
+    """The facilitator's code is kept hashed (``sessions.facilitator_hash``, see
+    :mod:`calibrate.storage.code_hashes`) and the readable column goes: a code set before keeps
+    working, since its hash is made from it here."""
+    db.execute("ALTER TABLE sessions ADD COLUMN facilitator_hash TEXT")
+    rows = db.execute(
+        "SELECT id, facilitator_code FROM sessions WHERE facilitator_code IS NOT NULL"
+    ).fetchall()
+    for session_id, code in rows:
+        db.execute(
+            "UPDATE sessions SET facilitator_hash = ? WHERE id = ?", (hash_code(code), session_id)
+        )
+    db.execute("DROP INDEX IF EXISTS idx_sessions_facilitator_code")
+    db.execute("ALTER TABLE sessions DROP COLUMN facilitator_code")

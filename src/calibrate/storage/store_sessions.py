@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.domain.model import Phase, Session
+from calibrate.storage.code_hashes import code_matches, hash_code
 from calibrate.storage.store_base import StoreBase, quoted, spoken_list
 
 # No 0/O, 1/I/L: codes are read aloud and typed from a projector.
@@ -24,10 +25,13 @@ def new_session_code(length: int = 6) -> str:
 
 
 class SessionCodes(NamedTuple):
-    """A session's codes; None until set."""
+    """A session's codes. The join code is None until set. The facilitator's code is kept
+    hashed (:mod:`calibrate.storage.code_hashes`): it is here only from the call that made it;
+    ``facilitator_hash`` says whether one is set (and is what seat cookies are derived from)."""
 
     join_code: str | None
     facilitator_code: str | None
+    facilitator_hash: str | None = None
 
 
 class SessionStore(StoreBase):
@@ -211,54 +215,85 @@ class SessionStore(StoreBase):
                     f"{quoted(criterion_key)} is not a criterion of the session's rubric."
                 )
 
-    def set_session_codes(self, session_id: int, join_code: str, facilitator_code: str) -> None:
-        """Set (or rotate) the codes raters and the facilitator use to join a live meeting.
+    def set_session_codes(
+        self, session_id: int, join_code: str, facilitator_code: str | None
+    ) -> SessionCodes:
+        """Set (or rotate) the codes raters and the facilitator use to join a live meeting;
+        ``facilitator_code`` None keeps the facilitator's code as it is. Returns the codes, the
+        facilitator's in the clear this once (it is stored hashed).
 
         Raises NotFoundError if there is no such session; InvalidOperationError if a code is
-        empty, both codes are the same, or another session already uses one of them.
+        empty, both codes are the same, or another session's join code is one of them.
         """
-        if not join_code or not facilitator_code:
+        if not join_code or facilitator_code == "":
             raise InvalidOperationError("Both the join code and the facilitator code are needed.")
         if join_code == facilitator_code:
             raise InvalidOperationError(
                 "The join code and the facilitator code must differ, or every rater could run "
                 "the meeting."
             )
+        stored = None if facilitator_code is None else hash_code(facilitator_code)
         with self.transaction():
-            self._require("sessions", session_id, "session")
+            row = self._require("sessions", session_id, "session")
+            if facilitator_code is None and row["facilitator_hash"] is None:
+                raise InvalidOperationError("The session has no facilitator code yet; make one.")
+            if code_matches(join_code, row["facilitator_hash"]) and facilitator_code is None:
+                raise InvalidOperationError(
+                    "The join code and the facilitator code must differ, or every rater could "
+                    "run the meeting."
+                )
             taken = self._scalar(
-                "SELECT COUNT(*) FROM sessions WHERE id != ? AND (join_code IN (?, ?)"
-                " OR facilitator_code IN (?, ?))",
-                (session_id, join_code, facilitator_code, join_code, facilitator_code),
+                "SELECT COUNT(*) FROM sessions WHERE id != ? AND join_code IN (?, ?)",
+                (session_id, join_code, facilitator_code or join_code),
             )
             if taken:
                 raise InvalidOperationError(
                     "Another session already uses one of these codes; choose new ones."
                 )
             self._write(
-                "UPDATE sessions SET join_code = ?, facilitator_code = ? WHERE id = ?",
-                (join_code, facilitator_code, session_id),
+                "UPDATE sessions SET join_code = ?,"
+                " facilitator_hash = coalesce(?, facilitator_hash) WHERE id = ?",
+                (join_code, stored, session_id),
             )
+        return SessionCodes(join_code, facilitator_code, stored or row["facilitator_hash"])
 
     def session_codes(self, session_id: int) -> SessionCodes:
-        """The session's join and facilitator codes (None while unset). Raises NotFoundError if
-        there is no such session."""
+        """The session's join code and whether a facilitator code is set (its hash); the
+        facilitator's code itself cannot be read back. Raises NotFoundError if there is no such
+        session."""
         row = self._require("sessions", session_id, "session")
-        return SessionCodes(row["join_code"], row["facilitator_code"])
+        return SessionCodes(row["join_code"], None, row["facilitator_hash"])
 
-    def session_for_code(self, code: str) -> tuple[Session, bool] | None:
+    def session_for_code(
+        self, code: str, *, session_id: int | None = None
+    ) -> tuple[Session, bool] | None:
         """The session whose join or facilitator code is ``code``, and whether it is the
-        facilitator's code; None if no session uses it."""
+        facilitator's code; None if no session uses it. A facilitator's code is checked against
+        ``session_id``'s hash, or else against every session being scored or discussed."""
         if not code:
             return None
-        row = self._row(
-            "SELECT id, facilitator_code = ? AS is_facilitator FROM sessions"
-            " WHERE join_code = ? OR facilitator_code = ?",
-            (code, code, code),
-        )
-        if row is None:
-            return None
-        return self.get_session(row["id"]), bool(row["is_facilitator"])
+        if session_id is None:
+            row = self._row("SELECT id FROM sessions WHERE join_code = ?", (code,))
+        else:
+            row = self._row(
+                "SELECT id FROM sessions WHERE join_code = ? AND id = ?", (code, session_id)
+            )
+        if row is not None:
+            return self.get_session(row["id"]), False
+        if session_id is not None:
+            candidates = self._rows(
+                "SELECT id, facilitator_hash FROM sessions WHERE id = ?", (session_id,)
+            )
+        else:
+            candidates = self._rows(
+                "SELECT id, facilitator_hash FROM sessions WHERE facilitator_hash IS NOT NULL"
+                " AND phase IN (?, ?, ?)",
+                (Phase.SCORING.value, Phase.REVEAL.value, Phase.CONSENSUS.value),
+            )
+        for candidate in candidates:
+            if code_matches(code, candidate["facilitator_hash"]):
+                return self.get_session(candidate["id"]), True
+        return None
 
     def session_key_timing(self, session_id: int) -> tuple[str | None, bool]:
         """When this session's team sees the master key (``after``, ``before``, or None while

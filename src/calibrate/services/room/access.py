@@ -62,20 +62,25 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def ensure_codes(store: Store, session_id: int, *, rotate: bool = False) -> SessionCodes:
-    """The session's join and facilitator codes, making new random ones if it has none (or
-    always, with ``rotate``: the old codes stop working at once)."""
+def ensure_codes(
+    store: Store, session_id: int, *, rotate: bool = False, new_facilitator: bool = False
+) -> SessionCodes:
+    """The session's join code, making new random codes if it has none (or always, with
+    ``rotate``: the old codes stop working at once); ``new_facilitator`` makes a new
+    facilitator code only. The facilitator's code is stored hashed, so it is in the result only
+    when it was made by this call (``facilitator_code``; None otherwise)."""
     codes = store.session_codes(session_id)
-    if rotate or codes.join_code is None or codes.facilitator_code is None:
-        for _ in range(20):  # a collision with another session's code is rare; try again
-            join, lead = new_session_code(), new_session_code(8)
-            try:
-                store.set_session_codes(session_id, join, lead)
-            except InvalidOperationError:
-                continue
-            break
-        codes = store.session_codes(session_id)
-    return codes
+    make_both = rotate or codes.join_code is None or codes.facilitator_hash is None
+    if not make_both and not new_facilitator:
+        return codes
+    for _ in range(20):  # a collision with another session's code is rare; try again
+        join = new_session_code() if make_both else codes.join_code
+        assert join is not None
+        try:
+            return store.set_session_codes(session_id, join, new_session_code(8))
+        except InvalidOperationError:
+            continue
+    raise InvalidOperationError("No free code could be made; try again.")
 
 
 def choose_session(store: Store, session_id: int | None) -> Session:
@@ -110,7 +115,7 @@ def join(store: Store, code: str, *, session_id: int | None = None) -> Seat:
     """The seat a join or facilitator code opens. With ``session_id`` only that session's codes
     are accepted. Raises InvalidOperationError if the code is wrong or the session is not live.
     """
-    found = store.session_for_code(normalise_code(code))
+    found = store.session_for_code(normalise_code(code), session_id=session_id)
     if found is None or (session_id is not None and found[0].id != session_id):
         raise InvalidOperationError(WRONG_CODE)
     session, facilitator = found
