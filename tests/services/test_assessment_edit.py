@@ -173,3 +173,26 @@ def test_a_typing_mistake_names_the_box_and_nothing_is_saved(store: Store, test:
         edited_blueprint(test, test.title, targets, "1-4 nowhere\n" + items)
     assert caught.value.field == "items"
     assert store.get_assessment(test.id or 0) == test
+
+
+def test_link_choices_are_the_rubrics_a_team_scores_with(store: Store, test: Blueprint) -> None:
+    from calibrate.services.assessment.links import link_choices, link_text, with_links
+
+    choices = link_choices(store)
+    assert {c.rubric.name for c in choices} == {"Grade 5 multi-digit subtraction"}  # not the test's
+    accuracy = next(c for c in choices if c.criterion.key == "accuracy")
+    assert link_text(test.targets[0].criterion, store) == link_text(accuracy.link(3), store)
+    assert link_text(accuracy.link(None), store).endswith(", its top level")
+    assert link_text(None) == "no rubric criterion"
+    last = test.targets[-1].key
+    linked = with_links(test, {last: accuracy.link(2), test.targets[0].key: None})
+    assert linked.targets[0].criterion is None
+    assert linked.targets[-1].criterion == accuracy.link(2)
+    assert linked.targets[1:-1] == test.targets[1:-1]
+    saved = store.update_assessment(test.id or 0, linked)
+    assert saved.targets[0].criterion is None
+    assert saved.targets[-1].criterion is not None
+    assert (saved.targets[-1].criterion.criterion_key, saved.targets[-1].criterion.level) == (
+        "accuracy",
+        2,
+    )

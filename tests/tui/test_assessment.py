@@ -323,3 +323,53 @@ async def test_a_stored_test_is_edited_from_its_results_keeping_them(store: Stor
         assert isinstance(app.screen, ResultsEntryScreen)
     assert store.assessment_results(test_id) == before
     assert len(store.get_assessment(test_id).items) == 20
+
+
+async def test_a_target_is_linked_to_a_rubric_criterion_in_the_editor(store: Store) -> None:
+    """Issue 17: a target's rubric criterion could be set only in a blueprint file. Ctrl+L picks
+    the target, the criterion and the level; the link is listed and saved with the test."""
+    from textual.widgets import TextArea
+
+    from calibrate.services.assessment.links import link_choices
+    from calibrate.tui.screens.assessment.editor import BlueprintEditorScreen
+    from calibrate.tui.screens.modals import ChoiceModal
+
+    accuracy = next(
+        n for n, c in enumerate(link_choices(store), start=1) if c.criterion.key == "accuracy"
+    )
+    app = CalibrateApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_tests()
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, BlueprintEditorScreen)
+        assert "No learning target belongs to a rubric criterion" in text(app, "#bp-links")
+        await pilot.press(*"Unit 3 quiz")
+        editor.query_one(
+            "#bp-targets", TextArea
+        ).text = "frac: I can add fractions.\nsub: I can subtract with regrouping.\n"
+        editor.query_one("#bp-items", TextArea).text = "1-3 sub\n4 frac 2\n"
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("down", "enter")  # the second target, "sub"
+        await pilot.pause()
+        assert "“sub” belong to" in app.screen.prompt  # type: ignore[attr-defined]
+        await pilot.press(*["down"] * accuracy, "enter")
+        await pilot.pause()
+        assert "shows “sub” reached" in app.screen.prompt  # type: ignore[attr-defined]
+        await pilot.press("down", "down", "enter")  # the criterion's second level
+        await pilot.pause()
+        assert app.screen is editor
+        assert "sub → Grade 5 multi-digit subtraction" in text(app, "#bp-links")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsEntryScreen)
+    (stored,) = store.list_assessments()
+    link = stored.target("sub").criterion  # type: ignore[union-attr]
+    rubric = store.find_rubric("Grade 5 multi-digit subtraction", 1)
+    assert rubric is not None and link is not None
+    second = rubric.criterion("accuracy").levels[1].score  # type: ignore[union-attr]
+    assert (link.rubric_id, link.criterion_key, link.level) == (rubric.id, "accuracy", second)
+    assert stored.target("frac").criterion is None  # type: ignore[union-attr]
