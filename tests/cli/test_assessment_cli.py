@@ -195,3 +195,36 @@ def test_export_round_trips(db: Path, tmp_path: Path) -> None:
     assert run("assessment", "import-results", "again", target, db=db)[0] == 0
     again = run("assessment", "class", "again", db=db)[1]
     assert again == run("assessment", "class", TEST, db=db)[1]
+
+
+def test_load_update_changes_a_stored_test_and_keeps_every_result(db: Path, tmp_path: Path) -> None:
+    """Issue 17: a teacher who fixes a prompt or a target's words in the blueprint file loads
+    it again with --update; without it the key is refused, and an item with results cannot be
+    left out (one error line, nothing written)."""
+    edited = tmp_path / "checkpoint.toml"
+    text = KIT.read_text(encoding="utf-8")
+    assert 'title = "Grade 5 mathematics checkpoint"' in text
+    edited.write_text(
+        text.replace(
+            'title = "Grade 5 mathematics checkpoint"',
+            'title = "Grade 5 checkpoint, December"',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    one_line_error(
+        run("assessment", "load", edited, db=db), "A test with the key “grade5-math-checkpoint”"
+    )
+    code, out, _ = run("assessment", "load", edited, "--update", db=db)
+    assert code == 0, out
+    assert out.startswith("Updated the test “Grade 5 checkpoint, December” (key grade5-math")
+    with Store.open(db) as store:
+        (test,) = store.list_assessments()
+        assert test.title == "Grade 5 checkpoint, December"
+        assert len(store.assessment_results(test.id or 0)) == 480
+    fewer = tmp_path / "fewer.toml"
+    last = text.rindex("[[items]]")
+    fewer.write_text(text[:last], encoding="utf-8")
+    one_line_error(run("assessment", "load", fewer, "--update", db=db), "Item “20”")
+    with Store.open(db) as store:
+        assert len(store.list_assessments()[0].items) == 20

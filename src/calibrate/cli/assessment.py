@@ -46,18 +46,26 @@ def assessment() -> None:
 @click.option(
     "--title", default="", help="The test's title, for a CSV blueprint (default: its name)."
 )
+@click.option(
+    "--update",
+    is_flag=True,
+    help="The test is stored already (same key): update it from the file, every result kept "
+    "(targets and items by key; an item with results cannot be left out).",
+)
 @db_after_command
-def load(path: Path, title: str, command_db: Path | None) -> None:
+def load(path: Path, title: str, update: bool, command_db: Path | None) -> None:
     """Store the test blueprint PATH: TOML (learning targets "I can …" and items), or a CSV of
     one row per item (columns item, target, statement, points, prompt, rubric, criterion,
     level). A target linked to a rubric criterion needs that rubric's kit loaded first."""
     from calibrate.services.assessment.files import load_blueprint_file
 
     with records(command_db, create=True) as store:
-        stored = load_blueprint_file(store, path, title=title)
+        before = len(store.list_assessments())
+        stored = load_blueprint_file(store, path, title=title, update=update)
+        verb = "Updated" if len(store.list_assessments()) == before else "Stored"
     linked = sum(1 for t in stored.targets if t.criterion is not None)
     click.echo(
-        f"Stored the test “{stored.title}” (key {stored.key}, id {stored.id}): "
+        f"{verb} the test “{stored.title}” (key {stored.key}, id {stored.id}): "
         f"{len(stored.items)} items on {len(stored.targets)} learning targets, "
         f"{linked} linked to a rubric criterion."
     )

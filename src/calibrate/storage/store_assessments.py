@@ -45,7 +45,8 @@ class AssessmentStore(RubricStore):
             if taken is not None:
                 raise InvalidOperationError(
                     f"A test with the key {quoted(blueprint.key)} is already stored "
-                    f"(id {taken}); give this one another key."
+                    f"(id {taken}); give this one another key, or update that one "
+                    "(calibrate assessment load --update)."
                 )
             links = {t.key: self._resolve(t) for t in blueprint.targets}
             scale = self.add_rubric(target_scale(blueprint))

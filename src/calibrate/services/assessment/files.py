@@ -13,20 +13,28 @@ from calibrate.storage.results_csv import read_results_csv, results_csv
 from calibrate.storage.store import Store
 
 
-def load_blueprint_file(store: Store, path: Path, *, title: str = "") -> Blueprint:
+def load_blueprint_file(
+    store: Store, path: Path, *, title: str = "", update: bool = False
+) -> Blueprint:
     """Read, check and store the blueprint at ``path`` (TOML, or a CSV of one row per item
-    named ``title``, else after the file); returns it as stored.
+    named ``title``, else after the file); returns it as stored. With ``update``, a test
+    stored with the file's key is updated from it instead (targets and items matched by key,
+    every result kept: see ``Store.update_assessment``).
 
     Raises AssessmentFileError naming the file, line and field of every problem, including a
     learning target's rubric criterion that is not in the database; InvalidOperationError if a
-    test with the same key is stored already.
+    test with the same key is stored already (without ``update``), or if the update would
+    leave out an item that has results.
     """
     path = path.expanduser()
     if path.suffix.casefold() == ".csv":
         read = read_blueprint_csv(path, title=title)
     else:
         read = read_blueprint(path)
+    stored = store.assessment_by_key(read.blueprint.key) if update else None
     try:
+        if stored is not None and stored.id is not None:
+            return store.update_assessment(stored.id, read.blueprint)
         return store.add_assessment(read.blueprint)
     except TargetLinkError as exc:
         raise AssessmentFileError(f"{read.where(exc.target_key)}: {exc.message}") from None
