@@ -42,8 +42,9 @@ def scores_in(db: Path) -> int:
 @pytest.mark.parametrize(
     ("name", "words"),
     [
-        # Excel for Mac: CR line ends and MacRoman bytes ("café" with é as 0x8e), in the note.
-        ("macroman-cr.csv", ("line 2, column 5 (note)", "is not UTF-8 text (byte 0x8e", "UTF-8")),
+        # Windows-1252 with CRLF ("café" with é as 0xe9): not UTF-8, and not Excel for Mac's
+        # shape (CR only), which is read as MacRoman instead.
+        ("windows1252-crlf.csv", ("line 2, column 5 (note)", "is not UTF-8 text (byte 0xe9")),
         ("binary-garbage.csv", ("line 1, column 2", "is not a CSV text file", "binary data")),
         # ٣ is ARABIC-INDIC DIGIT THREE: int() would read it as 3.
         ("scores-arabic-indic-level.csv", ("line 2, column 4 (level)", "٣")),
@@ -96,7 +97,7 @@ def test_import_scores_matches_a_rater_up_to_case_and_spacing(
             ("line 1, column 4", "rater 'ann' appears twice (as 'Ann' in column 2)"),
         ),
         # The score-import fixtures given to agree: the same plain words.
-        ("macroman-cr.csv", "ordinal", ("line 2, column 5 (note)", "is not UTF-8 text (byte 0x8e")),
+        ("windows1252-crlf.csv", "ordinal", ("line 2, column 5 (note)", "is not UTF-8 text")),
         ("binary-garbage.csv", "ordinal", ("line 1, column 2", "is not a CSV text file")),
     ],
 )
@@ -106,6 +107,19 @@ def test_agree_refuses_numbers_it_cannot_compute_with(
     code, out, err = run("agree", fixture(name), "--level", level)
     assert_one_line_error(code, out, err, name, *words)
     assert len(err) < 400
+
+
+def test_agree_reads_excel_for_mac_csv() -> None:
+    """CR line ends and MacRoman ("René" with é as 0x8e): read, the rater's name whole."""
+    code, out, err = run("agree", fixture("agree-macroman-cr.csv"), "--level", "ordinal", "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert (data["n_units"], data["n_raters"], data["n_ratings"]) == (3, 2, 6)
+    from calibrate.domain.ratings import Measurement
+    from calibrate.storage.ratings_csv import read_ratings_csv
+
+    table, _ = read_ratings_csv(fixture("agree-macroman-cr.csv"), level=Measurement.ORDINAL)
+    assert table.rater_ids == ("René", "Ana")
 
 
 def test_agree_takes_one_rater_written_two_ways_in_a_long_file(tmp_path: Path) -> None:

@@ -44,7 +44,8 @@ def scoring(tmp_path: Path) -> tuple[Store, int]:
 @pytest.mark.parametrize(
     ("fixture", "words"),
     [
-        ("macroman-cr.csv", "line 2, column 5 (note): is not UTF-8 text (byte 0x8e"),
+        # Windows-1252 with CRLF: not the shape of Excel for Mac's file, so not guessed at.
+        ("windows1252-crlf.csv", "line 2, column 5 (note): is not UTF-8 text (byte 0xe9"),
         ("binary-garbage.csv", "is not a CSV text file (it holds binary data"),
     ],
 )
@@ -58,6 +59,16 @@ def test_score_files_that_are_not_utf8_csv(
     assert fixture in caught.value.message and words in caught.value.message
     assert "Nothing was imported" in caught.value.message
     assert store.db.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == before
+
+
+def test_excel_for_mac_csv_is_read_as_macroman(scoring: tuple[Store, int]) -> None:
+    """Issue 14: Excel for Mac's "CSV (Macintosh)" (CR line ends, MacRoman: é is 0x8e) was
+    refused; it is read, and the note keeps its é."""
+    store, session_id = scoring
+    assert b"\x8e" in (FIXTURES / "macroman-cr.csv").read_bytes()
+    assert import_scores_csv(store, FIXTURES / "macroman-cr.csv", session_id) == 1
+    notes = [s.note for s in store.scores(session_id)]
+    assert "café" in notes
 
 
 @pytest.mark.parametrize(

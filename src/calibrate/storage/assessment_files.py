@@ -30,6 +30,7 @@ from calibrate.domain.assessment import (
     LearningTarget,
 )
 from calibrate.domain.errors import AssessmentFileError
+from calibrate.storage.csv_bytes import mac_csv_text
 from calibrate.storage.toml_locator import TomlLocator, TomlPath, show_path
 
 FORMAT_VERSION = 1
@@ -66,6 +67,9 @@ def _text(raw: bytes, source: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        mac = mac_csv_text(raw) if source.casefold().endswith(".csv") else None
+        if mac is not None:  # Excel for Mac's "CSV (Macintosh)": a gradebook export
+            return mac
         line = raw[: exc.start].count(b"\n") + 1
         raise AssessmentFileError(
             f"{source}, line {line}: this is not UTF-8 text (save the file as UTF-8)."

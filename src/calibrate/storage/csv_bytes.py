@@ -1,8 +1,11 @@
-"""Where a CSV file stops being UTF-8 text, for a message that names the line, column and field.
+"""Reading a CSV file's bytes as text, and where one stops being text, for a message that names
+the line, column and field.
 
-Excel for Mac saves "CSV" as MacRoman with CR line ends; a spreadsheet or another kind of file
-given by mistake holds NUL bytes. Both are found at their first bad byte, counting CR, LF and
-CRLF as line ends, so the teacher can find the cell.
+Excel for Mac's "CSV (Macintosh)" is MacRoman with CR line ends and no LF at all: such a file
+is read as MacRoman (:func:`mac_csv_text`), since that shape names its encoding. Any other file
+that is not UTF-8 (Windows-1252 with CRLF, say) is refused at its first bad byte, and a
+spreadsheet or another kind of file given by mistake at its first NUL byte, counting CR, LF
+and CRLF as line ends, so the teacher can find the cell.
 """
 
 from __future__ import annotations
@@ -44,6 +47,19 @@ def find_bad_bytes(raw: bytes, error: UnicodeDecodeError) -> BadBytes:
         if column <= len(names):
             field = names[column - 1].strip()
     return BadBytes(len(lines), column, field, binary, raw[where])
+
+
+def mac_csv_text(raw: bytes) -> str | None:
+    """``raw`` as MacRoman text when it is shaped like Excel for Mac's "CSV (Macintosh)": CR
+    line ends and no LF, no NUL byte, and not UTF-8. None for anything else (the caller says
+    where it stops being text)."""
+    if b"\n" in raw or b"\r" not in raw or b"\x00" in raw:
+        return None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("mac_roman")
+    return None  # UTF-8 after all: the caller reads it as such
 
 
 def _row(text: str) -> list[str]:

@@ -13,6 +13,7 @@ first appearance, which is the first bad cell in the file, as a cell-by-cell rea
 from __future__ import annotations
 
 import csv
+import io
 import math
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -26,7 +27,7 @@ import numpy.typing as npt
 from calibrate.domain.errors import RatingsFileError
 from calibrate.domain.model import name_key
 from calibrate.domain.ratings import MISSING, Category, Measurement, RatingTable
-from calibrate.storage.csv_bytes import find_bad_bytes
+from calibrate.storage.csv_bytes import find_bad_bytes, mac_csv_text
 
 LONG_COLUMNS = ("unit", "rater", "score")
 
@@ -87,7 +88,13 @@ def read_ratings_csv(
     except FileNotFoundError:
         raise RatingsFileError(f"{name}: no such file") from None
     except UnicodeDecodeError:
-        raise RatingsFileError(_undecodable(name, path)) from None
+        mac = mac_csv_text(path.read_bytes())  # Excel for Mac's "CSV (Macintosh)"
+        if mac is None:
+            raise RatingsFileError(_undecodable(name, path)) from None
+        try:
+            grid = _read_grid(name, csv.reader(io.StringIO(mac, newline="")), layout)
+        except csv.Error as exc:
+            raise RatingsFileError(f"{name}: not a readable CSV file ({exc})") from None
     except OSError as exc:
         raise RatingsFileError(f"{name}: cannot be read ({exc.strerror})") from None
     except csv.Error as exc:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from calibrate.domain.errors import InvalidOperationError, NotFoundError, ScoreImportError
 from calibrate.domain.model import Phase, Rubric, name_key
 from calibrate.domain.text_rules import text_problem
-from calibrate.storage.csv_bytes import find_bad_bytes
+from calibrate.storage.csv_bytes import BadBytes, find_bad_bytes, mac_csv_text
 from calibrate.storage.scenario_export import kit_keys, kit_name
 from calibrate.storage.scenario_schema import printable
 
@@ -111,17 +111,10 @@ def _read(name: str, path: str | os.PathLike[str]) -> list[tuple[int, list[str]]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        bad = find_bad_bytes(raw, exc)
-        if bad.binary:
-            raise ScoreImportError(
-                f"{name}, {bad.place}: this is not a CSV text file (it holds binary data: is it "
-                "a spreadsheet or another kind of file?); save it as UTF-8 CSV. Nothing was "
-                "imported."
-            ) from None
-        raise ScoreImportError(
-            f"{name}, {bad.place}: is not UTF-8 text (byte {bad.byte:#04x} cannot be read); "
-            "save the file as UTF-8 CSV. Nothing was imported."
-        ) from None
+        mac = mac_csv_text(raw)
+        if mac is None:
+            raise ScoreImportError(_not_text(name, find_bad_bytes(raw, exc))) from None
+        text = mac
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     start = 1
@@ -272,3 +265,15 @@ def _refuse_repeats(name: str, rows: list[_Row], sample_column: int) -> None:
                 f"scored this sample on this criterion on line {seen[key]}. Nothing was imported."
             )
         seen[key] = row.line
+
+
+def _not_text(name: str, bad: BadBytes) -> str:
+    if bad.binary:
+        return (
+            f"{name}, {bad.place}: this is not a CSV text file (it holds binary data: is it a "
+            "spreadsheet or another kind of file?); save it as UTF-8 CSV. Nothing was imported."
+        )
+    return (
+        f"{name}, {bad.place}: is not UTF-8 text (byte {bad.byte:#04x} cannot be read); save "
+        "the file as UTF-8 CSV. Nothing was imported."
+    )
