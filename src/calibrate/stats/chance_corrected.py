@@ -101,12 +101,15 @@ def _conger_chance(ratings: Ratings) -> tuple[float, FloatArray]:
     """
     codes = ratings.codes
     active = (codes != MISSING).any(axis=0)
-    codes = codes[:, active]
+    if not active.all():
+        codes = codes[:, active]
     n, r = codes.shape
     q = ratings.q
     present = codes != MISSING
+    # Indexes fit in 32 bits (raters × levels is small): half the memory of int64 temporaries.
+    small = codes.astype(np.int32)
     # Each rater's count per level: one bincount over (rater, level) pairs, missing cells aside.
-    pair = np.where(present, np.arange(r)[None, :] * q + codes, r * q)
+    pair = np.where(present, np.arange(r, dtype=np.int32)[None, :] * q + small, r * q)
     per_rater = np.bincount(pair.ravel(), minlength=r * q + 1)[: r * q].reshape(r, q)
     per_rater = per_rater.astype(np.float64)
     del pair
@@ -123,9 +126,9 @@ def _conger_chance(ratings: Ratings) -> tuple[float, FloatArray]:
     # in a table that is 0 for a missing cell, so no units x raters float temporaries pile up.
     scaled = np.zeros((r, q + 1))
     scaled[:, :q] = (n / rated_by)[:, None] * (c - base[:, None])
-    flat = np.where(
-        present, np.arange(r)[None, :] * (q + 1) + codes, np.arange(r)[None, :] * (q + 1) + q
-    )
+    offsets = np.arange(r, dtype=np.int32)[None, :] * (q + 1)
+    flat = np.where(present, offsets + small, offsets + q)
+    del small, present
     deviation = scaled.ravel()[flat].sum(axis=1)
     pe_units = (base.sum() + deviation) / pairs
     return pe, pe_units

@@ -129,8 +129,9 @@ def prepare(table: RatingTable, weights: FloatArray, weighting: Weighting | None
     lets many levels avoid the units × q × q product; without it the product is used.
     """
     rated = (table.codes != MISSING).any(axis=1)
-    codes = table.codes[rated]
-    counts = table.counts()[rated].astype(np.float64)
+    every = bool(rated.all())  # then no copy of the codes is made
+    codes = table.codes if every else table.codes[rated]
+    counts = (table.counts() if every else table.counts()[rated]).astype(np.float64)
     totals = counts.sum(axis=1)
     multi = totals >= 2
     if weighting is None or table.n_categories <= MANY_LEVELS:
