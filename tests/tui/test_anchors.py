@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Markdown, Static
 from textual.widgets.tree import TreeNode
 
@@ -80,6 +81,18 @@ async def test_the_kits_anchors_sit_under_their_criterion_and_level(demo: Demo) 
         )
 
 
+async def select(pilot: Pilot[None], screen: AnchorLibraryScreen, key: str) -> None:
+    """Put the cursor on the anchor ``key`` and wait until its detail is shown: the highlight
+    reaches the detail pane as a message, and on a loaded machine one pause was not always
+    enough (seen in CI)."""
+    assert screen.query_one(AnchorTree).select_key(key)
+    for _ in range(50):
+        await pilot.pause()
+        if "anchors shown" not in text_of(screen.query_one("#anchor-heading", Static)):
+            return
+    raise AssertionError(f"the detail of {key} never showed")
+
+
 async def test_an_anchor_shows_its_sample_annotation_session_and_date(demo: Demo) -> None:
     anchor = demo.store.anchors()[0]
     session = demo.store.get_session(demo.recorded_id)
@@ -88,8 +101,7 @@ async def test_an_anchor_shows_its_sample_annotation_session_and_date(demo: Demo
         await pilot.pause()
         screen = await open_library(app)
         await pilot.pause()
-        assert screen.query_one(AnchorTree).select_key(f"a{anchor.id}")
-        await pilot.pause()
+        await select(pilot, screen, f"a{anchor.id}")
         heading = text_of(screen.query_one("#anchor-heading", Static))
         assert "Status: approved" in heading
         assert session.title in heading and session.date in heading
@@ -108,8 +120,7 @@ async def test_approve_a_proposed_anchor(demo: Demo) -> None:
         tree = screen.query_one(AnchorTree)
         node = node_for(tree, f"a{proposed.id}")
         assert node is not None and "proposed" in str(node.label)
-        assert tree.select_key(f"a{proposed.id}")
-        await pilot.pause()
+        await select(pilot, screen, f"a{proposed.id}")
         await pilot.press("p")
         await pilot.pause()
         stored = next(a for a in demo.store.anchors() if a.id == proposed.id)
@@ -128,8 +139,7 @@ async def test_retire_asks_first_then_hides_it_until_shown(demo: Demo) -> None:
         screen = await open_library(app)
         await pilot.pause()
         tree = screen.query_one(AnchorTree)
-        assert tree.select_key(f"a{anchor.id}")
-        await pilot.pause()
+        await select(pilot, screen, f"a{anchor.id}")
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
@@ -166,8 +176,7 @@ async def test_anchors_from_a_kit_without_a_session(demo: Demo) -> None:
         await pilot.pause()
         screen = await open_library(app)
         await pilot.pause()
-        assert screen.query_one(AnchorTree).select_key(f"a{loose.id}")
-        await pilot.pause()
+        await select(pilot, screen, f"a{loose.id}")
         heading = text_of(screen.query_one("#anchor-heading", Static))
         assert "from a workshop kit" in heading and loose.created_at[:10] in heading
 
