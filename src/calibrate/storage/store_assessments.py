@@ -117,6 +117,14 @@ class AssessmentStore(RubricStore):
             )
             return None if row is None else self._blueprint(row)
 
+    def target_rubric_families(self) -> set[int]:
+        """The rubric families that are a test's learning targets (every version of them): not
+        a rubric a team scores with, nor one a target can belong to."""
+        rows = self._rows(
+            "SELECT DISTINCT r.family_id FROM assessments a JOIN rubrics r ON r.id = a.rubric_id"
+        )
+        return {int(row[0]) for row in rows if row[0] is not None}
+
     def list_assessments(self) -> list[Blueprint]:
         """Every stored test, oldest first."""
         with self._snapshot():

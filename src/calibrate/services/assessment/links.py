@@ -35,11 +35,7 @@ class LinkChoice:
 def link_choices(store: Store) -> list[LinkChoice]:
     """Every criterion of every rubric a team scores with (newest versions, by name), not the
     learning targets of a test."""
-    targets = {
-        store.get_rubric(b.rubric_id).family_id
-        for b in store.list_assessments()
-        if b.rubric_id is not None
-    }
+    targets = store.target_rubric_families()
     return [
         LinkChoice(rubric, criterion)
         for rubric in store.list_rubrics()

@@ -33,18 +33,12 @@ class SessionForm:
 def _test_targets(store: Store) -> set[int]:
     """The rubrics that are a test's learning targets (right/wrong items, not levels a team
     scores): not offered for a calibration session."""
-    families = {
-        store.get_rubric(b.rubric_id).family_id
-        for b in store.list_assessments()
-        if b.rubric_id is not None
-    }
+    families = store.target_rubric_families()  # every version: an edited test's too
     return {
         r.id
-        for family in families
-        if family is not None
-        for r in store.rubric_versions(family)
-        if r.id is not None
-    }  # every version: an edited test's earlier targets are no team's rubric either
+        for r in store.list_rubrics(all_versions=True)
+        if r.id is not None and r.family_id in families
+    }
 
 
 def rubric_choices(store: Store) -> list[tuple[str, int]]:
