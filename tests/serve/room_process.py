@@ -17,10 +17,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
-    """``calibrate serve --db DB --port PORT`` started and answering (or the test fails)."""
+def start_server(
+    db: Path, port: int, *extra: str, command: tuple[str, ...] = ("serve",)
+) -> subprocess.Popen[bytes]:
+    """``calibrate serve --db DB --port PORT`` (or another ``command`` that serves) started and
+    answering, or the test fails."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "calibrate", "serve", "--db", str(db), "--port", str(port), *extra],
+        [sys.executable, "-m", "calibrate", *command, "--db", str(db), "--port", str(port), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -358,4 +358,12 @@ def enter(test: str, command_db: Path | None) -> None:
         CalibrateApp(store, open_assessment=blueprint.id).run()
 
 
+def _add_reflection_commands() -> None:
+    from calibrate.cli.reflection import REFLECTION_COMMANDS
+
+    for command in REFLECTION_COMMANDS:
+        assessment.add_command(command)
+
+
+_add_reflection_commands()
 ASSESSMENT_COMMANDS = (assessment,)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
-from collections.abc import Iterator
+import ssl
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -123,35 +124,74 @@ def allowed_hosts(host: str, public_url: str | None, extra: tuple[str, ...]) -> 
     return {name.lower() for name in names}
 
 
+SERVER_OPTIONS = (
+    click.option(
+        "--host",
+        default="127.0.0.1",
+        show_default=True,
+        help="Where to listen. The default lets only this computer in; to serve the room use "
+        "--host 0.0.0.0 (every network) or this computer's address on the room's network.",
+    ),
+    click.option(
+        "--port", type=WHOLE, default=8000, show_default=True, help="The port to listen on."
+    ),
+    click.option(
+        "--public-url",
+        help="The address browsers type, if not http://HOST:PORT (e.g. behind a forwarded port).",
+    ),
+    click.option(
+        "--allow-host",
+        "extra_hosts",
+        multiple=True,
+        help="Another name browsers reach this computer by (e.g. calibrate.school.lan); "
+        "repeatable.",
+    ),
+    click.option(
+        "--tls-cert",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Serve HTTPS with this certificate (PEM; your school's); needs --tls-key.",
+    ),
+    click.option(
+        "--tls-key",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="The private key (PEM) of --tls-cert.",
+    ),
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def server_options(command: F) -> F:
+    """The options every served page shares: where to listen, the address it is reached by,
+    and TLS (see :func:`open_server`)."""
+    for option in reversed(SERVER_OPTIONS):
+        command = option(command)
+    return command
+
+
+def open_server(
+    host: str, port: int, tls_cert: Path | None, tls_key: Path | None
+) -> tuple[socket.socket, ssl.SSLContext | None]:
+    """The listening socket and TLS context of :func:`server_options`, or ``error: …``."""
+    from calibrate.serve.app import listen, tls_context
+
+    if (tls_cert is None) != (tls_key is None):
+        fail("--tls-cert and --tls-key go together: give both, or neither")
+    ssl_context = None
+    if tls_cert is not None and tls_key is not None:
+        try:
+            ssl_context = tls_context(tls_cert, tls_key)
+        except (OSError, ValueError) as exc:
+            fail(f"{tls_cert}: cannot be used as a certificate with {tls_key} ({exc})")
+    try:
+        sock = listen(host, port)
+    except OSError as exc:
+        reason = "is in use (another server is running there?)" if exc.errno == 98 else str(exc)
+        fail(f"cannot listen on {host}:{port}: {reason}; choose another with --port")
+    return sock, ssl_context
+
+
 @click.command(cls=RecordCommand)
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Where to listen. The default lets only this computer in; to serve the room use "
-    "--host 0.0.0.0 (every network) or this computer's address on the room's network.",
-)
-@click.option("--port", type=WHOLE, default=8000, show_default=True, help="The port to listen on.")
-@click.option(
-    "--public-url",
-    help="The address raters type, if not http://HOST:PORT (e.g. behind a forwarded port).",
-)
-@click.option(
-    "--allow-host",
-    "extra_hosts",
-    multiple=True,
-    help="Another name browsers reach this computer by (e.g. calibrate.school.lan); repeatable.",
-)
-@click.option(
-    "--tls-cert",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Serve HTTPS with this certificate (PEM; your school's); needs --tls-key.",
-)
-@click.option(
-    "--tls-key",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The private key (PEM) of --tls-cert.",
-)
+@server_options
 @session_option
 @click.option("--rotate-codes", is_flag=True, help="Make new codes first (the old ones stop).")
 @click.option(
@@ -181,23 +221,11 @@ def serve(
     (`calibrate`) on this computer; the facilitator's code (`calibrate codes`) opens a small
     board page in a browser for freeing seats.
     """
-    from calibrate.serve.app import listen, make_app, run, tls_context
+    from calibrate.serve.app import make_app, run
     from calibrate.serve.room import Room
     from calibrate.services.room.access import choose_session, ensure_codes
 
-    if (tls_cert is None) != (tls_key is None):
-        fail("--tls-cert and --tls-key go together: give both, or neither")
-    ssl_context = None
-    if tls_cert is not None and tls_key is not None:
-        try:
-            ssl_context = tls_context(tls_cert, tls_key)
-        except (OSError, ValueError) as exc:
-            fail(f"{tls_cert}: cannot be used as a certificate with {tls_key} ({exc})")
-    try:
-        sock = listen(host, port)
-    except OSError as exc:
-        reason = "is in use (another server is running there?)" if exc.errno == 98 else str(exc)
-        fail(f"cannot listen on {host}:{port}: {reason}; choose another with --port")
+    sock, ssl_context = open_server(host, port, tls_cert, tls_key)
     with served_store(command_db, create=demo) as store:
         if demo:
             from calibrate.services.records.database import prepare_demo

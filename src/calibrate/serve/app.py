@@ -16,8 +16,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from calibrate.serve import lead_views, rater_views
+from calibrate.serve import lead_views, rater_views, reflect_views
 from calibrate.serve.gate import gate_middleware
+from calibrate.serve.reflect_views import DESK, SLIP_COOKIE, Desk
 from calibrate.serve.room import ROOM, Room
 
 STATIC = Path(__file__).parent / "static"
@@ -48,6 +49,23 @@ def make_app(room: Room, *, allowed_hosts: Iterable[str]) -> web.Application:
     app.on_response_prepare.append(_security_headers)
     rater_views.add_routes(app)
     lead_views.add_routes(app)
+    app.router.add_static("/static/", STATIC, show_index=False, follow_symlinks=False)
+    return app
+
+
+def make_reflect_app(desk: Desk, *, allowed_hosts: Iterable[str]) -> web.Application:
+    """The application serving one test to its students, each opening their own page with
+    their slip code, behind the same door as a meeting (its own cookie)."""
+    gate = gate_middleware(
+        allowed_hosts,
+        desk.read_slip,
+        cookie_name=SLIP_COOKIE,
+        open_paths=reflect_views.OPEN_PATHS,
+    )
+    app = web.Application(middlewares=[gate], client_max_size=MAX_BODY)
+    app[DESK] = desk
+    app.on_response_prepare.append(_security_headers)
+    reflect_views.add_routes(app)
     app.router.add_static("/static/", STATIC, show_index=False, follow_symlinks=False)
     return app
 

@@ -27,9 +27,10 @@ COOKIE = "calibrate_seat"
 OPEN_PATHS = frozenset({"/", "/join", "/static/room.css", "/static/room.js", "/favicon.ico"})
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
-SEAT: web.RequestKey[Seat | None] = web.RequestKey("seat", object)  # type: ignore[arg-type]
+# What the cookie carries: a meeting's Seat, or a student's Slip on a served test.
+SEAT: web.RequestKey[object] = web.RequestKey("seat", object)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-SeatReader = Callable[[str], Seat | None]
+SeatReader = Callable[[str], object | None]
 
 
 @dataclass
@@ -83,9 +84,16 @@ def host_name(host_header: str) -> str:
     return host
 
 
-def gate_middleware(allowed_hosts: Iterable[str], read_seat: SeatReader) -> Middleware:
+def gate_middleware(
+    allowed_hosts: Iterable[str],
+    read_seat: SeatReader,
+    *,
+    cookie_name: str = COOKIE,
+    open_paths: frozenset[str] = OPEN_PATHS,
+) -> Middleware:
     """The middleware: Host, Origin and seat checks in that order (see the module docstring).
-    ``read_seat`` turns a cookie into a seat (None when forged, released or stale)."""
+    ``read_seat`` turns the ``cookie_name`` cookie into a seat (None when forged, released or
+    stale); only ``open_paths`` are answered without one."""
     hosts = frozenset(host.lower().strip("[]") for host in allowed_hosts)
 
     @web.middleware
@@ -97,10 +105,10 @@ def gate_middleware(allowed_hosts: Iterable[str], read_seat: SeatReader) -> Midd
             if origin != f"{request.scheme}://{request.host}":
                 return web.Response(status=403, text="Refused: the request came from elsewhere.")
         seat = None
-        cookie = request.cookies.get(COOKIE)
+        cookie = request.cookies.get(cookie_name)
         if cookie:
             seat = read_seat(cookie)
-        if seat is None and request.path not in OPEN_PATHS:
+        if seat is None and request.path not in open_paths:
             if request.path.startswith("/api/"):
                 return web.json_response(
                     {"error": "Join the meeting first.", "code": "no_seat"}, status=401
@@ -114,14 +122,17 @@ def gate_middleware(allowed_hosts: Iterable[str], read_seat: SeatReader) -> Midd
 
 def seat_of(request: web.Request) -> Seat | None:
     """The seat the gate found for this request (None on the open pages without a cookie)."""
-    return request.get(SEAT)
+    seat = request.get(SEAT)
+    return seat if isinstance(seat, Seat) else None
 
 
-def set_seat_cookie(response: web.StreamResponse, value: str, *, secure: bool) -> None:
+def set_seat_cookie(
+    response: web.StreamResponse, value: str, *, secure: bool, name: str = COOKIE
+) -> None:
     """Bind the seat to this browser: HttpOnly (no script reads it), SameSite=Strict (no other
     site's page sends it), Secure when served over HTTPS; it lasts the day of the meeting."""
     response.set_cookie(
-        COOKIE,
+        name,
         value,
         max_age=12 * 3600,
         httponly=True,
