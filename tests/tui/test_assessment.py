@@ -373,3 +373,30 @@ async def test_a_target_is_linked_to_a_rubric_criterion_in_the_editor(store: Sto
     second = rubric.criterion("accuracy").levels[1].score  # type: ignore[union-attr]
     assert (link.rubric_id, link.criterion_key, link.level) == (rubric.id, "accuracy", second)
     assert stored.target("frac").criterion is None  # type: ignore[union-attr]
+
+
+async def test_students_reflections_from_their_devices_appear_in_the_open_grid(
+    store: Store,
+) -> None:
+    from calibrate.services.assessment.reflection import Slip, reflect
+    from calibrate.storage.store_serve import ServedStore
+
+    test_id = load(store, results=True)
+    app = CalibrateApp(store, open_assessment=test_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ResultsEntryScreen)
+        table = screen.query_one("#as-grid", DataTable)
+        assert str(table.get_cell("S15", "10")) == "W"
+        assert screen.refresh_results() == 0  # nothing new: nothing redrawn
+        # the served page writes through its own connection, as `calibrate assessment serve`
+        with ServedStore.open(store.path) as served:
+            reflect(served, Slip(test_id, "S15"), "10", "not-yet")
+            reflect(served, Slip(test_id, "S15"), "3", "not-yet")
+        assert screen.refresh_results() == 2
+        assert str(table.get_cell("S15", "10")) == "N"
+        assert str(table.get_cell("S15", "3")) == "N"
+        assert str(table.get_cell("S05", "2")) == "N"  # untouched
+        await pilot.pause()
+        assert any("2 results changed elsewhere" in n.message for n in app._notifications)

@@ -3,6 +3,10 @@
 The cursor walks the grid like a gradebook: R (right), S (simple mistake), N (don't get it yet)
 or W (wrong, not reflected on) keeps the result and moves to the next item (the next student's
 first item at the end of a row); Delete or Backspace clears a result. Each key writes at once.
+
+Results written elsewhere (students reflecting through ``calibrate assessment serve``, or
+another import) appear within a couple of seconds: the grid reads the test again on a timer
+and redraws only the cells that changed.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ LEGEND = (
     "R right · S simple mistake · N don't get it yet · W wrong (not reflected on) · "
     "Delete clears · A add student · V class view"
 )
+
+
+POLL_SECONDS = 2.0
 
 
 def cell(outcome: Outcome) -> Text:
@@ -84,6 +91,35 @@ class ResultsEntryScreen(StoreScreen):
             table.cursor_coordinate = Coordinate(0, 1)
         table.focus()
         self._show_status()
+        self.set_interval(POLL_SECONDS, self.refresh_results)
+
+    def refresh_results(self) -> int:
+        """Show results stored elsewhere since the grid was drawn (e.g. students' reflections
+        from their own devices); returns how many cells changed. A test edited meanwhile is
+        left to its editor, which draws the grid again."""
+        if self.grid is None:
+            return 0
+        fresh = entry_grid(self.store, self.assessment_id)
+        old = self.grid
+        if fresh.blueprint != old.blueprint:
+            return 0
+        table = self.query_one("#as-grid", DataTable)
+        new_students = tuple(code for code in fresh.students if code not in old.students)
+        self.grid = EntryGrid(old.blueprint, (*old.students, *new_students), fresh.outcomes)
+        changed = 0
+        for code in old.students:
+            for item in old.blueprint.items:
+                outcome = fresh.outcome(code, item.key)
+                if outcome is not old.outcome(code, item.key):
+                    table.update_cell(code, item.key, cell(outcome))
+                    changed += 1
+        for code in new_students:
+            self._add_row(code)
+        if changed or new_students:
+            self._show_status()
+            added = f", {len(new_students)} new students" if new_students else ""
+            self.notify(f"{changed} results changed elsewhere{added} (e.g. students reflecting).")
+        return changed + len(new_students) * len(old.blueprint.items)
 
     def _add_row(self, code: str) -> None:
         assert self.grid is not None
