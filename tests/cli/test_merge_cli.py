@@ -84,7 +84,7 @@ def test_sync_writes_a_file_a_coach_merges_without_the_room_codes(
     assert f"to {synced}" in out
     conn = sqlite3.connect(synced)
     codes = conn.execute(
-        "SELECT count(*) FROM sessions WHERE join_code IS NOT NULL OR facilitator_hash IS NOT NULL"
+        "SELECT count(*) FROM sessions WHERE join_hash IS NOT NULL OR facilitator_hash IS NOT NULL"
     ).fetchone()
     conn.close()
     assert codes == (0,)
@@ -96,7 +96,8 @@ def test_sync_writes_a_file_a_coach_merges_without_the_room_codes(
     with Store.open(coach) as store, Store.open(own) as theirs:
         assert score_facts(store) == score_facts(theirs)
         assert all(
-            store.session_codes(s.id or 0) == (None, None, None) for s in store.list_sessions()
+            store.session_codes(s.id or 0) == (None, None, None, None)
+            for s in store.list_sessions()
         )
         held_at = {school for (school,) in store.db.execute("SELECT school FROM sessions")}
         assert held_at == {"North Side", "kit:Tiny kit"}

@@ -45,3 +45,14 @@ def stop_server(process: subprocess.Popen[bytes], *, kill: bool = False) -> None
     if process.poll() is None:
         process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
     process.wait(timeout=10)
+
+
+def printed_join_code(process: subprocess.Popen[bytes]) -> str:
+    """The join code `calibrate serve` printed for the room (a new one at each start: codes
+    are kept hashed, so none can be read back from the database)."""
+    assert process.stdout is not None
+    for raw in process.stdout:
+        line = raw.decode()
+        if "type the join code" in line:
+            return line.split()[-1]
+    raise AssertionError("calibrate serve printed no join code")

@@ -25,22 +25,26 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(cli, list(args))
 
 
-def test_codes_prints_the_join_code_and_never_the_stored_facilitator_code(
-    served: Served,
-) -> None:
-    """Issue 14: the facilitator's code is kept hashed; it is shown when it is made."""
+def printed_code(stdout: str) -> str:
+    """The join code `calibrate serve` printed."""
+    line = next(line for line in stdout.splitlines() if "type the join code" in line)
+    return line.split()[-1]
+
+
+def test_codes_are_shown_only_when_made_since_both_are_kept_hashed(served: Served) -> None:
+    """Issue 14: both codes are kept hashed; each is shown when it is made."""
     result = run("codes", "--db", str(served.path), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
         "session": served.session_id,
-        "join_code": served.join_code,
+        "join_code": None,
         "facilitator_code": None,
     }
     text = run("codes", "--db", str(served.path), "--session", str(served.session_id))
     assert text.exit_code == 0
-    assert f"join code:         {served.join_code}" in text.stdout
-    assert "kept hashed so it cannot be shown again" in text.stdout
-    assert served.lead_code not in text.stdout
+    assert served.join_code not in text.stdout and served.lead_code not in text.stdout
+    assert text.stdout.count("kept hashed so it cannot be shown again") == 2
+    assert "`calibrate serve` shows a new one when it starts" in text.stdout
     # --facilitator makes a new one and shows it; the join code and joined tabs stay
     made = run("codes", "--db", str(served.path), "--facilitator")
     assert made.exit_code == 0, made.output
@@ -50,6 +54,15 @@ def test_codes_prints_the_join_code_and_never_the_stored_facilitator_code(
     with pytest.raises(Exception, match="not right"):
         serve.join(served.store, served.lead_code)
     assert not serve.join(served.store, served.join_code).facilitator
+    # --join makes a new join code; the facilitator's stays
+    joined = run("codes", "--db", str(served.path), "--join", "--json")
+    new_join = json.loads(joined.stdout)["join_code"]
+    assert new_join not in (None, served.join_code)
+    assert json.loads(joined.stdout)["facilitator_code"] is None
+    assert not serve.join(served.store, new_join).facilitator
+    assert serve.join(served.store, lead).facilitator
+    with pytest.raises(Exception, match="not right"):
+        serve.join(served.store, served.join_code)
 
 
 def test_codes_rotate_makes_new_codes_and_the_old_ones_stop(served: Served) -> None:
@@ -111,7 +124,9 @@ def test_serving_the_room_prints_the_address_and_join_code_but_not_the_facilitat
     (server,) = no_serving
     assert server.sock.getsockname()[1] == port
     assert "0.0.0.0" not in result.stdout
-    assert served.join_code in result.stdout
+    join_code = printed_code(result.stdout)  # a new one at each start (kept hashed)
+    assert join_code != served.join_code and len(join_code) == 6
+    assert not serve.join(served.store, join_code).facilitator
     assert served.lead_code not in result.stdout  # the QR code may be projected
     assert "calibrate codes" in result.stdout
     assert "█" in result.stdout or "▀" in result.stdout  # the QR code (segno)
@@ -128,8 +143,9 @@ def test_serving_on_loopback_says_only_this_computer_can_join(
     assert f"at  http://127.0.0.1:{port}" in result.stdout
     assert "Only this computer can join" in result.stdout
     assert served.join_code not in result.stdout  # rotated
-    codes = served.store.session_codes(served.session_id)
-    assert f"join code   {codes.join_code}" in result.stdout
+    with pytest.raises(Exception, match="not right"):
+        serve.join(served.store, served.lead_code)  # --rotate-codes: the facilitator's too
+    assert serve.join(served.store, printed_code(result.stdout)).session_id == served.session_id
 
 
 def test_a_busy_port_is_one_line_before_any_code_is_printed(served: Served) -> None:
@@ -160,7 +176,8 @@ def test_serve_demo_serves_the_demo_meeting_ready_to_score(
     try:
         scoring = [s for s in store.list_sessions() if s.phase is Phase.SCORING]
         assert len(scoring) == 1 and scoring[0].title.startswith("Demo meeting")
-        assert store.session_codes(scoring[0].id or 0).join_code in result.stdout
+        seat = serve.join(store, printed_code(result.stdout))
+        assert seat.session_id == scoring[0].id and not seat.facilitator
     finally:
         store.close()
 
@@ -241,7 +258,7 @@ def test_tls_serves_https_with_a_secure_seat_cookie(served: Served, tmp_path: Pa
     import ssl
     import subprocess
 
-    from tests.serve.room_process import start_server, stop_server
+    from tests.serve.room_process import printed_join_code, start_server, stop_server
 
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
@@ -264,6 +281,7 @@ def test_tls_serves_https_with_a_secure_seat_cookie(served: Served, tmp_path: Pa
         "--tls-key",
         str(key),
     )
+    join_code = printed_join_code(server)
     try:
         context = ssl.create_default_context(cafile=str(cert))
         page = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
@@ -273,7 +291,7 @@ def test_tls_serves_https_with_a_secure_seat_cookie(served: Served, tmp_path: Pa
         join.request(
             "POST",
             "/join",
-            body=f"code={served.join_code}",
+            body=f"code={join_code}",
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Origin": f"https://127.0.0.1:{port}",

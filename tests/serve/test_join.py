@@ -284,7 +284,9 @@ async def test_the_facilitator_code_opens_the_board_and_the_names_switch(served:
         await join_as(pilot, served.lead_code.lower())
         assert isinstance(app.screen, FacilitatorScreen)
         codes_text = str(app.screen.query_one("#lead-codes", Static).render())
-        assert served.join_code in codes_text and served.lead_code not in codes_text
+        # both codes are kept hashed: the join code is where `calibrate serve` printed it
+        assert served.join_code not in codes_text and served.lead_code not in codes_text
+        assert "printed where `calibrate serve` runs" in codes_text
         await pilot.press("s")
         assert served.store.reveal_names(served.session_id)
         await pilot.press("b")

@@ -18,7 +18,7 @@ import pytest
 
 from calibrate.services.meeting import sessions as meeting
 from tests.serve.conftest import Served
-from tests.serve.room_process import free_port, start_server, stop_server
+from tests.serve.room_process import free_port, printed_join_code, start_server, stop_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -68,6 +68,7 @@ def test_a_phone_scores_through_a_lost_connection_and_a_restarted_server(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = start_server(served.path, port, "--session", str(served.session_id))
+    join_code = printed_join_code(server)
     context = meeting.load_context(served.store, served.session_id)
     sample = context.samples[0]
     keys = [c.key for c in context.rubric.criteria]
@@ -78,7 +79,7 @@ def test_a_phone_scores_through_a_lost_connection_and_a_restarted_server(
         page = phone.new_page()
         page.goto(url)
         assert serious_violations(page) == []
-        page.get_by_label("Join code").fill(served.join_code)
+        page.get_by_label("Join code").fill(join_code)
         page.get_by_role("button", name="Join").click()
         page.wait_for_url(f"{url}/seat")
         assert serious_violations(page) == []
@@ -115,6 +116,7 @@ def test_a_phone_scores_through_a_lost_connection_and_a_restarted_server(
         page.locator(f'fieldset[data-key="{keys[3]}"] input[value="1"]').tap()
         page.locator("#connection").filter(has_text="Offline").wait_for(timeout=5000)
         server = start_server(served.path, port, "--session", str(served.session_id))
+        join_code = printed_join_code(server)  # a new one at each start; seats are kept
         page.locator(f'[data-ack="{keys[3]}"]').filter(has_text="Saved: 1").wait_for(timeout=10000)
         assert stored(served, amara) == {
             (sample.id, keys[0]): 3,
@@ -128,7 +130,7 @@ def test_a_phone_scores_through_a_lost_connection_and_a_restarted_server(
         laptop = browser.new_context(viewport=LAPTOP)
         other = laptop.new_page()
         other.goto(url)
-        other.get_by_label("Join code").fill(served.join_code)
+        other.get_by_label("Join code").fill(join_code)
         other.get_by_role("button", name="Join").click()
         other.get_by_label(name).check()
         other.get_by_label("Your PIN (4 to 8 digits)").fill("1111")
@@ -149,13 +151,14 @@ def test_a_laptop_keyboard_only_scores_a_whole_sample(served: Served, browser: A
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = start_server(served.path, port, "--session", str(served.session_id))
+    join_code = printed_join_code(server)
     context = meeting.load_context(served.store, served.session_id)
     sample = context.samples[0]
     erik = served.rater_ids()[1]
     try:
         page = browser.new_context(viewport=LAPTOP).new_page()
         page.goto(url)
-        page.keyboard.type(served.join_code)  # the code field has the focus
+        page.keyboard.type(join_code)  # the code field has the focus
         page.keyboard.press("Enter")
         page.wait_for_url(f"{url}/seat")
         page.keyboard.press("Tab")  # the first name

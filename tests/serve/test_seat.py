@@ -34,7 +34,8 @@ def score_first_sample(served: Served, seat: serve.Seat, levels: dict[str, int])
 
 def test_codes_are_made_once_and_rotating_retires_the_old_ones(served: Served) -> None:
     again = serve.ensure_codes(served.store, served.session_id)  # made once: the same codes
-    assert again == served.codes._replace(facilitator_code=None)  # kept hashed: not shown again
+    # kept hashed: neither is shown again
+    assert again == served.codes._replace(join_code=None, facilitator_code=None)
     join, lead = served.join_code, served.lead_code
     assert len(join) == 6 and len(lead) == 8
     assert set(join + lead) <= set(CODE_ALPHABET)
@@ -62,7 +63,9 @@ def test_wrong_codes_are_refused(served: Served, code: str) -> None:
 
 def test_a_session_that_is_not_live_cannot_be_joined(served: Served) -> None:
     meeting.close_session(served.store, served.session_id)
-    with pytest.raises(InvalidOperationError, match="closed"):
+    with pytest.raises(InvalidOperationError, match="closed"):  # the server names its session
+        serve.join(served.store, served.join_code, session_id=served.session_id)
+    with pytest.raises(InvalidOperationError, match="not right"):  # only live ones are searched
         serve.join(served.store, served.join_code)
 
 

@@ -72,9 +72,9 @@ def test_after_m013_a_new_test_gets_random_uuids(tmp_path: Path) -> None:
         assert store.uuid_of("assessments", store.list_assessments()[0].id or 0) == every[0]
 
 
-def test_m014_keeps_a_facilitator_code_working_but_no_longer_readable(tmp_path: Path) -> None:
-    """Issue 14: codes sat in plain text beside the scores. A facilitator code set before the
-    upgrade opens the meeting afterwards; the file no longer holds it."""
+def test_m014_m015_keep_both_codes_working_but_no_longer_readable(tmp_path: Path) -> None:
+    """Issue 14: codes sat in plain text beside the scores. A join and a facilitator code set
+    before the upgrade open the meeting afterwards; the file no longer holds either."""
     from calibrate.domain.model import Phase
     from calibrate.storage.database import open_database
 
@@ -90,17 +90,20 @@ def test_m014_keeps_a_facilitator_code_working_but_no_longer_readable(tmp_path: 
     )
     db.conn.commit()
     db.close()
-    assert b"LEAD4242" in path.read_bytes()
+    assert b"LEAD4242" in path.read_bytes() and b"JOIN42" in path.read_bytes()
     with Store.open(path) as store:
-        assert applied_migrations(store.db)[-1] == "m014_hashed_codes"
+        assert applied_migrations(store.db)[-2:] == ["m014_hashed_codes", "m015_hashed_join_codes"]
         codes = store.session_codes(1)
-        assert codes.join_code == "JOIN42" and codes.facilitator_code is None
+        assert codes.join_code is None and codes.facilitator_code is None
+        assert codes.join_hash is not None and "JOIN42" not in codes.join_hash
         assert codes.facilitator_hash is not None and "LEAD4242" not in codes.facilitator_hash
         found = store.session_for_code("LEAD4242", session_id=1)
         assert found is not None and found[0].phase is Phase.SCORING and found[1] is True
         assert store.session_for_code("LEAD4242")[1] is True  # type: ignore[index]
         assert store.session_for_code("JOIN42", session_id=1)[1] is False  # type: ignore[index]
+        assert store.session_for_code("JOIN42")[1] is False  # type: ignore[index]
         assert store.session_for_code("LEAD4243", session_id=1) is None
         store.db.execute("VACUUM")  # no freed page keeps the old text
     files = [p for p in tmp_path.iterdir() if p.name.startswith("m013.db")]
     assert all(b"LEAD4242" not in p.read_bytes() for p in files)
+    assert all(b"JOIN42" not in p.read_bytes() for p in files)

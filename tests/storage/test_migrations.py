@@ -25,7 +25,7 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "samples": "id key title body kind student_code grade task attachments uuid",
     "raters": "id name initials role team active uuid",
     "sessions": "id title date rubric_id facilitator phase blind round cut_score created_at"
-    " join_code reveal_names uuid school key_timing key_shown facilitator_hash",
+    " reveal_names uuid school key_timing key_shown facilitator_hash join_hash",
     "session_samples": "session_id sample_id position",
     "session_raters": "session_id rater_id position",
     "scores": "id session_id round sample_id criterion_key rater_id level note scored_at uuid",
@@ -76,6 +76,7 @@ ALL_MIGRATIONS = [
     "m012_master_key_timing",
     "m013_assessment_ids",
     "m014_hashed_codes",
+    "m015_hashed_join_codes",
 ]
 
 
@@ -140,8 +141,8 @@ def test_final_schema(tmp_path: Path) -> None:
         }
         assert ("key",) in unique_sets(db, "samples")
         assert ("name",) in unique_sets(db, "raters")
-        assert ("join_code",) in unique_sets(db, "sessions")
-        assert "facilitator_code" not in db.table("sessions").columns_dict  # m014: hashed
+        columns = db.table("sessions").columns_dict
+        assert "facilitator_code" not in columns and "join_code" not in columns  # m014, m015
         assert ("family_id", "version") in unique_sets(db, "rubrics")
         assert foreign_keys(db, "scores") == {
             ("sessions", ("session_id",)),
@@ -214,9 +215,9 @@ def test_an_m001_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
         for table, rows in ROWS_AT_M001.items():
             stored = store.db.execute(f"SELECT * FROM {table}").fetchall()
             if table == "sessions":
-                # codes unset, names hidden, held here, master key not yet shown, no
-                # facilitator code (m014 keeps it hashed, last)
-                rows = [(*row, None, 0, "", None, 0, None) for row in rows]
+                # names hidden, held here, master key not yet shown, no codes (m014 and
+                # m015 keep them hashed, last)
+                rows = [(*row, 0, "", None, 0, None, None) for row in rows]
             if table == "reference_scores":
                 rows = [(*row, 1) for row in rows]  # keyed for rubric family 1
             if table in UUID_TABLES:
@@ -226,7 +227,7 @@ def test_an_m001_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
             assert stored == rows, table
         session = store.get_session(1)
         assert (session.title, session.rater_ids, session.round) == ("October", (1, 2), 1)
-        assert store.session_codes(1) == (None, None, None)
+        assert store.session_codes(1) == (None, None, None, None)
         store.set_session_codes(1, "JOIN42", "LEAD42")
         assert [s.level for s in store.scores(1)] == [2]
         assert [h.level for h in store.score_history(1, 1, "claim", 1, 1)] == [1, 2]

@@ -343,27 +343,36 @@ def test_data_version_notices_other_connections(store: Store, db_path: Path) -> 
 
 def test_session_codes_are_set_rotated_and_unique(store: Store, meeting: Meeting) -> None:
     sid = meeting.session_id
-    assert store.session_codes(sid) == (None, None, None)
+    assert store.session_codes(sid) == (None, None, None, None)
     join, lead = new_session_code(), new_session_code(8)
     assert len(join) == 6 and len(lead) == 8 and not set(join) & set("0O1IL")
     made = store.set_session_codes(sid, join, lead)
-    assert made[:2] == (join, lead)  # the facilitator's code in the clear this once
+    assert made[:2] == (join, lead)  # both codes in the clear this once
     stored = store.session_codes(sid)
-    assert stored.join_code == join and stored.facilitator_code is None  # hashed
+    assert stored.join_code is None and stored.facilitator_code is None  # hashed
     assert stored.facilitator_hash == made.facilitator_hash and lead not in str(stored)
+    assert stored.join_hash == made.join_hash and join not in str(stored)
     row = store.db.execute("SELECT * FROM sessions WHERE id = ?", (sid,)).fetchone()
-    assert lead not in [str(v) for v in row]
+    assert lead not in [str(v) for v in row] and join not in [str(v) for v in row]
+    assert store.session_for_code(join) == (store.get_session(sid), False)
     assert store.session_for_code(lead) == (store.get_session(sid), True)
     assert store.session_for_code(lead, session_id=sid) == (store.get_session(sid), True)
     store.set_session_codes(sid, "ANOTHER", None)  # a new join code, the same facilitator's
     assert store.session_for_code(lead, session_id=sid) == (store.get_session(sid), True)
+    assert store.session_for_code(join, session_id=sid) is None
+    store.set_session_codes(sid, None, "LEADTWO")  # a new facilitator code, the same join code
+    assert store.session_for_code("ANOTHER", session_id=sid) == (store.get_session(sid), False)
+    assert store.session_for_code(lead, session_id=sid) is None
     store.set_session_codes(sid, "NEWJOIN", "NEWLEAD")  # rotated: the old codes stop working
     assert store.session_for_code(join) is None and store.session_for_code("") is None
     assert meeting.rubric.id is not None
     other = store.create_session(dataclasses.replace(meeting.session, id=None, title="Other"))
     assert other.id is not None
-    with pytest.raises(InvalidOperationError, match="already uses one of these codes"):
-        store.set_session_codes(other.id, "NEWJOIN", "X")
+    for taken in (("NEWJOIN", "X"), ("Y", "NEWLEAD")):  # its hashes are checked
+        with pytest.raises(InvalidOperationError, match="already uses one of these codes"):
+            store.set_session_codes(other.id, *taken)
+    with pytest.raises(InvalidOperationError, match="must differ"):
+        store.set_session_codes(sid, "NEWLEAD", None)  # the join code = the facilitator's
     with pytest.raises(InvalidOperationError, match="must differ"):
         store.set_session_codes(other.id, "SAME", "SAME")
 

@@ -235,7 +235,9 @@ def serve(
                 session_id = prepare_demo(store, fresh=True)
         session = choose_session(store, session_id)
         assert session.id is not None
-        codes = ensure_codes(store, session.id, rotate=rotate_codes)
+        # A new join code at each start: it is kept hashed, so only the one made now can be
+        # shown. Raters already seated (name and PIN) keep scoring.
+        codes = ensure_codes(store, session.id, rotate=rotate_codes, new_join=True)
         scheme = "https" if ssl_context else "http"
         url = public_address(host, port, public_url, scheme=scheme)
         click.echo(f"Serving “{session.title}” (session {session.id}) at  {url}")
@@ -263,6 +265,13 @@ def serve(
 @session_option
 @click.option("--rotate", is_flag=True, help="Make new codes (the old ones stop working).")
 @click.option(
+    "--join",
+    "new_join",
+    is_flag=True,
+    help="Make a new join code and show it (the one before stops working; seated raters keep "
+    "their seats).",
+)
+@click.option(
     "--facilitator",
     "new_facilitator",
     is_flag=True,
@@ -274,31 +283,45 @@ def serve(
 def codes(
     session_id: int | None,
     rotate: bool,
+    new_join: bool,
     new_facilitator: bool,
     as_json: bool,
     command_db: Path | None,
 ) -> None:
-    """Show a session's join code (made the first time, with the facilitator's), or make new
-    codes. The facilitator's code is kept hashed: it is shown only when it is made."""
+    """Make a session's codes (both, the first time), or new ones. Both are kept hashed, so a
+    code is shown only when it is made; `calibrate serve` makes and shows a new join code each
+    time it starts."""
     from calibrate.services.room.access import choose_session, ensure_codes
 
     with served_store(command_db) as store:
         session = choose_session(store, session_id)
         assert session.id is not None
-        found = ensure_codes(store, session.id, rotate=rotate, new_facilitator=new_facilitator)
+        found = ensure_codes(
+            store,
+            session.id,
+            rotate=rotate,
+            new_join=new_join,
+            new_facilitator=new_facilitator,
+        )
     if as_json:
         click.echo(
             json.dumps(
                 {
                     "session": session.id,
-                    "join_code": found.join_code,
+                    "join_code": found.join_code,  # null unless just made
                     "facilitator_code": found.facilitator_code,  # null unless just made
                 }
             )
         )
         return
     click.echo(f"Session {session.id}: {session.title}")
-    click.echo(f"join code:         {found.join_code}")
+    if found.join_code is not None:
+        click.echo(f"join code:         {found.join_code}")
+    else:
+        click.echo(
+            "join code:         set, and kept hashed so it cannot be shown again; "
+            "`calibrate serve` shows a new one when it starts, `--join` makes one now."
+        )
     if found.facilitator_code is not None:
         click.echo(f"facilitator code:  {found.facilitator_code}")
         click.echo("Keep it to yourself: it is stored hashed and not shown again.")

@@ -1,12 +1,13 @@
-"""The facilitator's code is kept hashed: it is the credential that runs a served meeting's
-board and reveal, so a copied database must not hand it over. The join code stays readable: it
-is shown to the whole room on purpose (projected, on the facilitator's page, printed by
-``calibrate serve``) and opens only the rater picker, where each rater's seat needs their PIN.
+"""A served meeting's codes are kept hashed: the facilitator's code runs the board and the
+reveal, and the join code opens the rater picker, so a copied database must hand over neither.
+Each code is shown once, when it is made (``calibrate serve`` makes a new join code each time
+it starts and prints it for the room).
 
 A stored hash is ``scrypt$<log2 N>$<salt hex>$<digest hex>``: scrypt (N = 2**12, r = 8, about
-4 MiB and a few milliseconds) with a 16-byte salt of its own. Guessing an 8-character code from
-the 31-letter alphabet offline would take centuries; online, the door doubles the wait after
-wrong tries.
+4 MiB and a few milliseconds) with a 16-byte salt of its own. Guessing an 8-character
+facilitator code from the 31-letter alphabet offline would take centuries (a 6-character join
+code, months, and it changes at each start of the server); online, the door doubles the wait
+after wrong tries.
 """
 
 from __future__ import annotations

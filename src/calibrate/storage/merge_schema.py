@@ -53,7 +53,7 @@ TABLES = (
         "sessions",
         (_RUBRIC,),
         compare=("phase", "round"),
-        cleared=("join_code", "facilitator_hash"),
+        cleared=("join_hash", "facilitator_hash"),
         kind="sessions",
     ),
     Table("session_samples", (_SESSION, _SAMPLE), linked=True, kind="session samples"),

@@ -196,3 +196,16 @@ def m014_hashed_codes(db: sqlite_utils.Database) -> None:
         )
     db.execute("DROP INDEX IF EXISTS idx_sessions_facilitator_code")
     db.execute("ALTER TABLE sessions DROP COLUMN facilitator_code")
+
+
+@MIGRATIONS()
+def m015_hashed_join_codes(db: sqlite_utils.Database) -> None:
+    """The join code is kept hashed too (``sessions.join_hash``), as the facilitator's is since
+    m014, and the readable column goes: a code set before keeps working (its hash is made from
+    it here); ``calibrate serve`` shows a new one each time it starts."""
+    db.execute("ALTER TABLE sessions ADD COLUMN join_hash TEXT")
+    rows = db.execute("SELECT id, join_code FROM sessions WHERE join_code IS NOT NULL").fetchall()
+    for session_id, code in rows:
+        db.execute("UPDATE sessions SET join_hash = ? WHERE id = ?", (hash_code(code), session_id))
+    db.execute("DROP INDEX IF EXISTS idx_sessions_join_code")
+    db.execute("ALTER TABLE sessions DROP COLUMN join_code")

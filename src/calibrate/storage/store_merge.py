@@ -49,7 +49,7 @@ class MergeStore(StoreBase):
         conn = sqlite3.connect(dest, isolation_level=None)
         try:
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute("UPDATE sessions SET join_code = NULL, facilitator_hash = NULL")
+            conn.execute("UPDATE sessions SET join_hash = NULL, facilitator_hash = NULL")
             conn.execute("UPDATE sessions SET school = ? WHERE school = ''", (school,))
             conn.execute("DELETE FROM room_seats")
             conn.execute("DELETE FROM room_secret")

@@ -25,13 +25,14 @@ def new_session_code(length: int = 6) -> str:
 
 
 class SessionCodes(NamedTuple):
-    """A session's codes. The join code is None until set. The facilitator's code is kept
-    hashed (:mod:`calibrate.storage.code_hashes`): it is here only from the call that made it;
-    ``facilitator_hash`` says whether one is set (and is what seat cookies are derived from)."""
+    """A session's codes. Both are kept hashed (:mod:`calibrate.storage.code_hashes`): a code
+    is here only from the call that made it (None otherwise); ``join_hash`` and
+    ``facilitator_hash`` say whether one is set (and are what seat cookies are derived from)."""
 
     join_code: str | None
     facilitator_code: str | None
     facilitator_hash: str | None = None
+    join_hash: str | None = None
 
 
 class SessionStore(StoreBase):
@@ -216,81 +217,91 @@ class SessionStore(StoreBase):
                 )
 
     def set_session_codes(
-        self, session_id: int, join_code: str, facilitator_code: str | None
+        self, session_id: int, join_code: str | None, facilitator_code: str | None
     ) -> SessionCodes:
-        """Set (or rotate) the codes raters and the facilitator use to join a live meeting;
-        ``facilitator_code`` None keeps the facilitator's code as it is. Returns the codes, the
-        facilitator's in the clear this once (it is stored hashed).
+        """Set (or rotate) the codes raters and the facilitator use to join a live meeting; a
+        code given as None stays as it is. Returns the codes, each one made here in the clear
+        this once (both are stored hashed).
 
         Raises NotFoundError if there is no such session; InvalidOperationError if a code is
-        empty, both codes are the same, or another session's join code is one of them.
+        empty or missing (None with none set), both codes are the same, or another live
+        session (scored or discussed) uses one of them.
         """
-        if not join_code or facilitator_code == "":
+        if join_code == "" or facilitator_code == "":
             raise InvalidOperationError("Both the join code and the facilitator code are needed.")
-        if join_code == facilitator_code:
-            raise InvalidOperationError(
-                "The join code and the facilitator code must differ, or every rater could run "
-                "the meeting."
-            )
-        stored = None if facilitator_code is None else hash_code(facilitator_code)
+        same = "The join code and the facilitator code must differ, or every rater could run "
+        if join_code is not None and join_code == facilitator_code:
+            raise InvalidOperationError(same + "the meeting.")
+        join_hash = None if join_code is None else hash_code(join_code)
+        lead_hash = None if facilitator_code is None else hash_code(facilitator_code)
         with self.transaction():
             row = self._require("sessions", session_id, "session")
-            if facilitator_code is None and row["facilitator_hash"] is None:
-                raise InvalidOperationError("The session has no facilitator code yet; make one.")
-            if code_matches(join_code, row["facilitator_hash"]) and facilitator_code is None:
-                raise InvalidOperationError(
-                    "The join code and the facilitator code must differ, or every rater could "
-                    "run the meeting."
-                )
-            taken = self._scalar(
-                "SELECT COUNT(*) FROM sessions WHERE id != ? AND join_code IN (?, ?)",
-                (session_id, join_code, facilitator_code or join_code),
-            )
-            if taken:
-                raise InvalidOperationError(
-                    "Another session already uses one of these codes; choose new ones."
-                )
+            for given, kept, name in (
+                (join_code, row["join_hash"], "join"),
+                (facilitator_code, row["facilitator_hash"], "facilitator"),
+            ):
+                if given is None and kept is None:
+                    raise InvalidOperationError(f"The session has no {name} code yet; make one.")
+            if (join_code is not None and code_matches(join_code, row["facilitator_hash"])) or (
+                facilitator_code is not None and code_matches(facilitator_code, row["join_hash"])
+            ):
+                raise InvalidOperationError(same + "the meeting.")
+            self._refuse_codes_in_use(session_id, [c for c in (join_code, facilitator_code) if c])
             self._write(
-                "UPDATE sessions SET join_code = ?,"
+                "UPDATE sessions SET join_hash = coalesce(?, join_hash),"
                 " facilitator_hash = coalesce(?, facilitator_hash) WHERE id = ?",
-                (join_code, stored, session_id),
+                (join_hash, lead_hash, session_id),
             )
-        return SessionCodes(join_code, facilitator_code, stored or row["facilitator_hash"])
+        return SessionCodes(
+            join_code,
+            facilitator_code,
+            lead_hash or row["facilitator_hash"],
+            join_hash or row["join_hash"],
+        )
+
+    def _refuse_codes_in_use(self, session_id: int, codes: list[str]) -> None:
+        """Refuse codes another live session uses (each of its hashes checked: a few ms)."""
+        for row in self._live_code_rows(exclude=session_id):
+            for code in codes:
+                if code_matches(code, row["join_hash"]) or code_matches(
+                    code, row["facilitator_hash"]
+                ):
+                    raise InvalidOperationError(
+                        "Another session already uses one of these codes; choose new ones."
+                    )
+
+    def _live_code_rows(self, *, exclude: int | None = None) -> list[sqlite3.Row]:
+        return self._rows(
+            "SELECT id, join_hash, facilitator_hash FROM sessions"
+            " WHERE coalesce(join_hash, facilitator_hash) IS NOT NULL"
+            " AND phase IN (?, ?, ?) AND id IS NOT ? ORDER BY id DESC",
+            (Phase.SCORING.value, Phase.REVEAL.value, Phase.CONSENSUS.value, exclude),
+        )
 
     def session_codes(self, session_id: int) -> SessionCodes:
-        """The session's join code and whether a facilitator code is set (its hash); the
-        facilitator's code itself cannot be read back. Raises NotFoundError if there is no such
-        session."""
+        """Whether the session's codes are set (their hashes); the codes themselves cannot be
+        read back. Raises NotFoundError if there is no such session."""
         row = self._require("sessions", session_id, "session")
-        return SessionCodes(row["join_code"], None, row["facilitator_hash"])
+        return SessionCodes(None, None, row["facilitator_hash"], row["join_hash"])
 
     def session_for_code(
         self, code: str, *, session_id: int | None = None
     ) -> tuple[Session, bool] | None:
         """The session whose join or facilitator code is ``code``, and whether it is the
-        facilitator's code; None if no session uses it. A facilitator's code is checked against
-        ``session_id``'s hash, or else against every session being scored or discussed."""
+        facilitator's code; None if no session uses it. The code is checked against
+        ``session_id``'s hashes, or else against those of every session being scored or
+        discussed (a few milliseconds per hash: the door's wait keeps guessing slow)."""
         if not code:
             return None
-        if session_id is None:
-            row = self._row("SELECT id FROM sessions WHERE join_code = ?", (code,))
-        else:
-            row = self._row(
-                "SELECT id FROM sessions WHERE join_code = ? AND id = ?", (code, session_id)
-            )
-        if row is not None:
-            return self.get_session(row["id"]), False
         if session_id is not None:
             candidates = self._rows(
-                "SELECT id, facilitator_hash FROM sessions WHERE id = ?", (session_id,)
+                "SELECT id, join_hash, facilitator_hash FROM sessions WHERE id = ?", (session_id,)
             )
         else:
-            candidates = self._rows(
-                "SELECT id, facilitator_hash FROM sessions WHERE facilitator_hash IS NOT NULL"
-                " AND phase IN (?, ?, ?)",
-                (Phase.SCORING.value, Phase.REVEAL.value, Phase.CONSENSUS.value),
-            )
+            candidates = self._live_code_rows()
         for candidate in candidates:
+            if code_matches(code, candidate["join_hash"]):
+                return self.get_session(candidate["id"]), False
             if code_matches(code, candidate["facilitator_hash"]):
                 return self.get_session(candidate["id"]), True
         return None

@@ -63,21 +63,26 @@ def normalise_code(text: str) -> str:
 
 
 def ensure_codes(
-    store: Store, session_id: int, *, rotate: bool = False, new_facilitator: bool = False
+    store: Store,
+    session_id: int,
+    *,
+    rotate: bool = False,
+    new_facilitator: bool = False,
+    new_join: bool = False,
 ) -> SessionCodes:
-    """The session's join code, making new random codes if it has none (or always, with
-    ``rotate``: the old codes stop working at once); ``new_facilitator`` makes a new
-    facilitator code only. The facilitator's code is stored hashed, so it is in the result only
-    when it was made by this call (``facilitator_code``; None otherwise)."""
+    """The session's codes, making new random ones if it has none (or always, with ``rotate``:
+    the old codes stop working at once); ``new_join`` or ``new_facilitator`` makes a new code
+    of that kind only. Both codes are stored hashed, so a code is in the result only when this
+    call made it (None otherwise). Rater seats claimed with a PIN survive a new code."""
     codes = store.session_codes(session_id)
-    make_both = rotate or codes.join_code is None or codes.facilitator_hash is None
-    if not make_both and not new_facilitator:
+    make_both = rotate or codes.join_hash is None or codes.facilitator_hash is None
+    if not (make_both or new_join or new_facilitator):
         return codes
-    for _ in range(20):  # a collision with another session's code is rare; try again
-        join = new_session_code() if make_both else codes.join_code
-        assert join is not None
+    for _ in range(20):  # a collision with another live session's code is rare; try again
+        join = new_session_code() if make_both or new_join else None
+        lead = new_session_code(8) if make_both or new_facilitator else None
         try:
-            return store.set_session_codes(session_id, join, new_session_code(8))
+            return store.set_session_codes(session_id, join, lead)
         except InvalidOperationError:
             continue
     raise InvalidOperationError("No free code could be made; try again.")

@@ -119,12 +119,12 @@ def release_seat(store: ServedStore, session_id: int, rater_id: int) -> bool:
 
 def _generation(store: ServedStore, seat: Seat) -> int:
     """A claimed seat's release count; for a seat opened by a code alone, a number drawn from
-    the code that opened it (the join code, or the facilitator code's stored hash), so a new
+    the stored hash of the code that opened it (the join or the facilitator code), so a new
     code ends those cookies while claimed seats (which a PIN protects) keep scoring: a new
     facilitator code signs out only the facilitator."""
     if seat.rater_id is None:
         codes = store.session_codes(seat.session_id)
-        code = codes.facilitator_hash if seat.facilitator else codes.join_code
+        code = codes.facilitator_hash if seat.facilitator else codes.join_hash
         text = f"{'f' if seat.facilitator else 'j'}/{code}".encode()
         return int.from_bytes(hashlib.sha256(text).digest()[:4], "big")
     row = store.seat_row(seat.session_id, seat.rater_id)

@@ -237,14 +237,13 @@ class FacilitatorScreen(StoreScreen):
         store = _served_store(self)
         current = board(store, self.seat.session_id)
         session = current.context.session
-        codes = store.session_codes(self.seat.session_id)
         self.sub_title = session.title
         self.query_one("#lead-title", Static).update(
             f"{session.title} · round {current.round} · phase: {session.phase.value}"
         )
         self.query_one("#lead-codes", Static).update(
-            f"Raters join with the code  [b]{codes.join_code}[/b]\n"
-            "(keep your facilitator code to yourself)"
+            "Raters join with the code printed where `calibrate serve` runs (it is kept "
+            "hashed, so it is not shown here).\nKeep your facilitator code to yourself."
         )
         self.query_one("#lead-progress", Static).update(current.status())
         shown = store.reveal_names(self.seat.session_id)
