@@ -89,3 +89,22 @@ async def test_every_binding_is_a_palette_command(demo: Demo) -> None:
         titles = {c.title for c in app.get_system_commands(app.screen)}
         for description in ("Score", "Board", "Reveal", "New session", "Anchors", "Help"):
             assert description in titles
+
+
+async def test_a_session_opened_first_leaves_to_home_composed_only_then(demo: Demo) -> None:
+    """Issue 15: `calibrate demo` opens scoring straight away; Home is not composed before
+    the first screen is drawn, yet leaving scoring lands on Home as always."""
+    app = make_app(demo, open_session=demo.session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not any(isinstance(s, HomeScreen) for s in app.screen_stack)
+        assert isinstance(app.screen_stack[-2], ScoringScreen)  # under "who is scoring?"
+        await pilot.press("enter")  # the first rater
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#sessions", DataTable)
+        assert table.row_count >= 1  # Home drawn whole, with the sessions
+        assert len(app.screen_stack) == 2  # the launcher under Home, nothing else

@@ -24,6 +24,21 @@ from calibrate.storage.store import Store
 STALE_TOAST_SECONDS = 0.5  # a toast older than this when the screen changes is dropped
 
 
+class Launcher(Screen[None]):
+    """The bottom of the screen stack, never seen: whenever it would show, Home goes on top.
+
+    So a first screen opened straight away (``calibrate demo``'s scoring, ``assessment
+    enter``'s grid) leaves to Home as always, but Home is composed only then, not before the
+    first screen is drawn."""
+
+    def on_screen_resume(self) -> None:
+        app = self.app
+        if isinstance(app, CalibrateApp) and not app.opening and app.screen is self:
+            from calibrate.tui.screens.home import HomeScreen
+
+            app.push_screen(HomeScreen())
+
+
 class CalibrateApp(App[None]):
     """calibrate: score blind, reveal, discuss, agree, keep anchors."""
 
@@ -58,6 +73,7 @@ class CalibrateApp(App[None]):
         self.today = today  # the date new sessions default to (fixed in tests)
         self.open_session = open_session
         self.open_assessment = open_assessment  # a test whose results grid opens first
+        self.opening = True  # until the first screen is on: Home waits for it
         self.scenario_dir = scenario_dir
         self.facilitator = facilitator
         # The time the meeting has for discussion and the pace: the reveal marks what fits.
@@ -70,18 +86,25 @@ class CalibrateApp(App[None]):
         self.written: Path | None = None  # the last report or export written
         self.sub_title = str(store.path)
 
+    def get_default_screen(self) -> Screen[None]:
+        return Launcher(id="_default")
+
     def on_mount(self) -> None:
+        """Open the first screen: the session or test asked for, or else Home (put on top by
+        the :class:`Launcher` when nothing else is)."""
         from calibrate.tui.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
         if self.open_session is not None:
             from calibrate.tui.screens.meeting.scoring import ScoringScreen
 
             self.push_screen(ScoringScreen(self.open_session))
-        if self.open_assessment is not None:
+        elif self.open_assessment is not None:
             from calibrate.tui.screens.assessment.results import ResultsEntryScreen
 
             self.push_screen(ResultsEntryScreen(self.open_assessment))
+        elif self.screen is self.screen_stack[0]:
+            self.push_screen(HomeScreen())
+        self.opening = False
 
     # Screens that lead to each other (an editor and its viewer) go through the app, so that no
     # screen module imports one that imports it back.
