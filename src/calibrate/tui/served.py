@@ -39,6 +39,9 @@ class ServedApp(CalibrateApp):
         self.seat: Seat | None = None
         self.sub_title = ""  # not the server's file path
 
+    def get_default_screen(self) -> Screen[None]:
+        return Screen(id="_default")  # not CalibrateApp's launcher: a tab never reaches Home
+
     @on(events.Mount)
     def join_first(self, event: events.Mount) -> None:
         from calibrate.tui.screens.room.join import JoinScreen
