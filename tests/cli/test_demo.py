@@ -101,3 +101,22 @@ def test_the_meeting_time_and_pace_reach_the_app(
     assert seen == [(45, 3), (30, 5), (60, 3)]
     refused = CliRunner().invoke(cli, ["--pace", "0", "demo"], env=env)
     assert refused.exit_code == 2
+
+
+def test_reopening_the_demo_reads_no_kit(tmp_path: Path) -> None:
+    """Issue 15: a second `calibrate demo` reopens its session without reading the kit again,
+    so pydantic (the kit checker) is not loaded before the first screen."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "mine.db"
+    probe = (
+        "import sys; from calibrate.services.records.database import prepare_demo;"
+        "from calibrate.storage.store import Store;"
+        f"store = Store.open({str(db)!r}); sid = prepare_demo(store); store.close();"
+        "print(sid, 'pydantic' in sys.modules)"
+    )
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    again = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert first.stdout.split() == [again.stdout.split()[0], "True"], first.stderr
+    assert again.stdout.split()[1] == "False", again.stderr

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calibrate.domain.errors import (
     CalibrateError,
@@ -19,10 +21,13 @@ from calibrate.domain.errors import (
 from calibrate.domain.model import Phase, Rubric, Scenario
 from calibrate.services.meeting import sessions as meeting
 from calibrate.services.records.catalog import bundled_scenario_dir
-from calibrate.storage.scenario_files import read_scenario
-from calibrate.storage.scenario_store import LoadReport, load_scenario
-from calibrate.storage.score_import import import_scores_csv
 from calibrate.storage.store import Store
+
+if TYPE_CHECKING:
+    from calibrate.storage.scenario_store import LoadReport
+
+# The kit reader (pydantic) and loader are imported where a kit is read: reopening the demo
+# needs neither, so its start stays light.
 
 DEMO_KIT = "grade8-argument.toml"
 
@@ -41,12 +46,16 @@ def load_scenario_file(store: Store, path: Path) -> LoadedKit:
 def check_scenario_file(path: Path) -> Scenario:
     """The kit at ``path``, read and checked without a database (so a bad file creates none).
     Raises ScenarioError naming the file, line and field of each problem."""
+    from calibrate.storage.scenario_files import read_scenario
+
     return read_scenario(path)
 
 
 def load_checked_kit(store: Store, scenario: Scenario, *, source: Path | None = None) -> LoadedKit:
     """Store a kit read by :func:`check_scenario_file`, all or nothing. Raises ScenarioError
     (naming ``source``, the kit's file, if given) when it conflicts with what is stored."""
+    from calibrate.storage.scenario_store import load_scenario
+
     try:
         return LoadedKit(scenario.name, load_scenario(store, scenario))
     except ScenarioError as exc:
@@ -68,14 +77,18 @@ def prepare_demo(store: Store, *, today: date | None = None, fresh: bool = False
     path = bundled_scenario_dir() / DEMO_KIT
     if not path.exists():
         raise NotFoundError(f"The demo kit {path} is missing from this installation.")
+    if not fresh and (name := _kit_name(path)) is not None:
+        earlier = _open_demo(store, DEMO_TITLE.format(name=name))
+        if earlier is not None:  # reopened as it is: the kit was loaded when it was made
+            return earlier
+    from calibrate.storage.scenario_files import read_scenario
+    from calibrate.storage.scenario_store import load_scenario
+
     scenario = read_scenario(path)
     report = load_scenario(store, scenario)
     title = DEMO_TITLE.format(name=scenario.name)
-    if not fresh:
-        for earlier in store.list_sessions():
-            if earlier.title == title and earlier.phase is not Phase.CLOSED:
-                assert earlier.id is not None
-                return earlier.id
+    if not fresh and (earlier := _open_demo(store, title)) is not None:
+        return earlier
     sample_ids = [report.sample_ids[sample.key] for sample in scenario.samples]
     rater_ids = []
     for rater in scenario.raters:
@@ -95,6 +108,25 @@ def prepare_demo(store: Store, *, today: date | None = None, fresh: bool = False
     )
     assert session.id is not None
     return session.id
+
+
+def _kit_name(path: Path) -> str | None:
+    """A kit's ``[scenario] name``, read without checking the kit (None if it cannot be)."""
+    try:
+        with path.open("rb") as file:
+            name = tomllib.load(file).get("scenario", {}).get("name")
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _open_demo(store: Store, title: str) -> int | None:
+    """The newest demo session called ``title`` that is not closed, if there is one."""
+    for earlier in store.list_sessions():
+        if earlier.title == title and earlier.phase is not Phase.CLOSED:
+            assert earlier.id is not None
+            return earlier.id
+    return None
 
 
 def load_summary(kit: LoadedKit) -> str:
@@ -146,6 +178,8 @@ def _counted(counts: list[tuple[int, str]]) -> str:
 def import_scores_file(store: Store, path: Path, session_id: int) -> int:
     """Record the scores in the CSV file ``path`` in session ``session_id``, all or nothing;
     returns how many. Raises ScoreImportError naming the line and column of the first problem."""
+    from calibrate.storage.score_import import import_scores_csv
+
     return import_scores_csv(store, path, session_id)
 
 
