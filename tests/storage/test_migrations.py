@@ -288,7 +288,9 @@ def test_a_failing_migration_changes_nothing(
         db.execute("CREATE TABLE second (id INTEGER PRIMARY KEY)")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(database, "MIGRATIONS", broken)
+    import calibrate.storage.migrations
+
+    monkeypatch.setattr(calibrate.storage.migrations, "MIGRATIONS", broken)
     with pytest.raises(RuntimeError, match="boom"):
         open_database(tmp_path / "cal.db")
     db = database.wrap(database.connect(tmp_path / "cal.db"))

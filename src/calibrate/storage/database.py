@@ -20,12 +20,25 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from calibrate.domain.errors import CalibrateError
-from calibrate.storage.lean_import import sqlite_utils
-from calibrate.storage.migrations import MIGRATIONS as MIGRATIONS
+from calibrate.storage.migration_names import MIGRATION_NAMES, MIGRATION_SET
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+def __getattr__(name: str) -> Any:
+    """``MIGRATIONS`` (sqlite-utils' migration set) is loaded only when a file needs migrating."""
+    if name == "MIGRATIONS":
+        from calibrate.storage.migrations import MIGRATIONS
+
+        return MIGRATIONS
+    raise AttributeError(name)
+
 
 BUSY_TIMEOUT_MS = 5000
 FILE_MODE = 0o600
@@ -125,6 +138,8 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 
 def wrap(conn: sqlite3.Connection) -> sqlite_utils.Database:
     """Wrap an open connection for sqlite-utils (without its plugins, which we do not use)."""
+    from calibrate.storage.lean_import import sqlite_utils
+
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
@@ -192,39 +207,63 @@ def migrate(db: sqlite_utils.Database, *, stop_before: str | Iterable[str] | Non
     so two processes opening a new file at once do not both apply them, and a failure leaves the
     file as it was. Raises ``ValueError`` if ``stop_before`` names a migration already applied.
     """
+    from calibrate.storage.migrations import MIGRATIONS
+
     if stop_before is None and not MIGRATIONS.pending(db):
-        return  # the usual case: nothing to do, and no write lock taken
+        return  # nothing to do, and no write lock taken
     with transaction(db.conn):
         MIGRATIONS.apply(db, stop_before=stop_before)
 
 
 def applied_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of the "calibrate" migrations applied to this database, in the order applied."""
+    from calibrate.storage.migrations import MIGRATIONS
+
     return [m.name for m in MIGRATIONS.applied(db)]
 
 
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Migrations applied to this database that this calibrate does not know: the file was
     made (or last opened) by a newer calibrate."""
-    known = {m.name for m in MIGRATIONS._migrations}
-    return [name for name in applied_migrations(db) if name not in known]
+    return [name for name in applied_migrations(db) if name not in MIGRATION_NAMES]
+
+
+def open_connection(path: Path, *, stop_before: str | None = None) -> sqlite3.Connection:
+    """Connect to ``path`` (created 0600 if new) and bring its schema up to date.
+
+    A file that already has every migration (the usual case) is checked with one query;
+    sqlite-utils is loaded only to migrate. Raises :class:`NewerDatabaseError` if a newer
+    calibrate has changed the file's schema: an older program would read it wrongly or fail
+    later, so it does not open it at all."""
+    conn = connect(path)
+    try:
+        if stop_before is not None or not _up_to_date(conn):
+            db = wrap(conn)
+            if newer := unknown_migrations(db):
+                raise NewerDatabaseError(
+                    f"{path} was made by a newer calibrate (it has {', '.join(newer)}); "
+                    "update calibrate to open it."
+                )
+            migrate(db, stop_before=stop_before)
+    except BaseException:
+        conn.close()
+        raise
+    _tighten_companions(Path(path))
+    return conn
+
+
+def _up_to_date(conn: sqlite3.Connection) -> bool:
+    """Whether the file has exactly this calibrate's migrations, in order (one query)."""
+    try:
+        rows = conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+            (MIGRATION_SET,),
+        ).fetchall()
+    except sqlite3.OperationalError:  # no such table: a new file
+        return False
+    return tuple(row[0] for row in rows) == MIGRATION_NAMES
 
 
 def open_database(path: Path, *, stop_before: str | None = None) -> sqlite_utils.Database:
-    """Connect to ``path`` (created 0600 if new) and bring its schema up to date.
-
-    Raises :class:`NewerDatabaseError` if a newer calibrate has changed the file's schema: an
-    older program would read it wrongly or fail later, so it does not open it at all."""
-    db = wrap(connect(path))
-    try:
-        if newer := unknown_migrations(db):
-            raise NewerDatabaseError(
-                f"{path} was made by a newer calibrate (it has {', '.join(newer)}); "
-                "update calibrate to open it."
-            )
-        migrate(db, stop_before=stop_before)
-    except BaseException:
-        db.close()
-        raise
-    _tighten_companions(Path(path))
-    return db
+    """:func:`open_connection`, wrapped for sqlite-utils (schema inspection, tests)."""
+    return wrap(open_connection(path, stop_before=stop_before))

@@ -12,9 +12,10 @@ from calibrate.storage.code_hashes import hash_code
 from calibrate.storage.contract_schema import CONTRACT_TABLES
 from calibrate.storage.core_schema import CORE_TABLES
 from calibrate.storage.lean_import import Migrations, sqlite_utils
+from calibrate.storage.migration_names import MIGRATION_NAMES, MIGRATION_SET
 from calibrate.storage.stable_ids import M010_TABLES, M013_TABLES, add_stable_ids
 
-MIGRATIONS = Migrations("calibrate")
+MIGRATIONS = Migrations(MIGRATION_SET)
 
 
 @MIGRATIONS()
@@ -209,3 +210,11 @@ def m015_hashed_join_codes(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE sessions SET join_hash = ? WHERE id = ?", (hash_code(code), session_id))
     db.execute("DROP INDEX IF EXISTS idx_sessions_join_code")
     db.execute("ALTER TABLE sessions DROP COLUMN join_code")
+
+
+_REGISTERED = tuple(m.name for m in MIGRATIONS._migrations)
+if _REGISTERED != MIGRATION_NAMES:  # a new migration is named in migration_names.py too
+    raise RuntimeError(
+        f"calibrate.storage.migration_names lists {MIGRATION_NAMES}, but the migrations are "
+        f"{_REGISTERED}: add the new one's name there."
+    )

@@ -63,11 +63,11 @@ class Store(
         Raises ``sqlite3.DatabaseError`` if the file is not a calibrate database.
         """
         path = Path(path)
-        return cls(database.open_database(path), path, clock=clock)
+        return cls(database.open_connection(path), path, clock=clock)
 
     def close(self) -> None:
         """Close the connection. Safe to call twice."""
-        self._db.close()
+        self._conn.close()
 
     def __enter__(self) -> Self:
         return self

@@ -8,11 +8,13 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calibrate.domain.errors import InvalidOperationError, NotFoundError
 from calibrate.storage import database
-from calibrate.storage.lean_import import sqlite_utils
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 Params = Sequence[Any]
 
@@ -36,10 +38,10 @@ class StoreBase:
     """The shared state and helpers. Use :class:`~calibrate.storage.store.Store`."""
 
     def __init__(
-        self, db: sqlite_utils.Database, path: Path, *, clock: Callable[[], str] | None = None
+        self, conn: sqlite3.Connection, path: Path, *, clock: Callable[[], str] | None = None
     ) -> None:
-        self._db = db
-        self._conn: sqlite3.Connection = db.conn
+        self._db: sqlite_utils.Database | None = None  # made when first asked for
+        self._conn = conn
         self._path = Path(path)
         self._clock: Callable[[], str] = clock or database.utc_now
 
@@ -50,7 +52,10 @@ class StoreBase:
 
     @property
     def db(self) -> sqlite_utils.Database:
-        """The sqlite-utils view of the connection (for schema inspection and tests)."""
+        """The sqlite-utils view of the connection (for schema inspection and tests), made the
+        first time it is asked for: the store itself needs only the connection."""
+        if self._db is None:
+            self._db = database.wrap(self._conn)
         return self._db
 
     def transaction(self) -> AbstractContextManager[None]:
