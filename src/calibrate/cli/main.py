@@ -125,9 +125,14 @@ def demo(ctx: click.Context, command_db: Path | None, fresh: bool) -> None:
     reopens the demo session with its scores, `--fresh` starts a new one.
     """
     from calibrate.services.records.database import prepare_demo
+    from calibrate.services.records.demo_template import start_from_template
     from calibrate.tui.app import CalibrateApp
 
     path = database_path(command_db)
+    try:
+        start_from_template(path)  # a new database: the demo made ahead, copied
+    except OSError as exc:
+        fail(f"{path}: cannot be written ({exc.strerror or exc})")
     store = open_store(path)
     try:
         session_id = prepare_demo(store, fresh=fresh)

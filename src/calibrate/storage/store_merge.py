@@ -8,7 +8,7 @@ from pathlib import Path
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.storage.merge_sources import open_source
 from calibrate.storage.merge_tables import MergeOutcome, MergePolicy, merge_records
-from calibrate.storage.stable_ids import UUID_TABLES
+from calibrate.storage.stable_ids import RANDOM_UUID_SQL, UUID_TABLES
 from calibrate.storage.store_base import StoreBase
 
 
@@ -57,3 +57,35 @@ class MergeStore(StoreBase):
             conn.execute("VACUUM")
         finally:
             conn.close()
+
+    def renew_copy(self, *, dated: str, today: str, now: str) -> None:
+        """Make this database, just copied from a template, records of its own: the sessions
+        dated ``dated`` (the template's) get ``today`` and new identities, and every creation
+        time becomes ``now``. Kit records keep their identities, which every database that
+        loads the kit shares."""
+        with self.transaction():
+            self._write(
+                f"UPDATE sessions SET date = ?, uuid = {RANDOM_UUID_SQL} WHERE date = ?",
+                (today, dated),
+            )
+            for table in self._tables_with("created_at"):
+                self._write(f"UPDATE {table} SET created_at = ?", (now,))
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the file alone is whole
+
+    def compact(self) -> None:
+        """Rewrite the file without free pages and fold the write-ahead log into it."""
+        self._conn.execute("VACUUM")
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _tables_with(self, column: str) -> list[str]:
+        tables = [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return [
+            t
+            for t in tables
+            if any(c[1] == column for c in self._conn.execute(f"PRAGMA table_info({t})"))
+        ]
