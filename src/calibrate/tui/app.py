@@ -6,6 +6,7 @@ is only ever used on the app's own thread; workers receive plain data.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -105,6 +106,10 @@ class CalibrateApp(App[None]):
         elif self.screen is self.screen_stack[0]:
             self.push_screen(HomeScreen())
         self.opening = False
+        # Once the first screen is drawn, everything made so far (Textual, the modules, that
+        # screen) lives as long as the app: the garbage collector need not walk it again, and
+        # each of its passes during a later screen's first paint (the reveal's) is far shorter.
+        self.call_after_refresh(gc.freeze)
 
     # Screens that lead to each other (an editor and its viewer) go through the app, so that no
     # screen module imports one that imports it back.
