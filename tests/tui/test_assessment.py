@@ -400,3 +400,39 @@ async def test_students_reflections_from_their_devices_appear_in_the_open_grid(
         assert str(table.get_cell("S05", "2")) == "N"  # untouched
         await pilot.pause()
         assert any("2 results changed elsewhere" in n.message for n in app._notifications)
+
+
+async def test_slip_codes_are_written_from_the_results_grid(store: Store, tmp_path: Path) -> None:
+    from calibrate.services.assessment.reflection import open_slip
+    from calibrate.storage.store_serve import ServedStore
+
+    test_id = load(store, results=True)
+    app = CalibrateApp(store, open_assessment=test_id)
+    target = tmp_path / "slips.csv"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        assert field.value == "grade5-math-checkpoint-slips.csv"
+        field.value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsEntryScreen)
+        assert any("Wrote 24 slip codes" in n.message for n in app._notifications)
+    rows = [line.split(",") for line in target.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == ["student", "slip"] and len(rows) == 25
+    assert target.stat().st_mode & 0o077 == 0
+    with ServedStore.open(store.path) as served:  # each code opens that student's page
+        assert open_slip(served, test_id, rows[15][1]).student_code == rows[15][0] == "S15"
+
+
+async def test_a_grid_without_results_has_no_slips_to_write(store: Store) -> None:
+    test_id = load(store, results=False)
+    app = CalibrateApp(store, open_assessment=test_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsEntryScreen)  # nothing asked
+        assert any("No student has results yet" in n.message for n in app._notifications)

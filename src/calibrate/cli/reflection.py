@@ -9,14 +9,12 @@ wrong as a simple mistake or something they don't get yet. Every mistake prints 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
 import click
 
-from calibrate.cli._common import RecordCommand, db_after_command, write_private
+from calibrate.cli._common import RecordCommand, db_after_command
 from calibrate.cli.serve import (
     allowed_hosts,
     is_loopback,
@@ -43,12 +41,16 @@ def slips(test: str, output: Path | None, as_json: bool, command_db: Path | None
     own reflection page while `calibrate assessment serve TEST` runs. Nothing new is stored,
     so the same codes can be printed again at any time."""
     from calibrate.services.assessment.files import find_assessment
-    from calibrate.services.assessment.reflection import class_slips, printed
+    from calibrate.services.assessment.reflection import export_slips, printed_slips
 
     with served_store(command_db) as store:
         blueprint = find_assessment(store, test)
         assert blueprint.id is not None
-        rows = [(student, printed(code)) for student, code in class_slips(store, blueprint.id)]
+        rows = printed_slips(store, blueprint.id)
+        if rows and output is not None:
+            count = export_slips(store, blueprint.id, output)
+            click.echo(f"Wrote {count} slips to {output} (readable by you only).")
+            return
     if not rows:
         click.echo(
             f"“{blueprint.title}” has no results yet: import or enter them first "
@@ -57,14 +59,6 @@ def slips(test: str, output: Path | None, as_json: bool, command_db: Path | None
         return
     if as_json:
         click.echo(json.dumps([{"student": s, "slip": c} for s, c in rows]))
-        return
-    if output is not None:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["student", "slip"])
-        writer.writerows(rows)
-        write_private(output, buffer.getvalue())
-        click.echo(f"Wrote {len(rows)} slips to {output} (readable by you only).")
         return
     click.echo(f"Slip codes for “{blueprint.title}” (cut along the lines; one per student):")
     for student, code in rows:

@@ -11,14 +11,19 @@ missing answers stay as the teacher entered them.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
+import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from calibrate.domain.assessment import Outcome, StudentResult
 from calibrate.domain.errors import InvalidOperationError
 from calibrate.services.assessment.classify import StudentReport, TargetStatus, classify_student
 from calibrate.services.room.access import normalise_code
+from calibrate.storage.private_files import write_private_text
+from calibrate.storage.store import Store
 from calibrate.storage.store_serve import ServedStore
 from calibrate.storage.store_sessions import CODE_ALPHABET
 
@@ -74,6 +79,31 @@ def class_slips(store: ServedStore, assessment_id: int) -> list[tuple[str, str]]
     return [
         (code, slip_code(secret, assessment_id, code)) for code in _students(store, assessment_id)
     ]
+
+
+def printed_slips(store: Store, assessment_id: int) -> list[tuple[str, str]]:
+    """(student code, slip code as printed) for every student with results, by code: from the
+    app's own store too (the room's secret is read through a served view of the same file)."""
+    if isinstance(store, ServedStore):
+        return [(s, printed(c)) for s, c in class_slips(store, assessment_id)]
+    with ServedStore.open(store.path) as served:
+        return [(s, printed(c)) for s, c in class_slips(served, assessment_id)]
+
+
+def export_slips(store: Store, assessment_id: int, path: Path) -> int:
+    """Write ``student,slip`` for every student to ``path`` (owner-only: slips open students'
+    pages); returns how many. Raises InvalidOperationError if it cannot be written."""
+    rows = printed_slips(store, assessment_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "slip"])
+    writer.writerows(rows)
+    path = path.expanduser()
+    try:
+        write_private_text(path, buffer.getvalue(), newline="")
+    except OSError as exc:
+        raise InvalidOperationError(f"{path}: cannot be written ({exc.strerror or exc}).") from None
+    return len(rows)
 
 
 def open_slip(store: ServedStore, assessment_id: int, typed: str) -> Slip:

@@ -36,7 +36,7 @@ STYLES = {
 }
 LEGEND = (
     "R right · S simple mistake · N don't get it yet · W wrong (not reflected on) · "
-    "Delete clears · A add student · V class view"
+    "Delete clears · A add student · V class view · C slip codes"
 )
 
 
@@ -58,6 +58,7 @@ class ResultsEntryScreen(StoreScreen):
         Binding("a", "add_student", "Add student"),
         Binding("v", "class_view", "Class view"),
         Binding("e", "edit_test", "Edit test"),
+        Binding("c", "slips", "Slip codes"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -212,6 +213,36 @@ class ResultsEntryScreen(StoreScreen):
         from calibrate.tui.screens.assessment.class_view import ClassViewScreen
 
         self.app.push_screen(ClassViewScreen(self.assessment_id))
+
+    def action_slips(self) -> None:
+        """Write each student's slip code (for reflecting on their own device) to a file."""
+        from calibrate.tui.screens.modals import TextModal
+
+        if self.grid is None:
+            return
+        if not self.grid.students:
+            self.notify("No student has results yet: a slip opens a student's own results.")
+            return
+        default = f"{self.grid.blueprint.key}-slips.csv"
+        prompt = "Write each student's slip code (for their reflection page) to:"
+        self.app.push_screen(TextModal(prompt, value=default), self._write_slips)
+
+    def _write_slips(self, path: str | None) -> None:
+        from pathlib import Path
+
+        from calibrate.services.assessment.reflection import export_slips
+
+        if path is None or self.grid is None:
+            return
+        try:
+            count = export_slips(self.store, self.assessment_id, Path(path))
+        except CalibrateError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.notify(
+            f"Wrote {count} slip codes to {path} (readable by you only). Students open their "
+            f"page while `calibrate assessment serve {self.grid.blueprint.key}` runs."
+        )
 
     def action_edit_test(self) -> None:
         """Edit the test's title, targets and items; the grid is drawn again once saved."""
