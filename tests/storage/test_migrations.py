@@ -14,6 +14,7 @@ from sqlite_utils.migrations import Migrations
 from calibrate.domain.model import ReferenceScore
 from calibrate.storage import database
 from calibrate.storage.database import applied_migrations, migrate, open_database
+from calibrate.storage.migration_names import MIGRATION_NAMES
 from calibrate.storage.stable_ids import UUID_TABLES
 from calibrate.storage.store import Store
 from tests.storage.conftest import make_rubric
@@ -61,23 +62,9 @@ EXPECTED_COLUMNS: dict[str, str] = {
     "assessment_results": "item_id student_code outcome recorded_at",
 }
 
-#: Every migration, in the order it is applied.
-ALL_MIGRATIONS = [
-    "m001_initial",
-    "m002_session_codes",
-    "m003_contracts",
-    "m004_reveal_names",
-    "m005_master_key_per_rubric",
-    "m006_contract_class",
-    "m008_room_seats",
-    "m009_assessments",
-    "m010_stable_ids",
-    "m011_round_items",
-    "m012_master_key_timing",
-    "m013_assessment_ids",
-    "m014_hashed_codes",
-    "m015_hashed_join_codes",
-]
+#: Every migration, in the order it is applied (calibrate.storage.migrations refuses to load
+#: unless it registers exactly these).
+ALL_MIGRATIONS = list(MIGRATION_NAMES)
 
 
 def schema(db: sqlite_utils.Database) -> list[tuple[str, str]]:

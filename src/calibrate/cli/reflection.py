@@ -17,12 +17,11 @@ import click
 from calibrate.cli._common import RecordCommand, db_after_command
 from calibrate.cli.serve import (
     allowed_hosts,
-    is_loopback,
     open_server,
-    print_qr,
     public_address,
     served_store,
     server_options,
+    tell_reach,
 )
 
 
@@ -98,16 +97,14 @@ def serve_test(
             "Students: open that address and type the code on your slip "
             f"(calibrate assessment slips {blueprint.key})."
         )
-        if is_loopback(host):
-            click.echo("Only this computer can open it. To serve the class: --host 0.0.0.0")
-        else:
-            click.echo(
-                "Anyone on this network can open the page, but a slip code opens only that "
-                "student's own results."
-                + ("" if ssl_context else " Traffic is not encrypted (see --tls-cert).")
-            )
-            print_qr(url)
-        click.echo("Press Ctrl+C to stop.")
+        tell_reach(
+            host,
+            url,
+            encrypted=ssl_context is not None,
+            only_here="Only this computer can open it. To serve the class: --host 0.0.0.0",
+            others="Anyone on this network can open the page, but a slip code opens only that "
+            "student's own results.",
+        )
         desk = Desk(store, blueprint.id, secure=ssl_context is not None)
         app = make_reflect_app(desk, allowed_hosts=allowed_hosts(host, public_url, extra_hosts))
         run(app, sock, ssl_context=ssl_context)

@@ -100,6 +100,17 @@ def print_qr(url: str) -> None:
     segno.make(url, error="m").terminal(compact=True)
 
 
+def tell_reach(host: str, url: str, *, encrypted: bool, only_here: str, others: str) -> None:
+    """Say who can reach the page (``only_here`` on loopback, else ``others``, with a QR code
+    of ``url``), and how to stop."""
+    if is_loopback(host):
+        click.echo(only_here)
+    else:
+        click.echo(others + ("" if encrypted else " Traffic is not encrypted (see --tls-cert)."))
+        print_qr(url)
+    click.echo("Press Ctrl+C to stop.")
+
+
 def allowed_hosts(host: str, public_url: str | None, extra: tuple[str, ...]) -> set[str]:
     """The names browsers may reach this server by (any other Host header is refused)."""
     names = {"localhost", "127.0.0.1", "::1", *extra}
@@ -246,16 +257,14 @@ def serve(
             "The facilitator's code is not shown here (this screen may be projected): "
             "`calibrate codes --facilitator` gives you one."
         )
-        if is_loopback(host):
-            click.echo("Only this computer can join. To serve the room: --host 0.0.0.0")
-        else:
-            click.echo(
-                "Warning: anyone on this network who has the join code can open the page; "
-                "raters then need their own PIN."
-                + ("" if ssl_context else " Traffic is not encrypted (see --tls-cert).")
-            )
-            print_qr(url)
-        click.echo("Press Ctrl+C to stop.")
+        tell_reach(
+            host,
+            url,
+            encrypted=ssl_context is not None,
+            only_here="Only this computer can join. To serve the room: --host 0.0.0.0",
+            others="Warning: anyone on this network who has the join code can open the page; "
+            "raters then need their own PIN.",
+        )
         room = Room(store, session.id, secure=ssl_context is not None)
         app = make_app(room, allowed_hosts=allowed_hosts(host, public_url, extra_hosts))
         run(app, sock, ssl_context=ssl_context)
