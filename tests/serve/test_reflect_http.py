@@ -103,6 +103,7 @@ async def test_a_student_opens_their_own_page_and_saves_by_script(desk: Desk) ->
         assert opened.status == 303 and opened.headers["Location"] == "/reflect"
         header = opened.headers["Set-Cookie"]
         assert "HttpOnly" in header and "SameSite=Strict" in header
+        assert "Max-Age=3600" in header  # one lesson, or until "I'm done"
         page = text_of(await (await browser.get("/reflect")).text())
         assert "Student S15" in page and "You got 17 of 20 answered items right" in page
         assert "Item 10" in page and "Item 1:" not in page
@@ -161,3 +162,18 @@ async def test_a_meeting_cookie_opens_no_students_page(desk: Desk) -> None:
     async with desk_server(desk) as server, Browser(server) as browser:
         browser.client.cookie_jar.update_cookies({"calibrate_seat": "1.r1.0.abc"})
         assert (await browser.get("/reflect")).status == 303
+
+
+async def test_a_student_with_no_answers_entered_is_told_so(desk: Desk) -> None:
+    from calibrate.domain.assessment import StudentResult
+
+    blueprint = desk.store.get_assessment(desk.assessment_id)
+    desk.store.record_results(
+        desk.assessment_id,
+        [StudentResult("S30", item.key, Outcome.MISSING) for item in blueprint.items],
+    )
+    async with desk_server(desk) as server, Browser(server) as browser:
+        await browser.post("/join", data={"code": slip_of(desk, "S30")})
+        page = text_of(await (await browser.get("/reflect")).text())
+        assert "None of your answers are entered yet" in page
+        assert "No wrong answers" not in page and "Item" not in page

@@ -164,3 +164,13 @@ def test_the_slip_cookie_round_trips_and_cannot_be_forged(store: ServedStore, te
     assert reflection.read_slip(store, test_id + 1, cookie) is None  # another test's server
     assert reflection.read_slip(store, test_id, "garbage") is None
     assert read_seat(store, cookie) is None  # a slip is no seat in a meeting
+
+
+def test_a_slip_page_stays_open_for_one_lesson_only(store: ServedStore, test_id: int) -> None:
+    """A class computer left signed in is not the next student's way into this one's page."""
+    slip = reflection.Slip(test_id, "S15")
+    cookie = reflection.sign_slip(store, slip, now=1_000_000)
+    hour = reflection.SLIP_HOURS * 3600
+    assert reflection.read_slip(store, test_id, cookie, now=1_000_000 + hour - 1) == slip
+    assert reflection.read_slip(store, test_id, cookie, now=1_000_000 + hour + 1) is None
+    assert reflection.read_slip(store, test_id, cookie, now=1_000_000 - 60) is None  # not yet

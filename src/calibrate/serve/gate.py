@@ -127,14 +127,15 @@ def seat_of(request: web.Request) -> Seat | None:
 
 
 def set_seat_cookie(
-    response: web.StreamResponse, value: str, *, secure: bool, name: str = COOKIE
+    response: web.StreamResponse, value: str, *, secure: bool, name: str = COOKIE, hours: int = 12
 ) -> None:
     """Bind the seat to this browser: HttpOnly (no script reads it), SameSite=Strict (no other
-    site's page sends it), Secure when served over HTTPS; it lasts the day of the meeting."""
+    site's page sends it), Secure when served over HTTPS; it lasts ``hours`` (the day of a
+    meeting by default)."""
     response.set_cookie(
         name,
         value,
-        max_age=12 * 3600,
+        max_age=hours * 3600,
         httponly=True,
         samesite="Strict",
         secure=secure,

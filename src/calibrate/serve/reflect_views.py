@@ -70,7 +70,11 @@ async def open_slip(request: web.Request) -> web.StreamResponse:
     desk.tries.right(client)
     response = web.HTTPSeeOther("/reflect")
     set_seat_cookie(
-        response, reflection.sign_slip(desk.store, slip), secure=desk.secure, name=SLIP_COOKIE
+        response,
+        reflection.sign_slip(desk.store, slip),
+        secure=desk.secure,
+        name=SLIP_COOKIE,
+        hours=reflection.SLIP_HOURS,
     )
     raise response
 

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import hmac
 import io
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from calibrate.storage.store import Store
 from calibrate.storage.store_serve import ServedStore
 from calibrate.storage.store_sessions import CODE_ALPHABET
 
+SLIP_HOURS = 1  # a slip's page stays open this long on a device (a lesson), or until "done"
 SLIP_LENGTH = 8  # 31**8 ≈ 8.5e11 codes; guessing one online is hopeless behind the door's wait
 WRONG_SLIP = (
     "That slip code is not right. Check the code on your slip (letters and digits, no O, I or 1)"
@@ -116,11 +118,13 @@ def open_slip(store: ServedStore, assessment_id: int, typed: str) -> Slip:
     raise InvalidOperationError(WRONG_SLIP)
 
 
-def sign_slip(store: ServedStore, slip: Slip) -> str:
-    """The cookie value carrying ``slip``: the test, the slip code and an HMAC of both (under a
-    message distinct from a seat cookie's, so neither can pass for the other)."""
+def sign_slip(store: ServedStore, slip: Slip, *, now: float | None = None) -> str:
+    """The cookie value carrying ``slip``: the test, the slip code, when it was opened, and an
+    HMAC of them (under a message distinct from a seat cookie's, so neither can pass for the
+    other)."""
     code = slip_code(store.room_secret(), slip.assessment_id, slip.student_code)
-    payload = f"slip.{slip.assessment_id}.{code}"
+    opened = int(time.time() if now is None else now)
+    payload = f"slip.{slip.assessment_id}.{code}.{opened}"
     return f"{payload}.{_mac(store, payload)}"
 
 
@@ -128,15 +132,22 @@ def _mac(store: ServedStore, payload: str) -> str:
     return hmac.new(store.room_secret(), f"cookie/{payload}".encode(), hashlib.sha256).hexdigest()
 
 
-def read_slip(store: ServedStore, assessment_id: int, cookie: str) -> Slip | None:
+def read_slip(
+    store: ServedStore, assessment_id: int, cookie: str, *, now: float | None = None
+) -> Slip | None:
     """The slip a cookie carries for this test, or None if it is forged, malformed, for
-    another test, or its student has no results any more. A forged cookie costs one HMAC."""
+    another test, older than :data:`SLIP_HOURS` (a class computer left open is not the next
+    student's way into this one's page), or its student has no results any more. A forged
+    cookie costs one HMAC."""
     payload, _, mac = cookie.rpartition(".")
     if not payload or not hmac.compare_digest(mac, _mac(store, payload)):
         return None
-    kind, _, rest = payload.partition(".")
-    test_text, _, code = rest.partition(".")
-    if kind != "slip" or test_text != str(assessment_id):
+    parts = payload.split(".")
+    if len(parts) != 4 or parts[0] != "slip" or parts[1] != str(assessment_id):
+        return None
+    code, opened = parts[2], parts[3]
+    age = (time.time() if now is None else now) - int(opened)
+    if not 0 <= age <= SLIP_HOURS * 3600:
         return None
     try:
         return open_slip(store, assessment_id, code)
