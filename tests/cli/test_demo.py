@@ -120,3 +120,13 @@ def test_reopening_the_demo_reads_no_kit(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert first.stdout.split() == [again.stdout.split()[0], "True"], first.stderr
     assert again.stdout.split()[1] == "False", again.stderr
+
+
+def test_a_fresh_demo_on_a_new_database_has_one_demo_session(
+    tmp_path: Path, opened: list[int | None]
+) -> None:
+    db = tmp_path / "new.db"
+    demo(db, "--fresh")
+    with Store.open(db) as store:
+        titles = [s.title for s in store.list_sessions()]
+    assert titles.count(DEMO_TITLE) == 1

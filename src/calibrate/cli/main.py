@@ -130,7 +130,8 @@ def demo(ctx: click.Context, command_db: Path | None, fresh: bool) -> None:
 
     path = database_path(command_db)
     try:
-        start_from_template(path)  # a new database: the demo made ahead, copied
+        if not fresh:  # a new database: the demo made ahead, copied (--fresh makes its own)
+            start_from_template(path)
     except OSError as exc:
         fail(f"{path}: cannot be written ({exc.strerror or exc})")
     store = open_store(path)
