@@ -103,7 +103,7 @@ class CalibrateApp(App[None]):
             from calibrate.tui.screens.assessment.results import ResultsEntryScreen
 
             self.push_screen(ResultsEntryScreen(self.open_assessment))
-        elif self.screen is self.screen_stack[0]:
+        else:
             self.push_screen(HomeScreen())
         self.opening = False
         # Once the first screen is drawn, everything made so far (Textual, the modules, that

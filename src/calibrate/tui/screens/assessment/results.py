@@ -6,7 +6,8 @@ first item at the end of a row); Delete or Backspace clears a result. Each key w
 
 Results written elsewhere (students reflecting through ``calibrate assessment serve``, or
 another import) appear within a couple of seconds: the grid reads the test again on a timer
-and redraws only the cells that changed.
+and redraws only the cells that changed. The timer reads nothing while no other connection
+has written (``PRAGMA data_version``, as the served screens poll).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class ResultsEntryScreen(StoreScreen):
         super().__init__()
         self.assessment_id = assessment_id
         self.grid: EntryGrid | None = None
+        self._version: int | None = None  # the database's data_version the grid was read at
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,14 +94,17 @@ class ResultsEntryScreen(StoreScreen):
             table.cursor_coordinate = Coordinate(0, 1)
         table.focus()
         self._show_status()
+        self._version = self.store.data_version()
         self.set_interval(POLL_SECONDS, self.refresh_results)
 
     def refresh_results(self) -> int:
         """Show results stored elsewhere since the grid was drawn (e.g. students' reflections
         from their own devices); returns how many cells changed. A test edited meanwhile is
         left to its editor, which draws the grid again."""
-        if self.grid is None:
+        version = self.store.data_version()  # free; moves only when another connection wrote
+        if self.grid is None or version == self._version:
             return 0
+        self._version = version
         fresh = entry_grid(self.store, self.assessment_id)
         old = self.grid
         if fresh.blueprint != old.blueprint:
