@@ -182,7 +182,12 @@ class RatingTable:
         return counts.reshape(self.n_units, q)
 
     def complete_units(self) -> RatingTable:
-        """The units every rater rated (listwise deletion)."""
+        """The units every rater rated (listwise deletion). Made once per table (the listwise
+        kappa, the ICCs and Kendall's W all ask) and shared: a table is never changed."""
+        return self._complete
+
+    @cached_property
+    def _complete(self) -> RatingTable:
         keep = np.asarray(self.present.all(axis=1))
         if keep.all():
             return self  # frozen: nothing to copy

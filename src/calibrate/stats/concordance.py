@@ -112,8 +112,9 @@ def _bootstrap_w(
     squares_buffer = np.empty((chunk, n))
     for lo in range(0, n_boot, chunk):
         b = min(chunk, n_boot - lo)
-        block = generator.integers(0, n, size=(b, n))
-        flat = (np.arange(b)[:, None] * n + block).ravel()
+        flat = generator.integers(0, n, size=(b, n))
+        flat += (np.arange(b) * n)[:, None]
+        flat = flat.ravel()
         weights = weights_buffer[:b]
         np.copyto(weights, np.bincount(flat, minlength=b * n).reshape(b, n))
         if one_hot:

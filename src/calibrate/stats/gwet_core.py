@@ -39,6 +39,7 @@ import numpy.typing as npt
 
 from calibrate.domain.ratings import MISSING, Measurement, RatingTable
 from calibrate.stats.distributions import t_quantile
+from calibrate.stats.per_table import remembered
 from calibrate.stats.result import AgreementResult, Family, defined, undefined
 from calibrate.stats.weights import Weighting, weight_matrix
 
@@ -180,8 +181,7 @@ def evaluate(
     chance: ChanceModel,
 ) -> AgreementResult:
     """Compute one coefficient ``(pa - pe) / (1 - pe)`` with its SE and 95% interval."""
-    n_raters = int((table.codes != MISSING).any(axis=0).sum())
-    n_units = int((table.codes != MISSING).any(axis=1).sum())
+    n_raters, n_units = remembered(table, "rated sizes", lambda: _rated_sizes(table))
 
     def unsupported(reason: str) -> AgreementResult:
         return undefined(name, Family.KAPPA, reason, n_units=n_units, n_raters=n_raters)
@@ -190,11 +190,7 @@ def evaluate(
         return unsupported(REASON_ONE_LEVEL)
     if weighting is not Weighting.IDENTITY and table.level is Measurement.NOMINAL:
         return unsupported(REASON_NOMINAL.format(weighting=weighting.value.capitalize()))
-    if weighting is Weighting.IDENTITY:
-        weights = np.eye(table.n_categories)
-    else:
-        weights = weight_matrix(table.category_values, weighting)
-    ratings = prepare(table, weights, weighting)
+    ratings = remembered(table, ("gwet ratings", weighting), lambda: _prepared(table, weighting))
     if ratings.n_multi == 0:
         return unsupported(REASON_NO_PAIRS)
     pe, pe_units = chance(ratings)
@@ -223,6 +219,25 @@ def evaluate(
         ci=(kappa - half, min(kappa + half, 1.0)),
         ci_method=CI_METHOD,
     )
+
+
+def _rated_sizes(table: RatingTable) -> tuple[int, int]:
+    """Raters with a rating, and units with a rating."""
+    present = table.codes != MISSING
+    return int(present.any(axis=0).sum()), int(present.any(axis=1).sum())
+
+
+def _prepared(table: RatingTable, weighting: Weighting) -> Ratings:
+    """:func:`prepare` with ``weighting``'s matrix, its arrays read-only (it is shared)."""
+    if weighting is Weighting.IDENTITY:
+        weights = np.eye(table.n_categories)
+    else:
+        weights = weight_matrix(table.category_values, weighting)
+    ratings = prepare(table, weights, weighting)
+    for array in (ratings.counts, ratings.totals, ratings.weights, ratings.pa_units):
+        array.flags.writeable = False
+    ratings.multi.flags.writeable = False
+    return ratings
 
 
 def linearized_se(ratings: Ratings, kappa: float, pe: float, pe_units: FloatArray) -> float | None:

@@ -46,6 +46,7 @@ import numpy.typing as npt
 
 from calibrate.domain.ratings import RatingTable
 from calibrate.stats.distributions import f_quantile
+from calibrate.stats.per_table import remembered
 from calibrate.stats.result import AgreementResult, Family, defined, undefined
 
 NAMES: tuple[str, ...] = ("icc_1_1", "icc_2_1", "icc_3_1", "icc_1_k", "icc_2_k", "icc_3_k")
@@ -141,28 +142,35 @@ def _spearman_brown(r: float, k: int) -> float | None:
 
 # ------------------------------------------------------------------- checks shared by all six
 def _prepare(table: RatingTable, name: str) -> MeanSquares | AgreementResult:
+    found = remembered(table, "icc mean squares", lambda: _mean_squares_of(table))
+    if isinstance(found, str):
+        n = table.complete_units().n_units
+        return undefined(name, Family.ICC, found, n_units=n, n_raters=table.n_raters)
+    return found
+
+
+def _mean_squares_of(table: RatingTable) -> MeanSquares | str:
+    """The two-way mean squares of the fully scored units, or why there are none.
+
+    The same for all six forms, so a report computes them once (:func:`remembered`)."""
     k = table.n_raters
     complete = table.complete_units()
     n = complete.n_units
-
-    def no(reason: str) -> AgreementResult:
-        return undefined(name, Family.ICC, reason, n_units=n, n_raters=k)
-
     if not table.level.ordered:
-        return no(
+        return (
             "the rubric levels are names, not scores in order, so they cannot be treated "
             "as numbers; an intraclass correlation needs numbered levels"
         )
     if k < 2:
-        return no("it compares raters, and only one rater's scores are here")
+        return "it compares raters, and only one rater's scores are here"
     if n < 2:
-        return no(
+        return (
             "fewer than two samples were scored by every rater; it needs at least two "
             "samples that all raters scored"
         )
     x = complete.values()
     if float(np.ptp(x)) == 0.0:
-        return no(
+        return (
             "every rater gave every sample the same score, so there are no differences "
             "between samples or raters to compare"
         )
