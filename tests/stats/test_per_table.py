@@ -67,9 +67,9 @@ def test_the_shared_gwet_arrays_cannot_be_changed_by_a_reader() -> None:
     table = _table(5)
     chance_corrected.fleiss_kappa(table)
     kept = per_table._KEPT[table]
-    ratings = next(v for k, v in kept.items() if isinstance(k, tuple) and k[0] == "gwet ratings")
+    observed = next(v for k, v in kept.items() if isinstance(k, tuple) and k[0] == "gwet observed")
     with pytest.raises(ValueError, match="read-only"):
-        ratings.pa_units[0] = 0.5  # type: ignore[attr-defined]
+        observed[0] = 0.5  # type: ignore[index]
 
 
 def test_the_six_iccs_share_one_reason_when_there_are_no_complete_units() -> None:
@@ -87,3 +87,20 @@ def test_complete_units_is_made_once() -> None:
     table = _table(6)
     assert table.complete_units() is table.complete_units()
     assert table.complete_units().present.all()
+
+
+def test_conger_in_blocks_of_units_gives_the_one_block_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Conger's per-rating steps run over blocks of units; the blocks change no value."""
+    table = _table(7, n=500, m=6, missing=0.3)
+    whole = [
+        f(table) for f in (chance_corrected.conger_kappa, chance_corrected.conger_kappa_linear)
+    ]
+    monkeypatch.setattr(chance_corrected, "_CONGER_BLOCK", 37)
+    table = _table(7, n=500, m=6, missing=0.3)
+    blocks = [
+        f(table) for f in (chance_corrected.conger_kappa, chance_corrected.conger_kappa_linear)
+    ]
+    assert [r.as_json() for r in blocks] == [r.as_json() for r in whole]
+    assert whole[0].standard_error is not None

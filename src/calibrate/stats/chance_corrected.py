@@ -56,6 +56,9 @@ _IDENTITY = Weighting.IDENTITY
 _LINEAR = Weighting.LINEAR
 _QUADRATIC = Weighting.QUADRATIC
 
+#: Units per block in Conger's per-rating steps (a few MiB of temporaries at 10 raters).
+_CONGER_BLOCK = 32_768
+
 REASON_NO_COMPLETE = (
     "no sample was rated by every rater, and this version of Fleiss' kappa uses only fully "
     "rated samples"
@@ -105,14 +108,17 @@ def _conger_chance(ratings: Ratings) -> tuple[float, FloatArray]:
         codes = codes[:, active]
     n, r = codes.shape
     q = ratings.q
-    present = codes != MISSING
-    # Indexes fit in 32 bits (raters × levels is small): half the memory of int64 temporaries.
-    small = codes.astype(np.int32)
+    # The per-rating steps run over blocks of units, so their temporaries stay a few MiB
+    # whatever the table's size; counts are integers and each unit's sum is its own row's,
+    # so the blocks change no value.
+    blocks = [codes[lo : lo + _CONGER_BLOCK] for lo in range(0, n, _CONGER_BLOCK)]
     # Each rater's count per level: one bincount over (rater, level) pairs, missing cells aside.
-    pair = np.where(present, np.arange(r, dtype=np.int32)[None, :] * q + small, r * q)
-    per_rater = np.bincount(pair.ravel(), minlength=r * q + 1)[: r * q].reshape(r, q)
-    per_rater = per_rater.astype(np.float64)
-    del pair
+    per_rater_flat = np.zeros(r * q + 1, dtype=np.int64)
+    for block in blocks:
+        small = block.astype(np.int32)  # raters × levels is small: 32-bit indexes
+        pair = np.where(block != MISSING, np.arange(r, dtype=np.int32)[None, :] * q + small, r * q)
+        per_rater_flat += np.bincount(pair.ravel(), minlength=r * q + 1)
+    per_rater = per_rater_flat[: r * q].reshape(r, q).astype(np.float64)
     rated_by = per_rater.sum(axis=1)  # n_g >= 1 for every active rater
     p = per_rater / rated_by[:, None]
     w = ratings.weights
@@ -123,13 +129,15 @@ def _conger_chance(ratings: Ratings) -> tuple[float, FloatArray]:
     c = (total[None, :] - p) @ symmetric  # C_g, raters × levels
     base = (p * c).sum(axis=1)  # p_g' C_g
     # sum over the raters of unit i of (n / n_g)(C_g[x_ig] - p_g'C_g): one lookup per rating
-    # in a table that is 0 for a missing cell, so no units x raters float temporaries pile up.
+    # in a table that is 0 for a missing cell.
     scaled = np.zeros((r, q + 1))
     scaled[:, :q] = (n / rated_by)[:, None] * (c - base[:, None])
     offsets = np.arange(r, dtype=np.int32)[None, :] * (q + 1)
-    flat = np.where(present, offsets + small, offsets + q)
-    del small, present
-    deviation = scaled.ravel()[flat].sum(axis=1)
+    table = scaled.ravel()
+    deviation = np.empty(n)
+    for lo, block in zip(range(0, n, _CONGER_BLOCK), blocks, strict=True):
+        flat = np.where(block != MISSING, offsets + block.astype(np.int32), offsets + q)
+        deviation[lo : lo + block.shape[0]] = table[flat].sum(axis=1)
     pe_units = (base.sum() + deviation) / pairs
     return pe, pe_units
 
@@ -236,7 +244,11 @@ def fleiss_kappa_listwise(table: RatingTable) -> AgreementResult:
             n_units=0,
             n_raters=table.n_raters,
         )
-    return evaluate("fleiss_kappa_listwise", complete, _IDENTITY, _fleiss_chance)
+    # Only this coefficient reads the complete units' counts: keep them only when the complete
+    # units are the table itself, which every other coefficient shares.
+    return evaluate(
+        "fleiss_kappa_listwise", complete, _IDENTITY, _fleiss_chance, keep=complete is table
+    )
 
 
 FUNCTIONS: dict[str, Callable[[RatingTable], AgreementResult]] = {

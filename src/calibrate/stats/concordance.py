@@ -183,8 +183,7 @@ def kendall_w(table: RatingTable, *, n_boot: int = 1000, rng: Seed = 0) -> Agree
             "fewer than two samples were scored by every rater; ranking needs at least two "
             "samples that all raters scored"
         )
-    x = complete.values()
-    w = tie_corrected_w(x)
+    w = tie_corrected_w(complete.values())  # the values go before the resampling starts
     if w is None:
         return no(
             "each rater gave all the samples the same score, so no rater put the samples "

@@ -129,20 +129,39 @@ def prepare(table: RatingTable, weights: FloatArray, weighting: Weighting | None
     ``weighting`` names the kind of ``weights`` (over ``table``'s category values), which
     lets many levels avoid the units × q × q product; without it the product is used.
     """
+    codes, counts, totals, multi = _counted(table)
+    pa_units = _observed(table, counts, totals, multi, weights, weighting)
+    return Ratings(codes, counts, totals, weights, pa_units, multi)
+
+
+def _counted(
+    table: RatingTable,
+) -> tuple[IntArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """The rated units' codes, counts ``r_ik`` (floats), totals ``r_i`` and two-or-more mask."""
     rated = (table.codes != MISSING).any(axis=1)
     every = bool(rated.all())  # then no copy of the codes is made
     codes = table.codes if every else table.codes[rated]
     counts = (table.counts() if every else table.counts()[rated]).astype(np.float64)
     totals = counts.sum(axis=1)
-    multi = totals >= 2
+    return codes, counts, totals, totals >= 2
+
+
+def _observed(
+    table: RatingTable,
+    counts: FloatArray,
+    totals: FloatArray,
+    multi: npt.NDArray[np.bool_],
+    weights: FloatArray,
+    weighting: Weighting | None,
+) -> FloatArray:
+    """``pa_i``: each unit's weighted share of agreeing rater pairs (0 below two ratings)."""
     if weighting is None or table.n_categories <= MANY_LEVELS:
         credited = counts @ weights.T  # r*_ik = sum_l w_kl r_il
     else:
         credited = _credited(counts, totals, table.category_values, weighting)
     agreeing_pairs = (counts * (credited - 1.0)).sum(axis=1)
     pairs = np.where(multi, totals * (totals - 1.0), 1.0)
-    pa_units = np.where(multi, agreeing_pairs / pairs, 0.0)
-    return Ratings(codes, counts, totals, weights, pa_units, multi)
+    return np.asarray(np.where(multi, agreeing_pairs / pairs, 0.0), dtype=np.float64)
 
 
 def _credited(
@@ -179,8 +198,12 @@ def evaluate(
     table: RatingTable,
     weighting: Weighting,
     chance: ChanceModel,
+    *,
+    keep: bool = True,
 ) -> AgreementResult:
-    """Compute one coefficient ``(pa - pe) / (1 - pe)`` with its SE and 95% interval."""
+    """Compute one coefficient ``(pa - pe) / (1 - pe)`` with its SE and 95% interval.
+
+    ``keep`` keeps the table's counts for the other coefficients of the same table."""
     n_raters, n_units = remembered(table, "rated sizes", lambda: _rated_sizes(table))
 
     def unsupported(reason: str) -> AgreementResult:
@@ -190,7 +213,7 @@ def evaluate(
         return unsupported(REASON_ONE_LEVEL)
     if weighting is not Weighting.IDENTITY and table.level is Measurement.NOMINAL:
         return unsupported(REASON_NOMINAL.format(weighting=weighting.value.capitalize()))
-    ratings = remembered(table, ("gwet ratings", weighting), lambda: _prepared(table, weighting))
+    ratings = _prepared(table, weighting) if keep else prepare(table, *_weights(table, weighting))
     if ratings.n_multi == 0:
         return unsupported(REASON_NO_PAIRS)
     pe, pe_units = chance(ratings)
@@ -228,16 +251,33 @@ def _rated_sizes(table: RatingTable) -> tuple[int, int]:
 
 
 def _prepared(table: RatingTable, weighting: Weighting) -> Ratings:
-    """:func:`prepare` with ``weighting``'s matrix, its arrays read-only (it is shared)."""
+    """:func:`prepare`, sharing one count of the table between all weightings and keeping each
+    weighting's observed agreement: twelve coefficients ask, three weightings differ. The
+    arrays are read-only, since every coefficient of the table reads the same ones."""
+    codes, counts, totals, multi = remembered(table, "gwet counts", lambda: _frozen(table))
+    weights, _ = _weights(table, weighting)
+
+    def observed() -> FloatArray:
+        pa = _observed(table, counts, totals, multi, weights, weighting)
+        pa.flags.writeable = False
+        return pa
+
+    pa_units = remembered(table, ("gwet observed", weighting), observed)
+    weights.flags.writeable = False
+    return Ratings(codes, counts, totals, weights, pa_units, multi)
+
+
+def _weights(table: RatingTable, weighting: Weighting) -> tuple[FloatArray, Weighting]:
     if weighting is Weighting.IDENTITY:
-        weights = np.eye(table.n_categories)
-    else:
-        weights = weight_matrix(table.category_values, weighting)
-    ratings = prepare(table, weights, weighting)
-    for array in (ratings.counts, ratings.totals, ratings.weights, ratings.pa_units):
+        return np.eye(table.n_categories), weighting
+    return weight_matrix(table.category_values, weighting), weighting
+
+
+def _frozen(table: RatingTable) -> tuple[IntArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    counted = _counted(table)
+    for array in counted[1:]:
         array.flags.writeable = False
-    ratings.multi.flags.writeable = False
-    return ratings
+    return counted
 
 
 def linearized_se(ratings: Ratings, kappa: float, pe: float, pe_units: FloatArray) -> float | None:
