@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events, on
 from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -43,6 +44,30 @@ class StoreScreen(Screen[None]):
             else active
             for key, active in bindings.items()
         }
+
+    @on(events.Mount)
+    def _take_size_classes(self) -> None:
+        """Take the size classes (-narrow/-wide, -short/-tall) on mount. Textual adds them on the
+        screen's first Resize, after it is first drawn, and the change of classes restyles and
+        redraws the whole screen: 60 ms of the reveal's first paint, and a cursor drawn
+        a row away from the item it shows in a short terminal."""
+        self.update_classes(self._size_classes(), animate=False)
+
+    def _size_classes(self) -> dict[str, bool]:
+        """Each breakpoint class of this screen, and whether the terminal's size gives it, as
+        Textual's Screen decides on a Resize (the highest breakpoint not above the size)."""
+        app = self.app
+        width, height = app.size
+        classes: dict[str, bool] = {}
+        for size, own, default in (
+            (width, self.HORIZONTAL_BREAKPOINTS, app.HORIZONTAL_BREAKPOINTS),
+            (height, self.VERTICAL_BREAKPOINTS, app.VERTICAL_BREAKPOINTS),
+        ):
+            breakpoints = default if own is None else own
+            chosen = max((b for b in breakpoints or [] if size >= b[0]), default=None)
+            for _, name in breakpoints or []:
+                classes[name] = chosen is not None and name == chosen[1]
+        return classes
 
     def on_resize(self) -> None:
         """A narrow terminal gets the compact footer (one space less around every key); a

@@ -21,6 +21,7 @@ class SpreadBars(Static):
     """``show(item, criterion, heading=…, cut=…)`` draws the bars of one item."""
 
     DEFAULT_CLASSES = "panel"
+    _drawn: Text | None = None
 
     def show(
         self,
@@ -61,4 +62,7 @@ class SpreadBars(Static):
                 out.append("  ✓ agreed", style="bold")
         if item.reference is not None and not key_shown:
             out.append("\n\n◆ master key: kept back until the team agrees (k shows it)", "dim")
+        if out == self._drawn:  # the same item again (the cursor's own highlight, say)
+            return
+        self._drawn = out
         self.update(out)
