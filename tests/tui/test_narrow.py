@@ -205,3 +205,28 @@ async def test_wide_scoring_shows_both_sides_and_no_switch(demo: Demo) -> None:
         assert screen.check_action("switch_pane", ()) is False
         # At 80 columns the chosen level can scroll out of the rubric: the line says it.
         assert str(screen.query_one("#progress-text").render()) == "0 of 40 scored · Claim: —"
+
+
+async def test_a_screen_has_its_size_classes_when_it_mounts(demo: Demo) -> None:
+    """The classes are taken on mount, not on Textual's first Resize after the first draw
+    (which restyled and redrew the whole reveal a second time)."""
+    seen: dict[str, set[str]] = {}
+
+    class Watched(RevealScreen):
+        def on_mount(self) -> None:
+            self.call_later(lambda: seen.setdefault("mount", set(self.classes)))
+
+    for size, expected, absent in (
+        (SMALL, {"-narrow", "-short"}, {"-wide", "-tall"}),
+        (SIZE, {"-wide", "-tall"}, {"-narrow", "-short"}),
+    ):
+        seen.clear()
+        app = make_app(demo)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            screen = Watched(demo.recorded_id)
+            await app.push_screen(screen)
+            await pilot.pause()
+            assert expected <= seen["mount"] and not absent & seen["mount"], (size, seen)
+            assert expected <= set(screen.classes)
+            await app.workers.wait_for_complete()
