@@ -97,12 +97,6 @@ class Sample:
     id: int | None = None
 
 
-def name_key(name: str) -> str:
-    """What two people's names are compared by: "Ann  Lee" and "ann lee" are one person (the
-    served picker, the CLI and the store all match names this way)."""
-    return " ".join(name.split()).casefold()
-
-
 @dataclass(frozen=True)
 class Rater:
     name: str

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from calibrate.domain.errors import RatingsFileError
-from calibrate.domain.model import name_key
+from calibrate.domain.names import name_key
 from calibrate.domain.ratings import MISSING, Category, Measurement, RatingTable
 from calibrate.storage.csv_bytes import find_bad_bytes, mac_csv_text
 

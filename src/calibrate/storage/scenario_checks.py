@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from calibrate.domain.model import name_key
+from calibrate.domain.names import name_key
 from calibrate.storage.scenario_schema import (
     Problem,
     RubricEntry,

@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calibrate.domain.errors import InvalidOperationError, NotFoundError, ScoreImportError
-from calibrate.domain.model import Phase, Rubric, name_key
+from calibrate.domain.model import Phase, Rubric
+from calibrate.domain.names import name_key
 from calibrate.domain.text_rules import text_problem
 from calibrate.storage.csv_bytes import BadBytes, find_bad_bytes, mac_csv_text
 from calibrate.storage.scenario_export import kit_keys, kit_name

@@ -6,7 +6,8 @@ import json
 import sqlite3
 
 from calibrate.domain.errors import InvalidOperationError
-from calibrate.domain.model import Rater, Sample, SampleKind, name_key
+from calibrate.domain.model import Rater, Sample, SampleKind
+from calibrate.domain.names import name_key
 from calibrate.storage.store_base import StoreBase, quoted
 
 
