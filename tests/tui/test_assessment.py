@@ -140,19 +140,24 @@ async def open_class_view(app: CalibrateApp, pilot: Pilot[None]) -> None:
     assert isinstance(app.screen, ClassViewScreen)
 
 
+async def save_as(pilot: Pilot[None], key: str, suggested: str, target: Path) -> None:
+    """Press ``key``, check the file name the dialog suggests, and save to ``target``."""
+    await pilot.press(key)
+    await pilot.pause()
+    field = pilot.app.screen.query_one(Input)
+    assert field.value == suggested
+    field.value = str(target)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_groups_are_exported_from_the_class_view(store: Store, tmp_path: Path) -> None:
     test_id = load(store, results=True)
     app = CalibrateApp(store, open_assessment=test_id)
     target = tmp_path / "groups.csv"
     async with app.run_test(size=SIZE) as pilot:
         await open_class_view(app, pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        field = app.screen.query_one(Input)
-        assert field.value == "grade5-math-checkpoint-groups.csv"
-        field.value = str(target)
-        await pilot.press("enter")
-        await pilot.pause()
+        await save_as(pilot, "e", "grade5-math-checkpoint-groups.csv", target)
         assert isinstance(app.screen, ClassViewScreen)
     rows = target.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "target,statement,group,student"
@@ -411,13 +416,7 @@ async def test_slip_codes_are_written_from_the_results_grid(store: Store, tmp_pa
     target = tmp_path / "slips.csv"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
-        field = app.screen.query_one(Input)
-        assert field.value == "grade5-math-checkpoint-slips.csv"
-        field.value = str(target)
-        await pilot.press("enter")
-        await pilot.pause()
+        await save_as(pilot, "c", "grade5-math-checkpoint-slips.csv", target)
         assert isinstance(app.screen, ResultsEntryScreen)
         assert any("Wrote 24 slip codes" in n.message for n in app._notifications)
     rows = [line.split(",") for line in target.read_text(encoding="utf-8").splitlines()]

@@ -133,11 +133,11 @@ def _conger_chance(ratings: Ratings) -> tuple[float, FloatArray]:
     scaled = np.zeros((r, q + 1))
     scaled[:, :q] = (n / rated_by)[:, None] * (c - base[:, None])
     offsets = np.arange(r, dtype=np.int32)[None, :] * (q + 1)
-    table = scaled.ravel()
+    lookup = scaled.ravel()
     deviation = np.empty(n)
     for lo, block in zip(range(0, n, _CONGER_BLOCK), blocks, strict=True):
         flat = np.where(block != MISSING, offsets + block.astype(np.int32), offsets + q)
-        deviation[lo : lo + block.shape[0]] = table[flat].sum(axis=1)
+        deviation[lo : lo + block.shape[0]] = lookup[flat].sum(axis=1)
     pe_units = (base.sum() + deviation) / pairs
     return pe, pe_units
 

@@ -213,7 +213,11 @@ def evaluate(
         return unsupported(REASON_ONE_LEVEL)
     if weighting is not Weighting.IDENTITY and table.level is Measurement.NOMINAL:
         return unsupported(REASON_NOMINAL.format(weighting=weighting.value.capitalize()))
-    ratings = _prepared(table, weighting) if keep else prepare(table, *_weights(table, weighting))
+    ratings = (
+        _prepared(table, weighting)
+        if keep
+        else prepare(table, _weights(table, weighting), weighting)
+    )
     if ratings.n_multi == 0:
         return unsupported(REASON_NO_PAIRS)
     pe, pe_units = chance(ratings)
@@ -255,7 +259,7 @@ def _prepared(table: RatingTable, weighting: Weighting) -> Ratings:
     weighting's observed agreement: twelve coefficients ask, three weightings differ. The
     arrays are read-only, since every coefficient of the table reads the same ones."""
     codes, counts, totals, multi = remembered(table, "gwet counts", lambda: _frozen(table))
-    weights, _ = _weights(table, weighting)
+    weights = _weights(table, weighting)
 
     def observed() -> FloatArray:
         pa = _observed(table, counts, totals, multi, weights, weighting)
@@ -267,10 +271,11 @@ def _prepared(table: RatingTable, weighting: Weighting) -> Ratings:
     return Ratings(codes, counts, totals, weights, pa_units, multi)
 
 
-def _weights(table: RatingTable, weighting: Weighting) -> tuple[FloatArray, Weighting]:
+def _weights(table: RatingTable, weighting: Weighting) -> FloatArray:
+    """The q × q agreement weights of ``weighting`` over the table's levels."""
     if weighting is Weighting.IDENTITY:
-        return np.eye(table.n_categories), weighting
-    return weight_matrix(table.category_values, weighting), weighting
+        return np.eye(table.n_categories)
+    return weight_matrix(table.category_values, weighting)
 
 
 def _frozen(table: RatingTable) -> tuple[IntArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
